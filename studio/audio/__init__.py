@@ -1,0 +1,1 @@
+"""Sound: decoding, procedural sound beds, the mixer and loudness."""

@@ -1,0 +1,1 @@
+"""The headless command line: `storyboard-studio …` / `python -m studio …`."""

@@ -1,0 +1,1 @@
+"""The generation engine: backends, jobs, the queue and the worker thread."""

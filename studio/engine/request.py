@@ -1,0 +1,106 @@
+"""What a backend is asked to make: a generation request and the take it gives back."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from studio.model import Camera, Operation, OutputFormat
+
+
+class RemixStrength(StrEnum):
+    """Named video→video strengths, as creators know them from the Sora app."""
+
+    SUBTLE = "subtle"
+    MILD = "mild"
+    STRONG = "strong"
+
+    @property
+    def value_0_1(self) -> float:
+        return {"subtle": 0.3, "mild": 0.55, "strong": 0.8}[self.value]
+
+
+def strength_value(strength: RemixStrength | float | str) -> float:
+    """A 0–1 strength from a named level or a custom number."""
+    if isinstance(strength, RemixStrength):
+        return strength.value_0_1
+    if isinstance(strength, str):
+        try:
+            return RemixStrength(strength.lower()).value_0_1
+        except ValueError:
+            strength = float(strength)
+    value = float(strength)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"strength must be between 0 and 1, got {value}")
+    return value
+
+
+class SourceTake(BaseModel):
+    """A take a request starts from (remix, blend, extend, loop), resolved to a file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    take_id: str
+    path: str  # absolute path to the media file
+    fps: float
+    frames: int
+    prompt: str = ""
+    seed: int | None = None
+    source_in: int = 0  # frames (at the take's own fps) to start from, for clips
+    source_frames: int | None = None  # how many frames of the take the clip uses
+
+
+class GenerationRequest(BaseModel):
+    """Everything a backend needs; serialisable so queued jobs survive a restart."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    operation: Operation = Operation.GENERATE
+    shot_id: str | None = None
+    prompt: str  # the shot's own prompt; the backend applies the preset
+    prompt_b: str | None = None  # prompt-blend: second prompt
+    prompt_weight: float = Field(default=0.5, ge=0, le=1)  # prompt-blend weight of prompt_b
+    duration: float = Field(gt=0)
+    camera: Camera = Camera.STATIC
+    preset: str | None = None
+    seed: int = Field(default=0, ge=0, lt=2**32)
+    format: OutputFormat = OutputFormat.VERTICAL
+    fps: int = 24  # project fps (the backend may generate at its own rate)
+    image: str | None = None  # absolute path to a reference / first-frame image
+    cameo_images: list[str] = Field(default_factory=list)
+    cameos: list[str] = Field(default_factory=list)
+    sources: list[SourceTake] = Field(default_factory=list)
+    strength: float = Field(default=0.55, ge=0, le=1)  # remix / blend re-noise strength
+    blend_curve: list[float] = Field(default_factory=lambda: [0.0, 1.0])  # influence of B over time
+    extend_seconds: float = Field(default=0.0, ge=0)
+    extend_backwards: bool = False
+    size: tuple[int, int] | None = None  # generation size override (W, H)
+    steps: int | None = None
+    guidance: float | None = None
+    model: str | None = None  # backend-specific model id or path
+    device: str | None = None
+    previews: bool = True
+    bundle: str | None = None  # project bundle folder; takes are written to its takes/
+    label: str = ""
+
+    def describe(self) -> str:
+        return self.label or f"{self.operation.value}: {self.prompt[:48]}"
+
+
+class TakeResult(BaseModel):
+    """What a backend wrote: a media file and how it was made (becomes a Take)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: Path
+    width: int
+    height: int
+    fps: float
+    frames: int
+    engine: str
+    model: str | None = None
+    prompt: str = ""
+    negative_prompt: str = ""
+    params: dict = Field(default_factory=dict)

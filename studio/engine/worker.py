@@ -1,0 +1,254 @@
+"""The Engine: one worker thread that owns the generation device and runs queued jobs.
+
+The CLI and the editor both submit here; events go out to subscribers (called on the engine
+thread — the Qt bridge re-emits them as queued signals; the CLI prints them).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from studio.engine.backend import Backend, JobContext
+from studio.engine.events import (
+    EngineEvent,
+    JobCancelled,
+    JobFailed,
+    JobFinished,
+    JobQueued,
+    JobStarted,
+    QueueChanged,
+)
+from studio.engine.jobs import Job, JobQueue, JobState
+from studio.engine.request import GenerationRequest, TakeResult
+from studio.errors import Cancelled, StudioError
+from studio.model import Take, TakeKind, new_id
+from studio.paths import user_cache_dir
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[EngineEvent], None]
+Preflight = Callable[[GenerationRequest], None]  # raises PolicyRefusal to stop a job
+
+
+class Engine:
+    """Runs jobs one at a time on its own thread; never blocks the caller."""
+
+    def __init__(
+        self,
+        backends: dict[str, Backend] | None = None,
+        queue_path: Path | None = None,
+        autostart: bool = True,
+    ):
+        self._backends: dict[str, Backend] = dict(backends or {})
+        self._factories: dict[str, Callable[[], Backend]] = {}
+        self.queue = JobQueue(queue_path)
+        self._listeners: list[Listener] = []
+        self._preflights: list[Preflight] = []
+        self._cancels: dict[str, threading.Event] = {}
+        self._done: dict[str, EngineEvent] = {}
+        self._done_cv = threading.Condition()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._current: str | None = None
+        if autostart:
+            self.start()
+
+    # --- wiring -------------------------------------------------------------------------
+    def register(self, name: str, backend: Backend | Callable[[], Backend]) -> None:
+        """Add a backend, or a factory that builds it lazily on first use (e.g. diffusers)."""
+        if isinstance(backend, Backend):
+            self._backends[name] = backend
+        else:
+            self._factories[name] = backend
+
+    def backend(self, name: str) -> Backend:
+        if name not in self._backends:
+            if name not in self._factories:
+                raise StudioError(f"unknown engine '{name}'")
+            self._backends[name] = self._factories.pop(name)()
+        return self._backends[name]
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def add_preflight(self, check: Preflight) -> None:
+        """A check run on the engine thread right before each generation (consent, policy)."""
+        self._preflights.append(check)
+
+    def emit(self, event: EngineEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken listener must never kill the engine
+                log.exception("engine listener failed")
+        if isinstance(event, JobFinished | JobFailed | JobCancelled):
+            with self._done_cv:
+                self._done[event.job_id] = event
+                self._done_cv.notify_all()
+
+    # --- control ------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="studio-engine", daemon=True)
+        self._thread.start()
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop after the current job is cancelled; pending jobs stay saved in the queue."""
+        self._stop.set()
+        if self._current:
+            self.cancel(self._current)
+        self.queue.wake()
+        if self._thread:
+            self._thread.join(timeout)
+        for backend in self._backends.values():
+            try:
+                backend.release()
+            except Exception:
+                log.exception("releasing backend failed")
+
+    def submit(self, request: GenerationRequest, backend: str = "animatic", priority: int = 0) -> str:
+        job = Job(backend=backend, request=request, priority=priority)
+        self._cancels[job.id] = threading.Event()
+        position = self.queue.add(job)
+        self.emit(JobQueued(job.id, label=job.label, position=position))
+        return job.id
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a pending job at once, or a running one at its next step."""
+        job = self.queue.get(job_id)
+        if job is None:
+            return False
+        if job.state == JobState.RUNNING:
+            self._cancels.setdefault(job_id, threading.Event()).set()
+            return True
+        if self.queue.remove(job_id):
+            self.emit(JobCancelled(job_id))
+            return True
+        return False
+
+    def retry(self, job_id: str) -> bool:
+        return self.queue.retry(job_id)
+
+    def pause(self) -> None:
+        self.queue.set_paused(True)
+        self.emit(QueueChanged("", paused=True))
+
+    def resume(self) -> None:
+        self.queue.set_paused(False)
+        self.emit(QueueChanged("", paused=False))
+
+    def move(self, job_id: str, index: int) -> bool:
+        moved = self.queue.move(job_id, index)
+        if moved:
+            self.emit(QueueChanged(job_id, paused=self.queue.paused))
+        return moved
+
+    @property
+    def running_job(self) -> str | None:
+        return self._current
+
+    def wait(self, job_id: str, timeout: float | None = None) -> EngineEvent | None:
+        """Block until a job ends; returns its JobFinished / JobFailed / JobCancelled."""
+        with self._done_cv:
+            self._done_cv.wait_for(lambda: job_id in self._done, timeout)
+            return self._done.get(job_id)
+
+    # --- the worker ---------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            job = self.queue.take_next(self._stop)
+            if job is None:
+                return
+            self._current = job.id
+            try:
+                self._run_job(job)
+            finally:
+                self._current = None
+
+    def _run_job(self, job: Job) -> None:
+        cancel = self._cancels.setdefault(job.id, threading.Event())
+        out_root = _takes_root(job.request)
+        partial = out_root / ".partial" / job.id
+        partial.mkdir(parents=True, exist_ok=True)
+        ctx = JobContext(job.id, partial, self.emit, cancel)
+        self.emit(JobStarted(job.id, label=job.label))
+        try:
+            ctx.check_cancelled()
+            for check in self._preflights:
+                check(job.request)
+            result = self.backend(job.backend).generate(job.request, ctx)
+            ctx.check_cancelled()
+            take = _keep_take(job, result, out_root)
+        except Cancelled:
+            self.queue.finish(job.id, JobState.CANCELLED)
+            self.emit(JobCancelled(job.id))
+        except Exception as exc:  # every failure becomes a failed job; the engine goes on
+            reason, hint = describe_failure(exc)
+            log.info("job %s failed: %s", job.id, reason, exc_info=not isinstance(exc, StudioError))
+            self.queue.finish(job.id, JobState.FAILED, error=reason)
+            self.emit(JobFailed(job.id, reason=reason, hint=hint))
+        else:
+            self.queue.finish(job.id, JobState.DONE, take_id=take.id)
+            self.emit(JobFinished(job.id, take=take))
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
+            self._cancels.pop(job.id, None)
+
+
+def describe_failure(exc: BaseException) -> tuple[str, str]:
+    """A message a creator can act on, and a hint for what to change."""
+    hint = getattr(exc, "hint", "")
+    text = str(exc) or exc.__class__.__name__
+    if "out of memory" in text.lower() and not hint:
+        hint = "lower the frame count, the size or the steps, or turn on CPU offload"
+    return text, hint
+
+
+def _takes_root(request: GenerationRequest) -> Path:
+    root = Path(request.bundle) if request.bundle else user_cache_dir() / "loose-takes"
+    return root
+
+
+def _keep_take(job: Job, result: TakeResult, root: Path) -> Take:
+    """Move the finished media into takes/ and describe it as a Take."""
+    take_id = new_id()
+    takes = root / "takes"
+    takes.mkdir(parents=True, exist_ok=True)
+    final = takes / f"{take_id}{result.path.suffix}"
+    shutil.move(str(result.path), final)
+    req = job.request
+    sources = [s.take_id for s in req.sources]
+    kind = TakeKind.AUDIO if final.suffix.lower() in (".wav", ".flac", ".ogg") else TakeKind.VIDEO
+    op = req.operation
+    return Take(
+        id=take_id,
+        shot_id=req.shot_id,
+        kind=kind,
+        path=f"takes/{final.name}",
+        engine=result.engine,
+        model=result.model,
+        operation=op,
+        seed=req.seed,
+        prompt=result.prompt or req.prompt,
+        negative_prompt=result.negative_prompt,
+        preset=req.preset,
+        camera=req.camera.value,
+        width=result.width,
+        height=result.height,
+        fps=result.fps,
+        frames=result.frames,
+        duration=result.frames / result.fps if result.fps else req.duration,
+        remix_of=sources[0] if op in ("remix", "reroll") and sources else None,
+        blend_of=sources if op == "blend" else [],
+        extend_of=sources[0] if op == "extend" and sources else None,
+        loop_of=sources[0] if op == "loop" and sources else None,
+        cameos=list(req.cameos),
+        params=result.params,
+    )

@@ -1,0 +1,27 @@
+"""The document model: Project, Shot, Take, Track, Clip, Transition."""
+
+from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
+from studio.model.project import SCHEMA_VERSION, Project
+from studio.model.shot import Camera, Shot, TransitionKind, mentioned_handles, new_id
+from studio.model.take import Operation, Take, TakeKind
+from studio.model.timeline import Clip, Track, TrackKind, Transition
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SUPPORTED_FPS",
+    "Camera",
+    "Clip",
+    "FitMode",
+    "Operation",
+    "OutputFormat",
+    "Project",
+    "Shot",
+    "Take",
+    "TakeKind",
+    "Track",
+    "TrackKind",
+    "Transition",
+    "TransitionKind",
+    "mentioned_handles",
+    "new_id",
+]

@@ -1,0 +1,65 @@
+"""A Shot: one card of the storyboard, what the creator asks the engine for."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Camera(StrEnum):
+    STATIC = "static"
+    PAN_LEFT = "pan-left"
+    PAN_RIGHT = "pan-right"
+    TILT_UP = "tilt-up"
+    TILT_DOWN = "tilt-down"
+    DOLLY_IN = "dolly-in"
+    DOLLY_OUT = "dolly-out"
+    ORBIT = "orbit"
+
+
+class TransitionKind(StrEnum):
+    CUT = "cut"
+    CROSSFADE = "crossfade"
+    DIP_TO_BLACK = "dip-to-black"
+
+
+CAMEO_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,38}[A-Za-z0-9_]|[A-Za-z0-9_])")
+
+
+def mentioned_handles(prompt: str) -> list[str]:
+    """`@handle` mentions in a prompt, lower-cased, in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for m in CAMEO_MENTION.finditer(prompt):
+        seen.setdefault(m.group(1).lower(), None)
+    return list(seen)
+
+
+class Shot(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    id: str = Field(default_factory=new_id)
+    prompt: str
+    duration: float = Field(default=3.0, gt=0, le=600)
+    camera: Camera = Camera.STATIC
+    style: str | None = None  # preset name; None means the project's default style
+    seed: int | None = Field(default=None, ge=0, lt=2**32)
+    image: str | None = None  # reference / first frame, bundle-relative path
+    transition: TransitionKind = TransitionKind.CUT  # into the next shot
+    transition_duration: float = Field(default=0.0, ge=0)
+    audio: str | None = None  # sound description
+    current_take: str | None = None
+    sound_take: str | None = None
+
+    @property
+    def cameos(self) -> list[str]:
+        return mentioned_handles(self.prompt)
+
+    def effective_style(self, project_style: str | None) -> str | None:
+        return self.style or project_style

@@ -1,0 +1,65 @@
+"""A Take: one generated (or imported) result of a shot — a file plus how it was made."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from studio.model.shot import new_id
+
+
+class TakeKind(StrEnum):
+    VIDEO = "video"
+    AUDIO = "audio"
+
+
+class Operation(StrEnum):
+    GENERATE = "generate"
+    REROLL = "reroll"
+    REMIX = "remix"
+    BLEND = "blend"
+    EXTEND = "extend"
+    LOOP = "loop"
+    IMPORT = "import"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Take(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id)
+    shot_id: str | None = None
+    kind: TakeKind = TakeKind.VIDEO
+    path: str  # bundle-relative media file
+    engine: str
+    model: str | None = None
+    operation: Operation = Operation.GENERATE
+    seed: int | None = None
+    prompt: str = ""  # after the preset was applied
+    negative_prompt: str = ""
+    preset: str | None = None
+    camera: str | None = None
+    width: int = 0
+    height: int = 0
+    fps: float = 0.0
+    frames: int = 0
+    duration: float = 0.0  # seconds
+    remix_of: str | None = None
+    blend_of: list[str] = Field(default_factory=list)
+    extend_of: str | None = None
+    loop_of: str | None = None
+    cameos: list[str] = Field(default_factory=list)
+    params: dict[str, Any] = Field(default_factory=dict)  # steps, guidance, scheduler, revision...
+    created: str = Field(default_factory=_now)
+
+    @property
+    def parents(self) -> list[str]:
+        """Every take this one was made from (remix, blend, extend, loop lineage)."""
+        out = [t for t in (self.remix_of, self.extend_of, self.loop_of) if t]
+        return out + [t for t in self.blend_of if t not in out]

@@ -1,0 +1,79 @@
+"""Tracks, clips and transitions: the edit. Timeline positions are integer frames at the
+project's fps, so splits and trims are exact."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from studio.model.formats import FitMode
+from studio.model.shot import TransitionKind, new_id
+
+
+class TrackKind(StrEnum):
+    VIDEO = "video"
+    AUDIO = "audio"
+
+
+class Transition(BaseModel):
+    """Blends a clip in from the previous clip on its track; the two overlap by `duration`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: TransitionKind = TransitionKind.CROSSFADE
+    duration: int = Field(ge=0)  # frames
+
+
+class Clip(BaseModel):
+    """A span of a take (or an imported media file) placed on a track."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id)
+    take_id: str | None = None
+    media: str | None = None  # imported file (bundle-relative or explicitly imported absolute)
+    shot_id: str | None = None
+    start: int = Field(ge=0)  # timeline frame
+    source_in: int = Field(default=0, ge=0)  # frames into the take, at project fps
+    duration: int = Field(gt=0)  # frames
+    fit: FitMode | None = None  # None: the project's default
+    transition_in: Transition | None = None
+    gain_db: float = Field(default=0.0, ge=-96, le=24)
+    fade_in: float = Field(default=0.0, ge=0)  # seconds (audio)
+    fade_out: float = Field(default=0.0, ge=0)
+    pan: float = Field(default=0.0, ge=-1, le=1)
+
+    @model_validator(mode="after")
+    def _has_source(self) -> Clip:
+        if not self.take_id and not self.media:
+            raise ValueError("a clip needs a take_id or a media file")
+        return self
+
+    @property
+    def end(self) -> int:
+        """First frame after the clip."""
+        return self.start + self.duration
+
+    @property
+    def source_out(self) -> int:
+        return self.source_in + self.duration
+
+
+class Track(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id)
+    kind: TrackKind = TrackKind.VIDEO
+    name: str = ""
+    clips: list[Clip] = Field(default_factory=list)
+    muted: bool = False
+    solo: bool = False
+    gain_db: float = 0.0
+
+    def sorted_clips(self) -> list[Clip]:
+        return sorted(self.clips, key=lambda c: c.start)
+
+    @property
+    def end(self) -> int:
+        return max((c.end for c in self.clips), default=0)
