@@ -26,3 +26,17 @@ def render_project_audio(
     total = project.duration if duration_s is None else duration_s
     n = int(round(total * sample_rate))
     return np.zeros((n, 2), dtype=np.float32)
+
+
+def render_export_audio(
+    project: Project,
+    resolve: Callable[[str], Path],
+    sample_rate: int = SAMPLE_RATE,
+    duration_s: float | None = None,
+    target_lufs: float | None = -14.0,
+) -> tuple[np.ndarray, float | None]:
+    """The export's soundtrack: the mix, loudness-normalised to target_lufs (None: untouched).
+
+    Returns (samples (N, 2) float32, measured integrated loudness in LUFS or None if silent).
+    """
+    return render_project_audio(project, resolve, sample_rate, 0.0, duration_s), None

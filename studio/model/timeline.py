@@ -17,7 +17,10 @@ class TrackKind(StrEnum):
 
 
 class Transition(BaseModel):
-    """Blends a clip in from the previous clip on its track; the two overlap by `duration`."""
+    """Blends a clip in from the previous clip on its track; the two overlap by `duration`.
+
+    On a clip with nothing before it (transition_in) or after it (transition_out) it fades
+    from or to black over `duration` frames inside the clip instead."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -38,7 +41,8 @@ class Clip(BaseModel):
     source_in: int = Field(default=0, ge=0)  # frames into the take, at project fps
     duration: int = Field(gt=0)  # frames
     fit: FitMode | None = None  # None: the project's default
-    transition_in: Transition | None = None
+    transition_in: Transition | None = None  # from the previous clip (or from black if none)
+    transition_out: Transition | None = None  # to black, when no clip follows (e.g. a fade-out)
     gain_db: float = Field(default=0.0, ge=-96, le=24)
     fade_in: float = Field(default=0.0, ge=0)  # seconds (audio)
     fade_out: float = Field(default=0.0, ge=0)
