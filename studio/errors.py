@@ -23,6 +23,7 @@ class Location:
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    label: str | None = None  # how to say the field to a person, e.g. "shot 3, key 'duration'"
 
     def __str__(self) -> str:
         parts = []
@@ -30,7 +31,9 @@ class Location:
             parts.append(self.file + (f":{self.line}" if self.line else ""))
         elif self.line:
             parts.append(f"line {self.line}")
-        if self.field:
+        if self.label:
+            parts.append(self.label)
+        elif self.field:
             parts.append(f"field '{self.field}'")
         return ", ".join(parts)
 

@@ -45,6 +45,7 @@ class Shot(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
     id: str = Field(default_factory=new_id)
+    name: str | None = None  # the artist's own label, e.g. "1A"
     prompt: str
     duration: float = Field(default=3.0, gt=0, le=600)
     camera: Camera = Camera.STATIC

@@ -1,0 +1,32 @@
+"""`storyboard-studio validate FILE`: check a storyboard script or project without rendering."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("validate", help="check a storyboard script or project bundle")
+    p.add_argument("input", type=Path)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.bundle import Bundle, is_bundle
+    from studio.script import load_storyboard
+
+    if is_bundle(args.input):
+        bundle = Bundle.load(args.input)
+        p = bundle.project
+        print(f"{args.input}: ok — project '{p.title}', {len(p.shots)} shots, {len(p.takes)} takes")
+        return 0
+    board = load_storyboard(args.input)
+    for warning in board.warnings:
+        print(f"warning: {warning}")
+    s = board.script
+    print(
+        f"{args.input}: ok — '{s.title}', {len(s.shot)} shots, {board.duration:.2f} s, "
+        f"{s.format.value} {s.format.size[0]}x{s.format.size[1]} @ {s.fps} fps"
+    )
+    return 0

@@ -1,0 +1,505 @@
+"""Timeline edit operations: pure, Qt-free, exactly undoable.
+
+Every operation changes the project in place and returns an `Edit`: the clip lists of the tracks
+it touched, before and after. Clips are treated as immutable values (an edit replaces a clip by a
+changed copy, never mutates it), so a snapshot is just a tuple of references: cheap to take and
+exact to restore. `edit.undo(project)` / `edit.redo(project)` swap the snapshots back in, and
+`a.then(b)` composes two edits (how a drag's many steps become one undo entry).
+
+Track rules kept by every operation (see `check_track`): clips sorted by start never have three
+clips over one frame, and two clips overlap only when the later one has a `transition_in` whose
+duration equals the overlap (a crossfade/dip between them). A `transition_in` on a clip with a
+gap (or nothing) before it fades in from black inside the clip.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Literal
+
+from studio.model.project import Project
+from studio.model.shot import TransitionKind, new_id
+from studio.model.take import Take, TakeKind
+from studio.model.timeline import Clip, Track, TrackKind, Transition
+
+Edge = Literal["in", "out"]
+
+
+class EditError(ValueError):
+    """An edit that cannot be made; the message is for the status bar."""
+
+
+@dataclass
+class Edit:
+    """What one operation changed: touched tracks' clips (and shots' current take) before/after."""
+
+    name: str
+    before: dict[str, tuple[Clip, ...]] = field(default_factory=dict)
+    after: dict[str, tuple[Clip, ...]] = field(default_factory=dict)
+    shots_before: dict[str, str | None] = field(default_factory=dict)
+    shots_after: dict[str, str | None] = field(default_factory=dict)
+    clip_id: str | None = None  # the clip the user acted on (for selection after the edit)
+    new_clip_ids: list[str] = field(default_factory=list)
+
+    @property
+    def track_ids(self) -> set[str]:
+        return set(self.before) | set(self.after)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after or self.shots_before != self.shots_after
+
+    def undo(self, project: Project) -> None:
+        _restore(project, self.before, self.shots_before)
+
+    def redo(self, project: Project) -> None:
+        _restore(project, self.after, self.shots_after)
+
+    def then(self, later: Edit) -> Edit:
+        """This edit followed by `later`, as one edit (keeps this one's name)."""
+        before = dict(self.before)
+        for tid, clips in later.before.items():
+            before.setdefault(tid, clips)
+        shots_before = dict(self.shots_before)
+        for sid, take in later.shots_before.items():
+            shots_before.setdefault(sid, take)
+        return Edit(
+            self.name,
+            before,
+            {**self.after, **later.after},
+            shots_before,
+            {**self.shots_after, **later.shots_after},
+            later.clip_id or self.clip_id,
+            self.new_clip_ids + [c for c in later.new_clip_ids if c not in self.new_clip_ids],
+        )
+
+
+def _restore(project: Project, tracks: dict[str, tuple[Clip, ...]], shots: dict[str, str | None]):
+    for tid, clips in tracks.items():
+        track_by_id(project, tid).clips = list(clips)
+    for sid, take_id in shots.items():
+        project.shot(sid).current_take = take_id
+
+
+class _Recorder:
+    """Collects before-snapshots as an operation touches tracks, then builds the Edit."""
+
+    def __init__(self, project: Project, name: str):
+        self.project, self.name = project, name
+        self.before: dict[str, tuple[Clip, ...]] = {}
+        self.shots_before: dict[str, str | None] = {}
+
+    def track(self, track: Track) -> Track:
+        self.before.setdefault(track.id, tuple(track.clips))
+        return track
+
+    def shot_take(self, shot_id: str, take_id: str | None) -> None:
+        shot = self.project.shot(shot_id)
+        self.shots_before.setdefault(shot_id, shot.current_take)
+        shot.current_take = take_id
+
+    def finish(self, clip_id: str | None = None, new: list[str] | None = None) -> Edit:
+        """Validate touched tracks; on failure put everything back and raise."""
+        shots_after = {sid: self.project.shot(sid).current_take for sid in self.shots_before}
+        edit = Edit(
+            self.name,
+            dict(self.before),
+            {},
+            dict(self.shots_before),
+            shots_after,
+            clip_id,
+            new or [],
+        )
+        try:
+            for tid in self.before:
+                track = track_by_id(self.project, tid)
+                track.clips.sort(key=lambda c: c.start)
+                check_track(track)
+        except EditError:
+            edit.undo(self.project)
+            raise
+        edit.after = {tid: tuple(track_by_id(self.project, tid).clips) for tid in self.before}
+        return edit
+
+
+# --- look-ups and rules ---------------------------------------------------------------------
+
+
+def track_by_id(project: Project, track_id: str) -> Track:
+    for track in project.tracks:
+        if track.id == track_id:
+            return track
+    raise EditError(f"no track with id '{track_id}'")
+
+
+def find(project: Project, clip_id: str) -> tuple[Track, Clip]:
+    try:
+        return project.find_clip(clip_id)
+    except KeyError:
+        raise EditError(f"no clip with id '{clip_id}'") from None
+
+
+def overlap_in(clip: Clip) -> int:
+    return clip.transition_in.duration if clip.transition_in else 0
+
+
+def check_track(track: Track) -> None:
+    """Raise EditError unless the track's clips obey the overlap rules (see module doc)."""
+    clips = track.sorted_clips()
+    for i, clip in enumerate(clips):
+        if clip.start < 0 or clip.duration <= 0:
+            raise EditError(f"clip '{clip.id}' must start at or after 0 and last at least a frame")
+        if i == 0:
+            continue
+        prev = clips[i - 1]
+        over = prev.end - clip.start
+        if over > 0 and over != overlap_in(clip):
+            raise EditError(
+                f"clips '{prev.id}' and '{clip.id}' overlap on track {track.name or track.id}"
+            )
+        if over > 0 and (over > prev.duration or over > clip.duration):
+            raise EditError(f"the transition into clip '{clip.id}' is longer than a clip it joins")
+        if clip.start <= prev.start:
+            raise EditError(f"clips '{prev.id}' and '{clip.id}' start together")
+        if i >= 2 and clip.start < clips[i - 2].end:
+            raise EditError(f"three clips would play at once on track {track.name or track.id}")
+
+
+def take_frames(project: Project, take: Take | None) -> int | None:
+    """A take's length in project frames (None when unknown, e.g. an imported file)."""
+    if take is None:
+        return None
+    if take.frames and take.fps:
+        return int(take.frames * project.fps / take.fps + 1e-9)
+    if take.duration:
+        return int(take.duration * project.fps + 1e-9)
+    return None
+
+
+def clip_source_frames(project: Project, clip: Clip) -> int | None:
+    return take_frames(project, project.takes.get(clip.take_id)) if clip.take_id else None
+
+
+def neighbours(track: Track, clip: Clip) -> tuple[Clip | None, Clip | None]:
+    clips = track.sorted_clips()
+    i = next(k for k, c in enumerate(clips) if c.id == clip.id)
+    return (clips[i - 1] if i else None), (clips[i + 1] if i + 1 < len(clips) else None)
+
+
+# --- snapping ----------------------------------------------------------------------------------
+
+
+def snap_targets(
+    project: Project, playhead: int | None = None, exclude: str | None = None
+) -> list[int]:
+    """Sorted frames a dragged edge is drawn to: every clip edge (but `exclude`'s), the playhead, 0."""
+    out = {0}
+    for track in project.tracks:
+        for clip in track.clips:
+            if clip.id != exclude:
+                out.update((clip.start, clip.end))
+    if playhead is not None:
+        out.add(playhead)
+    return sorted(out)
+
+
+def snap(frame: int, targets: list[int], threshold: int) -> int:
+    """The nearest target within `threshold` frames of `frame`, else `frame`."""
+    i = bisect.bisect_left(targets, frame)
+    best, dist = frame, threshold + 1
+    for t in targets[max(0, i - 1) : i + 1]:
+        if abs(t - frame) < dist:
+            best, dist = t, abs(t - frame)
+    return best
+
+
+def snap_span(start: int, duration: int, targets: list[int], threshold: int) -> int:
+    """Snap a moving clip by whichever of its edges is nearer a target; returns the new start."""
+    s = snap(start, targets, threshold)
+    e = snap(start + duration, targets, threshold)
+    if s == start and e == start + duration:
+        return start
+    if e != start + duration and (s == start or abs(e - start - duration) < abs(s - start)):
+        return max(0, e - duration)
+    return s
+
+
+# --- operations --------------------------------------------------------------------------------
+
+
+def move_clip(project: Project, clip_id: str, start: int, track_id: str | None = None) -> Edit:
+    """Put a clip at `start` (frames), optionally on another track of the same kind."""
+    src, clip = find(project, clip_id)
+    dst = track_by_id(project, track_id) if track_id else src
+    if dst.kind != src.kind:
+        raise EditError(f"a {src.kind} clip cannot go on {dst.kind} track {dst.name or dst.id}")
+    rec = _Recorder(project, "Move clip")
+    rec.track(src).clips.remove(clip)
+    rec.track(dst).clips.append(clip.model_copy(update={"start": max(0, int(start))}))
+    return rec.finish(clip_id)
+
+
+def free_start(
+    project: Project, clip_id: str, start: int, track_id: str | None = None
+) -> int | None:
+    """The start nearest `start` where the clip fits on the track without new overlaps (for drags)."""
+    src, clip = find(project, clip_id)
+    dst = track_by_id(project, track_id) if track_id else src
+    others = [c for c in dst.sorted_clips() if c.id != clip_id]
+    gaps, cursor = [], 0
+    for c in others:
+        gaps.append((cursor, c.start))
+        cursor = max(cursor, c.end)
+    gaps.append((cursor, None))
+    best = None
+    for lo, hi in gaps:
+        if hi is not None and hi - lo < clip.duration:
+            continue
+        s = max(lo, start) if hi is None else min(max(lo, start), hi - clip.duration)
+        if best is None or abs(s - start) < abs(best - start):
+            best = s
+    return best
+
+
+def trim_limits(project: Project, clip_id: str, edge: Edge) -> tuple[int, int]:
+    """Timeline frames the given edge may be dragged between (take length and neighbours)."""
+    track, clip = find(project, clip_id)
+    prev, nxt = neighbours(track, clip)
+    length = clip_source_frames(project, clip)
+    if edge == "in":
+        if prev is not None and prev.end > clip.start:
+            return clip.start, clip.start  # inside a transition: remove it to trim this edge
+        lo = clip.start - clip.source_in
+        if prev is not None:
+            lo = max(lo, prev.end)
+        return max(0, lo), clip.end - 1
+    if nxt is not None and clip.end > nxt.start:
+        return clip.end, clip.end
+    hi = clip.start + (length - clip.source_in) if length is not None else 1 << 40
+    if nxt is not None:
+        hi = min(hi, nxt.start)
+    return clip.start + 1, max(clip.start + 1, hi)
+
+
+def trim_clip(project: Project, clip_id: str, edge: Edge, frame: int) -> Edit:
+    """Move a clip's in edge (start and source_in together) or out edge to timeline `frame`,
+    clamped to what the take and the neighbouring clips allow."""
+    track, clip = find(project, clip_id)
+    lo, hi = trim_limits(project, clip_id, edge)
+    frame = min(max(int(frame), lo), hi)
+    if edge == "in":
+        delta = frame - clip.start
+        new = clip.model_copy(
+            update={
+                "start": frame,
+                "source_in": clip.source_in + delta,
+                "duration": clip.duration - delta,
+            }
+        )
+    else:
+        new = clip.model_copy(update={"duration": frame - clip.start})
+    rec = _Recorder(project, "Trim clip")
+    _replace(rec.track(track), clip, new)
+    return rec.finish(clip_id)
+
+
+def split_clip(project: Project, clip_id: str, frame: int) -> Edit:
+    """Cut a clip in two at timeline `frame`; the right half gets a new id."""
+    track, clip = find(project, clip_id)
+    if not clip.start < frame < clip.end:
+        raise EditError("the playhead must be inside the clip to split it")
+    left_len = frame - clip.start
+    left = clip.model_copy(update={"duration": left_len, "transition_out": None, "fade_out": 0.0})
+    right = clip.model_copy(
+        update={
+            "id": new_id(),
+            "start": frame,
+            "source_in": clip.source_in + left_len,
+            "duration": clip.duration - left_len,
+            "transition_in": None,
+            "fade_in": 0.0,
+        }
+    )
+    rec = _Recorder(project, "Split clip")
+    _replace(rec.track(track), clip, left)
+    track.clips.append(right)
+    return rec.finish(clip_id, [right.id])
+
+
+def join_clips(project: Project, left_id: str, right_id: str) -> Edit:
+    """Undo a split by hand: merge two touching halves of the same source into one clip."""
+    track, left = find(project, left_id)
+    track2, right = find(project, right_id)
+    same = (left.take_id, left.media) == (right.take_id, right.media)
+    if (
+        track2 is not track
+        or not same
+        or right.start != left.end
+        or right.source_in != left.source_out
+    ):
+        raise EditError("only two touching, continuous pieces of the same take can be joined")
+    if right.transition_in is not None:
+        raise EditError("remove the transition between the clips before joining them")
+    merged = left.model_copy(
+        update={
+            "duration": left.duration + right.duration,
+            "transition_out": right.transition_out,
+            "fade_out": right.fade_out,
+        }
+    )
+    rec = _Recorder(project, "Join clips")
+    _replace(rec.track(track), left, merged)
+    track.clips.remove(right)
+    return rec.finish(left_id)
+
+
+def delete_clip(project: Project, clip_id: str) -> Edit:
+    """Remove a clip and leave its gap."""
+    track, clip = find(project, clip_id)
+    rec = _Recorder(project, "Delete clip")
+    rec.track(track).clips.remove(clip)
+    return rec.finish()
+
+
+def ripple_delete(project: Project, clip_id: str) -> Edit:
+    """Remove a clip and close the gap: later clips on the track move left, in order; the next
+    clip starts where the deleted one did (or where the previous clip ends, if they overlapped)."""
+    track, clip = find(project, clip_id)
+    prev, nxt = neighbours(track, clip)
+    rec = _Recorder(project, "Ripple delete")
+    rec.track(track).clips.remove(clip)
+    if nxt is not None:
+        target = clip.start if prev is None else max(clip.start, prev.end)
+        _shift_from(track, nxt.start, target - nxt.start, exclude=())
+    return rec.finish()
+
+
+def insert_clip(project: Project, track_id: str, clip: Clip, ripple: bool = False) -> Edit:
+    """Place a new clip. With `ripple`, clips at or after its start move right to make room, and a
+    clip under its start is split there first (an NLE's insert edit); without, it must fit."""
+    track = track_by_id(project, track_id)
+    rec = _Recorder(project, "Insert clip")
+    rec.track(track)
+    if ripple:
+        under = next((c for c in track.clips if c.start < clip.start < c.end), None)
+        if under is not None:
+            split = split_clip(project, under.id, clip.start)
+            rec.before.setdefault(track.id, split.before[track.id])
+        _shift_from(track, clip.start, clip.duration, exclude=())
+    track.clips.append(clip)
+    return rec.finish(clip.id, [clip.id])
+
+
+def set_transition(
+    project: Project,
+    clip_id: str,
+    kind: TransitionKind | None,
+    duration: int = 0,
+    edge: Edge = "in",
+) -> Edit:
+    """Add, change or remove (kind None or CUT) the transition at a clip's in or out edge.
+
+    Into a clip that touches the previous one, the transition overlaps the two by `duration`:
+    the clip and every later clip on the track move left by the change in overlap (and back
+    right on removal), so the rest of the edit keeps its rhythm. Elsewhere it fades from/to black.
+    """
+    track, clip = find(project, clip_id)
+    remove = kind is None or kind == TransitionKind.CUT or duration <= 0
+    new_tr = None if remove else Transition(kind=kind, duration=int(duration))
+    rec = _Recorder(project, "Remove transition" if remove else "Set transition")
+    rec.track(track)
+    if edge == "out":
+        if new_tr is not None and new_tr.duration > clip.duration:
+            raise EditError("a fade-out cannot be longer than its clip")
+        _replace(track, clip, clip.model_copy(update={"transition_out": new_tr}))
+        return rec.finish(clip_id)
+    prev, _ = neighbours(track, clip)
+    old_over = max(0, prev.end - clip.start) if prev else 0
+    joined = prev is not None and prev.end >= clip.start
+    new_over = new_tr.duration if (new_tr and joined) else 0
+    if new_tr is not None and new_tr.duration > clip.duration:
+        raise EditError("a transition cannot be longer than its clip")
+    _replace(track, clip, clip.model_copy(update={"transition_in": new_tr}))
+    if new_over != old_over:
+        _shift_from(track, clip.start, old_over - new_over, exclude=())
+    return rec.finish(clip_id)
+
+
+def transition_between(
+    project: Project, left_id: str, right_id: str, kind: TransitionKind, duration: int
+) -> Edit:
+    """A transition from `left` into `right`, which must be adjacent on one track."""
+    track, left = find(project, left_id)
+    track2, right = find(project, right_id)
+    _, nxt = neighbours(track, left)
+    if track2 is not track or nxt is None or nxt.id != right_id or left.end < right.start:
+        raise EditError("transitions go between two clips that touch on the same track")
+    return set_transition(project, right_id, kind, duration)
+
+
+def swap_take(project: Project, clip_id: str, take_id: str, update_shot: bool = True) -> Edit:
+    """Show another take on a clip (same start and in point, trimmed to the new take's length);
+    for a video take of the clip's shot, that take also becomes the shot's current take."""
+    track, clip = find(project, clip_id)
+    take = project.takes.get(take_id)
+    if take is None:
+        raise EditError(f"no take with id '{take_id}'")
+    want = TakeKind.AUDIO if track.kind == TrackKind.AUDIO else TakeKind.VIDEO
+    if take.kind != want:
+        raise EditError(f"a {take.kind} take cannot go on a {track.kind} track")
+    length = take_frames(project, take)
+    source_in, duration = clip.source_in, clip.duration
+    if length is not None:
+        if source_in >= length:
+            source_in = 0
+        duration = max(1, min(duration, length - source_in))
+    new = clip.model_copy(
+        update={"take_id": take_id, "media": None, "source_in": source_in, "duration": duration}
+    )
+    rec = _Recorder(project, "Swap take")
+    _replace(rec.track(track), clip, new)
+    shot_id = clip.shot_id or take.shot_id
+    if update_shot and take.kind == TakeKind.VIDEO and shot_id and take.shot_id == shot_id:
+        try:
+            rec.shot_take(shot_id, take_id)
+        except KeyError:
+            pass
+    return rec.finish(clip_id)
+
+
+_SETTABLE = {"fit", "gain_db", "fade_in", "fade_out", "pan"}
+
+
+def set_clip_fields(project: Project, clip_id: str, **changes) -> Edit:
+    """Change a clip's look/sound fields (fit, gain_db, fade_in, fade_out, pan), validated."""
+    bad = set(changes) - _SETTABLE
+    if bad:
+        raise EditError(f"use trim/move/set_transition for {', '.join(sorted(bad))}")
+    track, clip = find(project, clip_id)
+    try:
+        new = Clip.model_validate({**clip.model_dump(), **changes})
+    except ValueError as exc:
+        raise EditError(str(exc).splitlines()[-1] if str(exc) else "invalid value") from None
+    rec = _Recorder(project, "Change clip")
+    _replace(rec.track(track), clip, new)
+    return rec.finish(clip_id)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _replace(track: Track, old: Clip, new: Clip) -> None:
+    i = next(k for k, c in enumerate(track.clips) if c is old)
+    track.clips[i] = new
+
+
+def _shift_from(track: Track, frame: int, delta: int, exclude: tuple[str, ...]) -> None:
+    """Move every clip starting at or after `frame` by `delta` frames."""
+    if not delta:
+        return
+    for i, c in enumerate(track.clips):
+        if c.start >= frame and c.id not in exclude:
+            if c.start + delta < 0:
+                raise EditError("that would move clips before the start of the timeline")
+            track.clips[i] = c.model_copy(update={"start": c.start + delta})

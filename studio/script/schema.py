@@ -1,0 +1,97 @@
+"""The storyboard script format (TOML) as a schema: what keys exist and what they may hold."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from studio.model import SUPPORTED_FPS, Camera, FitMode, OutputFormat, TransitionKind
+
+
+def _number(value: object) -> object:
+    """TOML numbers only: no strings or booleans passed off as numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, not {_toml_type(value)}")
+    return value
+
+
+def _integer(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number, not {_toml_type(value)}")
+    return value
+
+
+def _text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a text string, not {_toml_type(value)}")
+    return value
+
+
+def _toml_type(value: object) -> str:
+    return {
+        bool: "true/false", int: "an integer", float: "a number", str: "text",
+        list: "a list", dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _fps(value: int) -> int:
+    if value not in SUPPORTED_FPS:
+        raise ValueError(f"fps must be one of {', '.join(map(str, SUPPORTED_FPS))}, not {value}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Integer = Annotated[int, BeforeValidator(_integer)]
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class ScriptShot(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: Text = Field(min_length=1)
+    name: Text | None = None
+    duration: Number = Field(default=3.0, gt=0, le=600)
+    camera: Camera = Camera.STATIC
+    style: Text | None = None
+    seed: Integer | None = Field(default=None, ge=0, lt=2**32)
+    image: Text | None = None
+    transition: TransitionKind = TransitionKind.CUT
+    transition_duration: Number | None = Field(default=None, ge=0)
+    audio: Text | None = None
+
+
+class ScriptAudio(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file: Text = Field(min_length=1)
+    start: Number = Field(default=0.0, ge=0)
+    gain_db: Number = Field(default=0.0, ge=-96, le=24)
+    duration: Number | None = Field(default=None, gt=0)
+    offset: Number = Field(default=0.0, ge=0)  # seconds into the file
+    fade_in: Number = Field(default=0.0, ge=0)
+    fade_out: Number = Field(default=0.0, ge=0)
+    pan: Number = Field(default=0.0, ge=-1, le=1)
+    track: Integer = Field(default=1, ge=1, le=16)
+
+
+class ScriptFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text = "Untitled"
+    description: Text = ""
+    format: OutputFormat = OutputFormat.VERTICAL
+    fps: Annotated[Integer, AfterValidator(_fps)] = 24
+    style: Text | None = None
+    fit: FitMode = FitMode.COVER
+    shot: list[ScriptShot] = Field(min_length=1)
+    audio: list[ScriptAudio] = Field(default_factory=list)
+
+
+KNOWN_KEYS = {
+    "": set(ScriptFile.model_fields),
+    "shot": set(ScriptShot.model_fields),
+    "audio": set(ScriptAudio.model_fields),
+}
+FPS_CHOICES = SUPPORTED_FPS
+DEFAULT_TRANSITION_S = 0.5
