@@ -1,0 +1,305 @@
+"""Timeline edit operations: exact undo, track rules, and property tests over random edits."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studio.model import Clip, Project, Shot, Take, Track, TrackKind, TransitionKind
+from studio.model import edits as E
+from studio.model.edits import EditError
+
+
+def make_project(spans: list[tuple[int, int]], take_frames: int = 240) -> Project:
+    """One video track with clips at (start, duration), each on its own 240-frame take."""
+    p = Project(fps=24)
+    p.shots = [Shot(id="s1", prompt="a cat", current_take="t0")]
+    track = p.ensure_track(TrackKind.VIDEO)
+    for i, (start, dur) in enumerate(spans):
+        tid = f"t{i}"
+        p.takes[tid] = Take(
+            id=tid,
+            shot_id="s1",
+            path=f"takes/{tid}.mp4",
+            engine="animatic",
+            fps=24,
+            frames=take_frames,
+        )
+        track.clips.append(Clip(id=f"c{i}", take_id=tid, shot_id="s1", start=start, duration=dur))
+    return p
+
+
+def dump(p: Project) -> dict:
+    return p.model_dump()
+
+
+def clips(p: Project, track: int = 0) -> list[tuple[int, int]]:
+    return [(c.start, c.duration) for c in p.tracks[track].sorted_clips()]
+
+
+def test_move_and_exact_undo_redo():
+    p = make_project([(0, 48), (48, 48)])
+    before = dump(p)
+    e = E.move_clip(p, "c1", 100)
+    assert clips(p) == [(0, 48), (100, 48)]
+    after = dump(p)
+    e.undo(p)
+    assert dump(p) == before
+    e.redo(p)
+    assert dump(p) == after
+
+
+def test_move_refuses_overlap_and_leaves_project_untouched():
+    p = make_project([(0, 48), (48, 48)])
+    before = dump(p)
+    with pytest.raises(EditError, match="overlap"):
+        E.move_clip(p, "c1", 20)
+    assert dump(p) == before
+
+
+def test_move_to_other_track_same_kind_only():
+    p = make_project([(0, 48)])
+    v2 = p.ensure_track(TrackKind.VIDEO, 1)
+    a1 = p.ensure_track(TrackKind.AUDIO)
+    e = E.move_clip(p, "c0", 10, v2.id)
+    assert p.tracks[0].clips == [] and v2.clips[0].start == 10
+    assert e.track_ids == {p.tracks[0].id, v2.id}
+    with pytest.raises(EditError, match="audio"):
+        E.move_clip(p, "c0", 0, a1.id)
+
+
+def test_free_start_finds_nearest_gap():
+    p = make_project([(0, 48), (60, 48), (200, 20)])
+    assert E.free_start(p, "c2", 30) == 108  # the 12-frame gap 48..60 is too small
+    assert E.free_start(p, "c2", 500) == 500
+    p = make_project([(0, 48), (60, 48), (200, 10)])
+    assert E.free_start(p, "c2", 30) == 48  # 10 frames fit in 48..60
+
+
+def test_snapping():
+    p = make_project([(0, 48), (100, 20)])
+    targets = E.snap_targets(p, playhead=75, exclude="c1")
+    assert targets == [0, 48, 75]
+    assert E.snap(50, targets, 3) == 48
+    assert E.snap(60, targets, 3) == 60
+    assert E.snap_span(46, 20, targets, 3) == 48  # start edge snaps to 48
+    assert E.snap_span(57, 20, targets, 3) == 55  # end edge snaps to the playhead
+
+
+def test_trim_bounded_by_take_and_neighbours():
+    p = make_project([(0, 48), (100, 48)], take_frames=60)
+    E.trim_clip(p, "c0", "out", 500)
+    assert clips(p)[0] == (0, 60)  # the take has 60 frames
+    E.trim_clip(p, "c1", "in", 130)
+    c1 = p.tracks[0].sorted_clips()[1]
+    assert (c1.start, c1.source_in, c1.duration) == (130, 30, 18)
+    E.trim_clip(p, "c1", "in", 0)  # can't go before the take's first frame or the left clip
+    c1 = p.tracks[0].sorted_clips()[1]
+    assert (c1.start, c1.source_in, c1.duration) == (100, 0, 48)
+    E.trim_clip(p, "c0", "out", 70)
+    assert clips(p)[0] == (0, 60)
+
+
+def test_take_at_other_fps_counts_in_project_frames():
+    p = make_project([(0, 10)])
+    p.takes["t0"] = p.takes["t0"].model_copy(update={"fps": 30.0, "frames": 90})  # 3 s
+    E.trim_clip(p, "c0", "out", 1000)
+    assert clips(p) == [(0, 72)]
+
+
+def test_split_then_join_restores():
+    p = make_project([(10, 48)])
+    before = dump(p)
+    e = E.split_clip(p, "c0", 30)
+    assert clips(p) == [(10, 20), (30, 28)]
+    right = p.tracks[0].sorted_clips()[1]
+    assert right.source_in == 20 and e.new_clip_ids == [right.id]
+    E.join_clips(p, "c0", right.id)
+    assert dump(p) == before
+    with pytest.raises(EditError):
+        E.split_clip(p, "c0", 10)
+
+
+def test_ripple_delete_closes_gap():
+    p = make_project([(0, 48), (48, 24), (72, 30), (120, 10)])
+    E.ripple_delete(p, "c1")
+    assert clips(p) == [(0, 48), (48, 30), (96, 10)]
+
+
+def test_delete_leaves_gap():
+    p = make_project([(0, 48), (48, 24), (72, 30)])
+    e = E.delete_clip(p, "c1")
+    assert clips(p) == [(0, 48), (72, 30)]
+    e.undo(p)
+    assert clips(p) == [(0, 48), (48, 24), (72, 30)]
+
+
+def test_transition_overlaps_and_ripples_then_removal_restores():
+    p = make_project([(0, 48), (48, 48), (96, 48)])
+    before = dump(p)
+    E.transition_between(p, "c0", "c1", TransitionKind.CROSSFADE, 12)
+    assert clips(p) == [(0, 48), (36, 48), (84, 48)]
+    E.set_transition(p, "c1", TransitionKind.CROSSFADE, 6)  # adjust
+    assert clips(p) == [(0, 48), (42, 48), (90, 48)]
+    E.set_transition(p, "c1", None)
+    assert dump(p) == before
+    with pytest.raises(EditError):
+        E.transition_between(p, "c0", "c2", TransitionKind.CROSSFADE, 12)
+    with pytest.raises(EditError):
+        E.transition_between(p, "c0", "c1", TransitionKind.CROSSFADE, 60)  # longer than a clip
+
+
+def test_fade_out_and_fade_in_from_black():
+    p = make_project([(10, 48)])
+    E.set_transition(p, "c0", TransitionKind.DIP_TO_BLACK, 12)  # nothing before: fade from black
+    E.set_transition(p, "c0", TransitionKind.DIP_TO_BLACK, 12, edge="out")
+    c = p.tracks[0].clips[0]
+    assert c.start == 10 and c.transition_in.duration == 12 and c.transition_out.duration == 12
+
+
+def test_ripple_delete_inside_transition():
+    p = make_project([(0, 48), (48, 48), (96, 48)])
+    E.transition_between(p, "c0", "c1", TransitionKind.CROSSFADE, 12)
+    E.ripple_delete(p, "c1")
+    assert clips(p) == [(0, 48), (48, 48)]
+
+
+def test_swap_take_trims_to_length_and_sets_current_take():
+    p = make_project([(0, 100)])
+    p.takes["t9"] = Take(id="t9", shot_id="s1", path="takes/t9.mp4", engine="x", fps=24, frames=50)
+    before = dump(p)
+    e = E.swap_take(p, "c0", "t9")
+    c = p.tracks[0].clips[0]
+    assert (c.take_id, c.duration) == ("t9", 50) and p.shot("s1").current_take == "t9"
+    e.undo(p)
+    assert dump(p) == before
+    with pytest.raises(EditError):
+        E.swap_take(p, "c0", "nope")
+
+
+def test_insert_ripple_splits_clip_under_start():
+    p = make_project([(0, 48), (48, 48)])
+    new = Clip(id="n", take_id="t0", start=24, duration=10)
+    e = E.insert_clip(p, p.tracks[0].id, new, ripple=True)
+    assert clips(p) == [(0, 24), (24, 10), (34, 24), (58, 48)]
+    e.undo(p)
+    assert clips(p) == [(0, 48), (48, 48)]
+    with pytest.raises(EditError):
+        E.insert_clip(p, p.tracks[0].id, Clip(id="m", take_id="t0", start=10, duration=5))
+
+
+def test_set_clip_fields_validates():
+    p = make_project([(0, 48)])
+    E.set_clip_fields(p, "c0", gain_db=-6.0, fit="contain")
+    assert p.tracks[0].clips[0].gain_db == -6.0
+    with pytest.raises(EditError):
+        E.set_clip_fields(p, "c0", gain_db=99)
+    with pytest.raises(EditError):
+        E.set_clip_fields(p, "c0", start=5)
+
+
+def test_then_composes_drag_steps():
+    p = make_project([(0, 48), (60, 10)])
+    v2 = p.ensure_track(TrackKind.VIDEO, 1)
+    before = dump(p)
+    e = (
+        E.move_clip(p, "c1", 70)
+        .then(E.move_clip(p, "c1", 80, v2.id))
+        .then(E.move_clip(p, "c1", 90))
+    )
+    after = dump(p)
+    e.undo(p)
+    assert dump(p) == before
+    e.redo(p)
+    assert dump(p) == after and v2.clips[0].start == 90
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+spans = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 60)), min_size=1, max_size=8)
+
+
+def layout(gaps_durs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out, t = [], 0
+    for gap, dur in gaps_durs:
+        out.append((t + gap, dur))
+        t += gap + dur
+    return out
+
+
+def assert_track_ok(track: Track) -> None:
+    E.check_track(track)
+    cs = track.sorted_clips()
+    for a, b in zip(cs, cs[1:], strict=False):
+        assert a.end <= b.start or (b.transition_in and a.end - b.start == b.transition_in.duration)
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans, st.data())
+def test_split_then_join_restores_any(gd, data):
+    p = make_project(layout(gd))
+    c = data.draw(st.sampled_from(p.tracks[0].clips))
+    if c.duration < 2:
+        return
+    before = dump(p)
+    frame = data.draw(st.integers(c.start + 1, c.end - 1))
+    e = E.split_clip(p, c.id, frame)
+    assert_track_ok(p.tracks[0])
+    E.join_clips(p, c.id, e.new_clip_ids[0])
+    assert dump(p) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans, st.data())
+def test_ripple_delete_keeps_order_and_no_overlaps(gd, data):
+    p = make_project(layout(gd))
+    order = [c.id for c in p.tracks[0].sorted_clips()]
+    victim = data.draw(st.sampled_from(order))
+    before = dump(p)
+    e = E.ripple_delete(p, victim)
+    assert [c.id for c in p.tracks[0].sorted_clips()] == [i for i in order if i != victim]
+    assert_track_ok(p.tracks[0])
+    e.undo(p)
+    assert dump(p) == before
+
+
+ops = st.sampled_from(
+    ["move", "trim_in", "trim_out", "split", "delete", "ripple", "trans", "untrans"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans, st.lists(st.tuples(ops, st.integers(0, 10_000), st.integers(0, 400)), max_size=12))
+def test_random_edit_sequences_stay_valid_and_undo_exactly(gd, script):
+    p = make_project(layout(gd))
+    history = []
+    for op, pick, value in script:
+        cs = p.tracks[0].sorted_clips()
+        if not cs:
+            break
+        c = cs[pick % len(cs)]
+        snapshot = dump(p)
+        try:
+            if op == "move":
+                e = E.move_clip(p, c.id, value)
+            elif op in ("trim_in", "trim_out"):
+                e = E.trim_clip(p, c.id, op[5:], value)
+            elif op == "split":
+                e = E.split_clip(p, c.id, c.start + value % max(1, c.duration))
+            elif op == "delete":
+                e = E.delete_clip(p, c.id)
+            elif op == "ripple":
+                e = E.ripple_delete(p, c.id)
+            elif op == "trans":
+                e = E.set_transition(p, c.id, TransitionKind.CROSSFADE, 1 + value % 24)
+            else:
+                e = E.set_transition(p, c.id, None)
+        except EditError:
+            assert dump(p) == snapshot  # a refused edit changes nothing
+            continue
+        assert_track_ok(p.tracks[0])
+        history.append((e, snapshot))
+    for e, snapshot in reversed(history):
+        e.undo(p)
+        assert dump(p) == snapshot
