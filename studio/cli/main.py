@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "studio.cli.render",
     "studio.cli.validate",
     "studio.cli.presets",
+    "studio.cli.interchange",
     "studio.cli.models",
     "studio.cli.cameo",
     "studio.cli.gui",

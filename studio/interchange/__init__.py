@@ -1,0 +1,1 @@
+"""Timeline interchange with other editors (OpenTimelineIO)."""
