@@ -29,5 +29,5 @@ def test_timeline_round_trips_through_otio(tmp_path):
     # OTIO clips don't overlap; the transition shares frames, so the edit length is preserved
     assert video.duration().to_frames() == project.duration_frames == (2 + 3) * 24 - 12
     first = video[0]
-    assert first.metadata["storyboard_studio"]["prompt"] == "shot 0"
+    assert first.name == "shot 0" and first.metadata["storyboard_studio"]["seed"] == 0
     assert first.media_reference.target_url.endswith("takes/0.mp4")
