@@ -1,0 +1,162 @@
+"""Export speed: our exporter's frames/s against the ffmpeg command line, in one run.
+
+Both encode the same 1080x1920 frames with the same codec settings (libx264, same preset,
+bitrate/VBV, High profile, GOP, yuv420p BT.709, AAC 48 kHz stereo, faststart). ffmpeg reads the
+frames our compositor produced (watermark included) as raw rgb24 on stdin, so it does only the
+RGB→YUV conversion and the encoding; our exporter also decodes the takes, composes and
+watermarks them.
+
+    .venv/bin/python bench/export.py [--frames 120] [--preset medium] [--size 1080x1920]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from studio.compose import Compositor, Watermark  # noqa: E402
+from studio.export import ExportSettings, export_project  # noqa: E402
+from studio.export.streams import x264_options  # noqa: E402
+from studio.media.video import write_video  # noqa: E402
+from studio.model import Clip, OutputFormat, Project, Take, TrackKind, Transition  # noqa: E402
+
+SHOT_FRAMES = 30
+
+
+def shot_frames(seed: int, n: int, size: tuple[int, int]) -> list[np.ndarray]:
+    """A moving, textured picture (what x264 sees from real footage: motion + detail)."""
+    w, h = size
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    base = rng.uniform(40, 200, 3).astype(np.float32)
+    grain = rng.normal(0, 6, (h, w, 1)).astype(np.float32)
+    out = []
+    for i in range(n):
+        phase = i * 0.08 + seed
+        wave = np.sin(xx / 53 + phase) * np.cos(yy / 71 - phase * 0.7)
+        img = base + 50 * wave[..., None] + grain
+        cx, cy = int(w * (0.2 + 0.6 * i / n)), int(h * 0.5)
+        img[cy - 120 : cy + 120, max(0, cx - 120) : cx + 120] = 235 - base
+        out.append(np.clip(img, 0, 255).astype(np.uint8))
+    return out
+
+
+def build_project(folder: Path, frames: int, size: tuple[int, int], fps: int) -> Project:
+    project = Project(title="bench", fps=fps, format=OutputFormat.VERTICAL)
+    track = project.ensure_track(TrackKind.VIDEO)
+    start = 0
+    for k in range((frames + SHOT_FRAMES - 1) // SHOT_FRAMES):
+        n = min(SHOT_FRAMES, frames - start)
+        rel = f"takes/shot{k}.mp4"
+        (folder / "takes").mkdir(exist_ok=True)
+        write_video(folder / rel, shot_frames(k, n, size), fps, crf=14, preset="veryfast")
+        project.takes[f"t{k}"] = Take(id=f"t{k}", path=rel, engine="bench", fps=fps, frames=n)
+        cut = Transition(kind="cut", duration=0)
+        track.clips.append(Clip(take_id=f"t{k}", start=start, duration=n, transition_in=cut))
+        start += n
+    return project
+
+
+def ffmpeg_command(
+    settings: ExportSettings, size: tuple[int, int], fps: int, frames: int, out: Path
+) -> list[str]:
+    opts = x264_options(settings)
+    w, h = size
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-threads", "auto"]
+    cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(fps), "-i", "-"]
+    cmd += ["-f", "lavfi", "-i", f"anullsrc=r={settings.sample_rate}:cl=stereo"]
+    cmd += ["-t", f"{frames / fps:.6f}", "-map", "0:v", "-map", "1:a"]
+    cmd += ["-vf", "scale=out_color_matrix=bt709:out_range=tv:flags=bicubic"]
+    cmd += [
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-preset",
+        opts["preset"],
+        "-profile:v",
+        "high",
+    ]
+    cmd += [
+        "-b:v",
+        str(settings.video_bitrate),
+        "-maxrate",
+        opts["maxrate"],
+        "-bufsize",
+        opts["bufsize"],
+    ]
+    cmd += ["-g", str(round(fps * settings.keyframe_seconds))]
+    cmd += ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"]
+    cmd += ["-c:a", "aac", "-b:a", str(settings.audio_bitrate), "-movflags", "+faststart", str(out)]
+    return cmd
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--frames", type=int, default=120)
+    ap.add_argument("--preset", default="medium")
+    ap.add_argument("--size", default="1080x1920")
+    ap.add_argument("--fps", type=int, default=30)
+    args = ap.parse_args()
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    settings = ExportSettings(size=size, fps=args.fps, preset=args.preset)
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
+        folder = Path(tmp)
+        print(
+            f"building {args.frames} frames at {size[0]}x{size[1]} {args.fps} fps ...", flush=True
+        )
+        project = build_project(folder, args.frames, size, args.fps)
+        resolve = folder.joinpath
+
+        # the raw frames ffmpeg will encode: exactly what our exporter feeds its encoder
+        raw = folder / "frames.rgb"
+        mark = Watermark(size)
+        t0 = time.perf_counter()
+        with Compositor(project, resolve, size, args.fps) as comp, raw.open("wb") as f:
+            for i, frame in enumerate(comp.frames()):
+                f.write(mark.apply(frame, i / args.fps).tobytes())
+        compose_fps = args.frames / (time.perf_counter() - t0)
+
+        t0 = time.perf_counter()
+        result = export_project(project, resolve, folder / "ours.mp4", settings)
+        ours = args.frames / (time.perf_counter() - t0)
+
+        if shutil.which("ffmpeg") is None:
+            print(f"ours:   {ours:6.1f} frames/s (compose alone {compose_fps:.1f} frames/s)")
+            print("ffmpeg: not installed here, no baseline (apt install ffmpeg)")
+            return 0
+        cmd = ffmpeg_command(settings, size, args.fps, args.frames, folder / "ffmpeg.mp4")
+        t0 = time.perf_counter()
+        with raw.open("rb") as stdin:
+            subprocess.run(cmd, stdin=stdin, check=True)
+        theirs = args.frames / (time.perf_counter() - t0)
+        version = subprocess.run(
+            ["ffmpeg", "-version"], capture_output=True, text=True
+        ).stdout.split("\n")[0]
+        size_ours = result.bytes / 1e6
+        size_theirs = (folder / "ffmpeg.mp4").stat().st_size / 1e6
+
+    print(
+        f"export {args.frames} frames {size[0]}x{size[1]} @ {args.fps} fps, libx264 {args.preset}, "
+        f"{settings.video_bitrate / 1e6:.0f} Mbit/s, High, yuv420p, AAC"
+    )
+    print(f"  compositor alone (decode+fit+watermark): {compose_fps:6.1f} frames/s")
+    print(f"  ours   (compose+encode+mux): {ours:6.1f} frames/s  ({size_ours:.1f} MB)")
+    print(
+        f"  ffmpeg (raw rgb24 on stdin): {theirs:6.1f} frames/s  ({size_theirs:.1f} MB)  [{version}]"
+    )
+    print(f"  ratio ours/ffmpeg: {ours / theirs:.2f}x  (target >= 0.90x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

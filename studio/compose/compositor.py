@@ -1,0 +1,276 @@
+"""The compositor: turns the project's timeline into RGB frames, for export and the preview.
+
+Video tracks stack like an NLE's: later tracks in `project.tracks` (V2) are drawn over earlier
+ones (V1); muted tracks are skipped and, if any video track is soloed, only soloed ones are
+drawn. Gaps are transparent down to black. On a track, a clip whose `transition_in` overlaps the
+previous clip crossfades or dips to black from it; a transition_in with nothing before it fades
+the clip in (a crossfade fades its opacity over the tracks below, a dip-to-black fades it from
+black), and a `transition_out` with nothing after it fades it out the same way.
+
+Output frames are counted at the output fps, which may differ from the project's: frame i shows
+the timeline at i / fps seconds, so a 24 fps project exports correctly at 30 fps.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from studio.compose.fit import fit as fit_frame
+from studio.compose.sources import FrameSource, open_source
+from studio.compose.transitions import blend, fade, mix, progress
+from studio.compose.watermark import Watermark
+from studio.errors import InputError, Location
+from studio.model import Clip, FitMode, Project, TakeKind, Track, TrackKind, TransitionKind
+
+Resolve = Callable[[str], Path]
+_FITTED_CACHE = 6  # fitted frames kept for repeats (stills, retimed or frozen frames)
+
+
+class _TrackIndex:
+    """A track's clips sorted by start, for fast 'which clips cover time t' look-ups."""
+
+    def __init__(self, track: Track):
+        self.track = track
+        self.clips = track.sorted_clips()
+        self.starts = [c.start for c in self.clips]
+        self.longest = max((c.duration for c in self.clips), default=0)
+        self.overlapped_before: set[str] = set()  # clips with an earlier clip overlapping them
+        self.overlapped_after: set[str] = set()  # clips with a later clip overlapping them
+        reach = -1  # the furthest end of the clips so far
+        for clip, following in zip(self.clips, self.clips[1:] + [None], strict=True):
+            if reach > clip.start:
+                self.overlapped_before.add(clip.id)
+            if following is not None and following.start < clip.end:
+                self.overlapped_after.add(clip.id)
+            reach = max(reach, clip.end)
+
+    def active(self, t: float) -> list[Clip]:
+        """Clips covering time t (project frames), earliest start first."""
+        i = bisect.bisect_right(self.starts, t) - 1
+        out = []
+        while i >= 0 and self.clips[i].start > t - self.longest:
+            if self.clips[i].end > t:
+                out.append(self.clips[i])
+            i -= 1
+        out.reverse()
+        return out
+
+
+class Compositor:
+    """Frames of a project's timeline at an output size and frame rate.
+
+    `frame(i)` gives random access (the preview's scrubbing); `frames()` is the sequential path
+    the exporter uses (each source frame decoded once). Not thread-safe: use one per thread.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        resolve: Resolve,
+        size: tuple[int, int] | None = None,
+        fps: int | None = None,
+        fit: FitMode | None = None,
+        *,
+        quality: str = "high",
+        watermark: bool = False,
+        strict: bool = True,
+    ):
+        """size is (width, height), default the project's format; fps the output rate, default
+        the project's; fit replaces the project's default fit mode (a clip's own fit still wins).
+        quality "draft" scales faster for live previews. watermark stamps frames as the export
+        does (the exporter always stamps its own). strict=False shows a "media offline" frame
+        for a missing or unreadable file instead of raising, as an editor's preview should."""
+        self.project = project
+        self._resolve = resolve
+        self.size = tuple(size) if size else project.format.size
+        if self.size[0] < 2 or self.size[1] < 2:
+            raise InputError(
+                f"output size {self.size[0]}x{self.size[1]} is too small", Location(field="size")
+            )
+        self.fps = fps or project.fps
+        if self.fps <= 0:
+            raise InputError("fps must be positive", Location(field="fps"))
+        self.fit = FitMode(fit) if fit else project.fit
+        self.quality = quality
+        self.strict = strict
+        self.watermark = Watermark(self.size) if watermark else None
+        self.offline: dict[str, str] = {}  # media path -> why it could not be shown
+        self._sources: dict[Path, FrameSource | None] = {}
+        self._fitted: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._placeholders: dict[str, np.ndarray] = {}
+        self.reload()
+
+    # --- public -------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the timeline after the project was edited; open decoders are kept."""
+        video = [t for t in self.project.tracks_of(TrackKind.VIDEO) if not t.muted]
+        soloed = [t for t in video if t.solo]
+        self._tracks = [_TrackIndex(t) for t in reversed(soloed or video)]  # topmost first
+        self._fitted.clear()
+        total = self.project.duration_frames * self.fps / self.project.fps
+        self.frame_count = max(0, math.ceil(total - 1e-9))
+
+    @property
+    def duration(self) -> float:
+        """Seconds of output (frame_count / fps)."""
+        return self.frame_count / self.fps
+
+    def timeline_frame(self, index: int) -> float:
+        """The project-fps timeline position that output frame `index` shows."""
+        return index * self.project.fps / self.fps
+
+    def frame(self, index: int) -> np.ndarray:
+        """Output frame `index` as a new (H, W, 3) uint8 array the caller may modify."""
+        out = self._render(self.timeline_frame(index))
+        if self.watermark is not None:
+            self.watermark.apply(out, index / self.fps)
+        return out
+
+    def frames(self, start: int = 0, end: int | None = None) -> Iterator[np.ndarray]:
+        """Frames start..end-1 in order (sequential decoding, no seeks)."""
+        end = self.frame_count if end is None else min(end, self.frame_count)
+        for i in range(max(0, start), end):
+            yield self.frame(i)
+
+    def close(self) -> None:
+        for src in self._sources.values():
+            if src is not None:
+                src.close()
+        self._sources.clear()
+        self._fitted.clear()
+
+    def __enter__(self) -> Compositor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- layering -----------------------------------------------------------------------
+    def _render(self, t: float) -> np.ndarray:
+        layers: list[tuple[np.ndarray, float, bool]] = []  # (image, opacity, fresh) top first
+        for track in self._tracks:
+            got = self._track_frame(track, t)
+            if got is not None:
+                layers.append(got)
+                if got[1] >= 1.0:
+                    break
+        if not layers:
+            return np.zeros((self.size[1], self.size[0], 3), np.uint8)
+        out, alpha, fresh = layers.pop()
+        if alpha < 1.0:
+            out, fresh = fade(out, alpha), True
+        for img, alpha, _ in reversed(layers):
+            out, fresh = mix(out, img, alpha), True
+        return out if fresh else out.copy()
+
+    def _track_frame(self, track: _TrackIndex, t: float) -> tuple[np.ndarray, float, bool] | None:
+        active = track.active(t)
+        if not active:
+            return None
+        if len(active) >= 2:
+            a, b = active[-2], active[-1]
+            tr = b.transition_in
+            if tr is not None and tr.kind != TransitionKind.CUT:
+                p = progress(t, b.start, min(a.end, b.end) - b.start)
+                img_a, img_b = self._clip_image(a, t), self._clip_image(b, t)
+                if img_a is None or img_b is None:
+                    return self._single(track, b, t)
+                return blend(tr.kind, img_a, img_b, p), 1.0, True
+        return self._single(track, active[-1], t)
+
+    def _single(
+        self, track: _TrackIndex, clip: Clip, t: float
+    ) -> tuple[np.ndarray, float, bool] | None:
+        img = self._clip_image(clip, t)
+        if img is None:
+            return None
+        opacity, level = 1.0, 1.0
+        tin, tout = clip.transition_in, clip.transition_out
+        if tin and tin.kind != TransitionKind.CUT and clip.id not in track.overlapped_before:
+            d = min(tin.duration, clip.duration)
+            if d > 0 and t - clip.start < d:
+                p = progress(t, clip.start, d)
+                opacity, level = _apply(tin.kind, p, opacity, level)
+        if tout and tout.kind != TransitionKind.CUT and clip.id not in track.overlapped_after:
+            d = min(tout.duration, clip.duration)
+            if d > 0 and clip.end - t <= d:
+                p = 1.0 - progress(t, clip.end - d, d)
+                opacity, level = _apply(tout.kind, p, opacity, level)
+        if level < 1.0:
+            return fade(img, level), opacity, True
+        return img, opacity, False
+
+    # --- sources ------------------------------------------------------------------------
+    def _clip_image(self, clip: Clip, t: float) -> np.ndarray | None:
+        """The clip's picture at time t, fitted to the output (shared: do not modify)."""
+        path = self._media_path(clip)
+        if path is None:
+            return None
+        src = self._source(path)
+        mode = clip.fit or self.fit
+        if src is None:
+            return self._placeholder(path)
+        seconds = (clip.source_in + (t - clip.start)) / self.project.fps
+        index = src.index_at(seconds)
+        key = (path, index, mode)
+        img = self._fitted.get(key)
+        if img is None:
+            img = fit_frame(src.read(index), self.size, mode, self.quality)
+            self._fitted[key] = img
+            while len(self._fitted) > _FITTED_CACHE:
+                self._fitted.popitem(last=False)
+        return img
+
+    def _media_path(self, clip: Clip) -> Path | None:
+        if clip.take_id:
+            take = self.project.takes.get(clip.take_id)
+            if take is None:
+                raise InputError(
+                    f"clip '{clip.id}' uses unknown take '{clip.take_id}'",
+                    Location(field="take_id"),
+                )
+            if take.kind == TakeKind.AUDIO:
+                return None  # a sound take has no picture
+            return self._resolve(take.path)
+        assert clip.media is not None
+        return self._resolve(clip.media)
+
+    def _source(self, path: Path) -> FrameSource | None:
+        if path not in self._sources:
+            try:
+                self._sources[path] = open_source(path)
+            except InputError as exc:
+                if self.strict:
+                    raise
+                self._sources[path] = None
+                self.offline[str(path)] = exc.message
+        return self._sources[path]
+
+    def _placeholder(self, path: Path) -> np.ndarray:
+        """A 'media offline' frame, the way editors show a missing file."""
+        key = str(path)
+        if key not in self._placeholders:
+            w, h = self.size
+            img = Image.new("RGB", (w, h), (90, 16, 24))
+            draw = ImageDraw.Draw(img)
+            font = ImageFont.load_default(size=max(8, min(w, h) // 16))
+            text = f"Media offline\n{path.name}"
+            draw.multiline_text(
+                (w / 2, h / 2), text, font=font, fill=(255, 255, 255), anchor="mm", align="center"
+            )
+            self._placeholders[key] = np.asarray(img)
+        return self._placeholders[key]
+
+
+def _apply(kind: TransitionKind, p: float, opacity: float, level: float) -> tuple[float, float]:
+    """A fade from/to nothing: dip-to-black darkens, a crossfade reveals the tracks below."""
+    if kind == TransitionKind.DIP_TO_BLACK:
+        return opacity, level * p
+    return opacity * p, level
