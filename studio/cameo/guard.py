@@ -1,0 +1,189 @@
+"""The consent and policy guard: called at submit, in the engine before generation, at export.
+
+Defence in depth: the same checks run when a job is submitted (editor, CLI), again on the
+engine thread right before the model runs (consent may have been revoked while the job
+waited in the queue), and again at export (a clip made with a cameo whose consent has since
+been revoked or has expired blocks the export). Every check of a cameo — allowed or refused —
+is appended to that cameo's use log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from studio.cameo.detect import detect
+from studio.cameo.figures import figure_for_name
+from studio.cameo.identity import Identity, load_identity
+from studio.cameo.store import CameoStore, StoredCameo
+from studio.cameo.uselog import UseEntry
+from studio.engine.request import GenerationRequest
+from studio.errors import PolicyRefusal
+from studio.model import Project, TrackKind
+from studio.policy.prompt_policy import default_policy
+
+MAX_CAMEOS_PER_SHOT = 2
+
+
+def _cameo_problems(cameo: StoredCameo, user: Identity, texts: list[str],
+                    now: datetime | None) -> tuple[str, list[str]]:
+    """The decision rule for one cameo and what (if anything) refuses it."""
+    decision = cameo.decision(user.user_id, now)
+    who = f"@{cameo.handle} ({cameo.profile.display_name})"
+    if not decision.allowed:
+        advice = f" What you can do: {decision.advice}." if decision.advice else ""
+        return decision.rule, [f"{who}: {decision.reason} (rule: {decision.rule}).{advice}"]
+    problems = []
+    figure = figure_for_name(cameo.profile.display_name) or figure_for_name(cameo.handle)
+    if figure and not cameo.profile.attested_identity:
+        problems.append(f"{who}: this profile claims to be {figure.name}, a public figure, but its "
+                        "owner did not attest it is their own likeness (rule: public-figure). "
+                        "What you can do: remove the cameo from the prompt.")
+    policy = default_policy()
+    for restriction in cameo.record.policy.restrictions if cameo.record else []:
+        for text in texts:
+            hit = policy.check_restriction(restriction, text)
+            if hit:
+                problems.append(f"{who}: its owner's consent excludes {hit.name} (matched "
+                                f"\"{hit.matched}\"; rule: restriction {restriction}). "
+                                "What you can do: rephrase the prompt or remove the cameo.")
+                break
+    return ("restriction" if problems else decision.rule), problems
+
+
+def _log(cameo: StoredCameo, user: Identity, outcome: str, rule: str, reason: str, stage: str,
+         project: str | None, shot: str | None, prompt: str) -> None:
+    cameo.log.append(UseEntry(user_id=user.user_id, user_name=user.display_name, outcome=outcome,
+                              rule=rule, reason=reason, stage=stage, project=project, shot=shot,
+                              prompt=prompt[:200], handle=cameo.handle))
+
+
+def check_request(
+    request: GenerationRequest,
+    *,
+    project: str | None = None,
+    stage: str = "submit",
+    store: CameoStore | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Refuse (PolicyRefusal) a generation the policy or a cameo's consent does not allow.
+
+    On success fills `request.cameos` (handles) and `request.cameo_images` (the first reference
+    image of each cameo, then their other images) so the backend can condition on them.
+    """
+    store = store or CameoStore()
+    user = load_identity()
+    texts = [t for t in (request.prompt, request.prompt_b) if t]
+    found = detect(texts, store.all(), request.cameos)
+    problems: list[str] = []
+    policy = default_policy()
+    for text in texts:
+        violation = policy.check(text)
+        if violation:
+            problems.append(violation.message())
+    for handle in found.unknown:
+        problems.append(f"@{handle}: there is no cameo with this handle on this machine "
+                        "(rule: unknown-cameo). What you can do: ask its owner for their cameo "
+                        "file and run `storyboard-studio cameo import FILE`, or remove the mention.")
+    if len(found.cameos) > MAX_CAMEOS_PER_SHOT:
+        names = ", ".join(f"@{c.handle}" for c in found.cameos)
+        problems.append(f"a shot can use at most {MAX_CAMEOS_PER_SHOT} cameos, this one uses "
+                        f"{names} (rule: cameo-limit). What you can do: split it into more shots.")
+    rules: dict[str, tuple[str, list[str]]] = {}
+    for cameo in found.cameos:
+        rules[cameo.handle] = _cameo_problems(cameo, user, texts, now)
+        problems.extend(rules[cameo.handle][1])
+    allowed = [c for c in found.cameos if not rules[c.handle][1]]
+    for figure in found.figures:
+        if not any(figure.is_named(c.profile.display_name) and c.profile.attested_identity
+                   for c in allowed):
+            problems.append(
+                f"the prompt names {figure.name}, a public figure (rule: public-figure). A real "
+                "person's likeness needs a verified cameo of them with their consent. What you "
+                "can do: remove the name, or use a cameo whose owner approved you.")
+    outcome = "refused" if problems else "allowed"
+    for cameo in found.cameos:
+        rule, own = rules[cameo.handle]
+        reason = " ".join(own) if own else (" ".join(problems) if problems else "")
+        _log(cameo, user, outcome, rule if own or not problems else "request-refused", reason,
+             stage, project, request.shot_id, request.prompt)
+    if problems:
+        raise PolicyRefusal("generation refused:\n  - " + "\n  - ".join(problems))
+    request.cameos = [c.handle for c in found.cameos]
+    firsts = [c.images[0] for c in found.cameos]
+    rest = [p for c in found.cameos for p in c.images[1:]]
+    request.cameo_images = [str(p) for p in firsts + rest]
+
+
+def engine_preflight(project: str | None = None) -> Callable[[GenerationRequest], None]:
+    """The check to pass to `Engine.add_preflight`: consent again, right before generation."""
+
+    def check(request: GenerationRequest) -> None:
+        check_request(request, project=project, stage="engine")
+
+    return check
+
+
+def check_export(
+    project: Project,
+    *,
+    project_path: str | None = None,
+    store: CameoStore | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Refuse an export whose clips use a cameo that is no longer consented (revoked, expired)."""
+    store = store or CameoStore()
+    user = load_identity()
+    label = project_path or project.title
+    cameos = store.all()
+    blocked: list[str] = []
+    for track in project.tracks_of(TrackKind.VIDEO):
+        for clip in track.sorted_clips():
+            take = project.takes.get(clip.take_id) if clip.take_id else None
+            if take is None:
+                continue
+            handles = list(dict.fromkeys(
+                [*take.cameos, *(c.handle for c in detect([take.prompt], cameos).cameos)]))
+            for handle in handles:
+                reason = _export_problem(store, handle, user, take.prompt, now, label, take.shot_id)
+                if reason:
+                    shot = _shot_text(project, take.shot_id)
+                    blocked.append(f"clip {clip.id} on {track.name or 'video track'} "
+                                   f"(shot \"{shot}\", take {take.id}) uses @{handle}: {reason}")
+    if blocked:
+        raise PolicyRefusal(
+            "export refused: these clips use a cameo whose consent no longer holds:\n  - "
+            + "\n  - ".join(blocked)
+            + "\nWhat you can do: remove these clips from the timeline, or regenerate their "
+            "shots without the cameo, then export again.")
+
+
+def _shot_text(project: Project, shot_id: str | None) -> str:
+    try:
+        prompt = project.shot(shot_id).prompt if shot_id else ""
+    except KeyError:
+        prompt = ""
+    return prompt[:60] + ("…" if len(prompt) > 60 else "")
+
+
+def _export_problem(store: CameoStore, handle: str, user: Identity, prompt: str,
+                    now: datetime | None, project: str | None, shot: str | None) -> str | None:
+    cameo = store.find(handle)
+    if cameo is None:
+        return "this cameo is no longer on this machine"
+    rule, problems = _cameo_problems(cameo, user, [prompt], now)
+    reason = " ".join(problems)
+    _log(cameo, user, "refused" if problems else "allowed", rule, reason, "export", project,
+         shot, prompt)
+    return reason or None
+
+
+def uses_of_my_cameos(store: CameoStore | None = None) -> list[tuple[StoredCameo, UseEntry]]:
+    """Every logged use of the cameos the local user owns, newest first (notifications)."""
+    store = store or CameoStore()
+    me = load_identity().user_id
+    out = [(c, e) for c in store.all() if c.profile.owner_id == me for e in c.log.entries()]
+    return sorted(out, key=lambda ce: ce[1].time, reverse=True)
+
+
+__all__ = ["check_export", "check_request", "engine_preflight", "uses_of_my_cameos"]
