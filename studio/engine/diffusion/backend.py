@@ -1,0 +1,368 @@
+"""DiffusersBackend: open video-diffusion models run in-process, on the engine thread.
+
+Keeps one pipeline loaded between jobs of the same model and releases it (emptying the CUDA
+cache) on a model switch or release(). Every operation — generate, re-roll, remix, blend,
+extend, loop — is one run of the family's text→video pipeline, steered through its latents:
+a partial schedule from re-noised source latents (remix/blend/loop) or pinned known frames
+(extend, first-frame image). torch and diffusers are imported inside methods only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from studio.engine.backend import JobContext
+from studio.engine.diffusion import sources as S
+from studio.engine.diffusion.plan import JobPlan, make_plan
+from studio.engine.request import GenerationRequest, TakeResult
+from studio.errors import Cancelled, EngineFailure
+from studio.media.video import write_video
+from studio.model import Operation
+from studio.models.registry import ModelInfo, ModelRegistry
+from studio.paths import user_cache_dir
+
+log = logging.getLogger(__name__)
+
+LONG_JOB_S = 30.0  # sampling longer than this keeps its latents on disk until the take is saved
+
+
+@dataclass
+class Loaded:
+    info: ModelInfo
+    pipe: object
+    device: str
+    memory: dict
+    factors: np.ndarray | None = None
+
+
+@dataclass
+class Start:
+    """How a run starts: clean latents to re-noise (with strength), pinned frames, or noise."""
+
+    clean: object = None  # (1, C, F, H, W) normalised latents
+    strength: float = 1.0
+    pins: object = None
+    extra: dict = field(default_factory=dict)
+
+
+class DiffusersBackend:
+    """The "diffusers" engine. `model` is a Hub id, folder path or folder name."""
+
+    name = "diffusers"
+
+    def __init__(
+        self,
+        model: str | None = None,
+        device: str | None = None,
+        steps: int | None = None,
+        *,
+        registry: ModelRegistry | None = None,
+        vram_budget_gb: float | None = None,
+        previews: bool = True,
+        long_job_s: float = LONG_JOB_S,
+    ):
+        self.registry = registry or ModelRegistry()
+        self.model = model
+        self.device = device
+        self.steps = steps
+        env_budget = os.environ.get("STUDIO_VRAM_GB")
+        self.vram_budget_gb = vram_budget_gb or (float(env_budget) if env_budget else None)
+        self.previews = previews
+        self.long_job_s = long_job_s
+        self.last_latents: tuple[str, object] | None = None  # (job id, latents) of the last run
+        self._loaded: Loaded | None = None
+        self._lock = threading.RLock()
+        self._presets = None
+
+    # --- models ---------------------------------------------------------------------------
+    def model_info(self, name: str | None = None) -> ModelInfo:
+        name = name or self.model
+        if not name:
+            raise EngineFailure("no diffusion model chosen (pass --model PATH_OR_ID)")
+        return self.registry.resolve(name, kind="video")
+
+    def load(self, name: str | None = None) -> Loaded:
+        """Load (or keep) the model; a different model releases the current one first."""
+        from studio.engine.diffusion.loader import apply_memory_plan, load_pipeline, pick_device
+
+        info = self.model_info(name)
+        device = pick_device(self.device)
+        with self._lock:
+            current = self._loaded
+            if current and current.info.path == info.path and current.info.revision == info.revision:
+                return current
+            self.release()
+            pipe = load_pipeline(info, device)
+            memory = apply_memory_plan(pipe, device, self.vram_budget_gb)
+            self._loaded = Loaded(info, pipe, device, memory)
+            return self._loaded
+
+    def release(self) -> None:
+        from studio.engine.diffusion.loader import free_memory
+
+        with self._lock:
+            self._loaded = None
+            self.last_latents = None
+            free_memory()
+
+    @property
+    def loaded_model(self) -> ModelInfo | None:
+        return self._loaded.info if self._loaded else None
+
+    def _preset(self, name: str | None):
+        if not name:
+            return None
+        if self._presets is None:
+            from studio.presets.library import PresetLibrary
+
+            self._presets = PresetLibrary()
+        return self._presets.get(name)
+
+    # --- the job --------------------------------------------------------------------------
+    def generate(self, request: GenerationRequest, ctx: JobContext) -> TakeResult:
+        from studio.engine.diffusion.loader import free_memory, is_out_of_memory
+
+        ctx.check_cancelled()
+        ctx.step(0, 1, phase="loading")
+        loaded = self.load(request.model)
+        with self._lock:
+            try:
+                return self._generate(loaded, request, ctx)
+            except Cancelled:
+                free_memory()
+                raise
+            except EngineFailure:
+                free_memory()
+                raise
+            except Exception as exc:
+                if is_out_of_memory(exc):
+                    free_memory()
+                    from studio.engine.diffusion.sampling import out_of_memory
+
+                    raise out_of_memory("sampling", getattr(self, "_info", {})) from None
+                raise
+
+    def _generate(self, loaded: Loaded, request: GenerationRequest, ctx: JobContext) -> TakeResult:
+        import torch
+
+        from studio.engine.diffusion import latents as L
+        from studio.engine.diffusion.previews import factors_for
+        from studio.engine.diffusion.sampling import StepHook, decode_with_retry, prompt_kwargs
+
+        pipe, family, info = loaded.pipe, loaded.info.family, loaded.info
+        spatial, temporal = L.compression(pipe, family)
+        plan = make_plan(request, family, self._preset(request.preset),
+                         L.size_multiple(pipe, family), temporal, self.steps)
+        op = request.operation
+        if op in (Operation.REMIX, Operation.BLEND, Operation.LOOP, Operation.EXTEND) or (
+            op == Operation.REROLL and request.sources
+        ):
+            if not family.supports_v2v:
+                raise EngineFailure(f"{family.title} models cannot {op.value} yet; use LTX-Video or Wan")
+        frames, start, assemble = self._prepare(pipe, family, plan, request)
+        geom = L.geometry(pipe, family, frames, plan.height, plan.width)
+        self._info = meta = {
+            "size": plan.size, "frames": frames, "steps": plan.steps, **loaded.memory,
+        }
+        if self.previews and request.previews and loaded.factors is None:
+            loaded.factors = factors_for(pipe, family, info.revision)
+        device = pipe._execution_device
+        hook = StepHook(ctx, family, geom, loaded.factors if request.previews else None,
+                        start.pins, self.previews and request.previews)
+        kwargs = dict(
+            height=plan.height, width=plan.width, num_frames=frames,
+            num_inference_steps=plan.steps, guidance_scale=plan.guidance,
+            generator=torch.Generator("cpu").manual_seed(request.seed),
+            output_type="latent", callback_on_step_end=hook,
+            max_sequence_length=family.max_sequence_length,
+            **prompt_kwargs(pipe, family, plan, plan.guidance, device),
+        )
+        if family.layout == "packed":
+            kwargs["frame_rate"] = plan.fps
+        began = time.perf_counter()
+        if start.clean is not None:
+            first = L.from_video(pipe, family, start.clean, geom).to(device, torch.float32)
+            first = first.contiguous()
+            noise = torch.randn(first.shape, generator=torch.Generator("cpu").manual_seed(request.seed + 1))
+            with L.partial_schedule(pipe.scheduler, start.strength, first, noise):
+                result = pipe(latents=first, **kwargs).frames
+        else:
+            result = pipe(**kwargs).frames
+        sampled_s = time.perf_counter() - began
+        self.last_latents = (ctx.job_id, result)
+        if sampled_s > self.long_job_s:
+            meta["latents_file"] = str(save_latents(ctx.job_id, result))
+        ctx.check_cancelled()
+        ctx.step(0, 1, phase="decoding")
+        pixels = decode_with_retry(pipe, family, result, geom, request.seed, meta)
+        out, fps = assemble(pixels)
+        out = apply_preset_look(out, plan, request.seed)
+        path = ctx.output_dir / "take.mp4"
+        video = write_video(path, out, fps)
+        if meta.get("latents_file"):
+            os.unlink(meta["latents_file"])
+        return TakeResult(
+            path=path, width=video.width, height=video.height, fps=fps, frames=video.frames,
+            engine=self.name, model=info.id, prompt=plan.prompt,
+            negative_prompt=plan.negative_prompt,
+            params=self._params(loaded, plan, request, frames, hook, start, meta),
+        )
+
+    def _params(self, loaded, plan: JobPlan, request, frames, hook, start, meta) -> dict:
+        info, pipe = loaded.info, loaded.pipe
+        params = {
+            "model": info.id, "revision": info.revision, "commit": info.commit,
+            "family": info.family.name, "pipeline": pipe.__class__.__name__,
+            "scheduler": pipe.scheduler.__class__.__name__, "steps": plan.steps,
+            "steps_run": hook.steps_done, "guidance": plan.guidance,
+            "size": [plan.width, plan.height], "frames": frames, "fps": plan.fps,
+            "seed": request.seed, "prompt": plan.prompt, "negative_prompt": plan.negative_prompt,
+            "operation": request.operation.value, "device": loaded.device,
+            "offload": meta.get("offload", "none"), "vae_tiling": bool(meta.get("vae_tiling")),
+            "dtype": str(next(pipe.transformer.parameters()).dtype).replace("torch.", ""),
+            "previews": hook.gate.made,
+        }
+        if start.clean is not None:
+            params["strength"] = start.strength
+        if plan.prompt_b:
+            params.update(prompt_b=plan.prompt_b, prompt_weight=request.prompt_weight)
+        if request.operation == Operation.BLEND:
+            params["blend_curve"] = list(request.blend_curve)
+        if request.operation == Operation.EXTEND:
+            params.update(extend_seconds=request.extend_seconds, extend_backwards=request.extend_backwards)
+        params.update(start.extra)
+        return params
+
+    # --- operations -----------------------------------------------------------------------
+    def _prepare(self, pipe, family, plan: JobPlan, request: GenerationRequest):
+        """Frames to generate, how the run starts, and how decoded frames become the take."""
+        op = request.operation
+        srcs = request.sources
+        if op == Operation.BLEND:
+            return self._blend(pipe, family, plan, request)
+        if op == Operation.EXTEND:
+            return self._extend(pipe, family, plan, request)
+        if op == Operation.LOOP:
+            return self._loop(pipe, family, plan, request)
+        if op == Operation.REMIX or (op == Operation.REROLL and srcs):
+            return self._remix(pipe, family, plan, request)
+        return self._text_to_video(pipe, family, plan, request)
+
+    def _need(self, request, n: int):
+        if len(request.sources) < n:
+            raise EngineFailure(f"{request.operation.value} needs {n} source take(s), got {len(request.sources)}")
+
+    def _text_to_video(self, pipe, family, plan, request):
+        from studio.engine.diffusion import latents as L
+
+        start = Start()
+        image = request.image or (request.cameo_images[0] if request.cameo_images else None)
+        if image:
+            clean = L.encode_frames(pipe, family, S.load_image(image, plan.size))
+            start.pins = L.Pins(clean, _noise_like(clean, request.seed + 2))
+            start.extra["first_frame"] = os.path.basename(image)
+        return plan.frames, start, lambda px: (px, plan.fps)
+
+    def _remix(self, pipe, family, plan, request):
+        from studio.engine.diffusion import latents as L
+
+        self._need(request, 1)
+        src = request.sources[0]
+        frames_in = S.read_source(src)
+        n = plan.frames_for(len(frames_in) / src.fps)
+        clip = S.fit(S.stretch(frames_in, n), plan.size)
+        start = Start(L.encode_frames(pipe, family, clip), request.strength)
+        return n, start, lambda px: (px, plan.fps)
+
+    def _blend(self, pipe, family, plan, request):
+        from studio.engine.diffusion import latents as L
+
+        self._need(request, 2)
+        a, b = (S.fit(S.stretch(S.read_source(s), plan.frames), plan.size) for s in request.sources[:2])
+        za, zb = L.encode_frames(pipe, family, a), L.encode_frames(pipe, family, b)
+        weights = S.curve_at(request.blend_curve, np.linspace(0, 1, za.shape[2]))
+        start = Start(L.blend_over_time(za, zb, weights), request.strength)
+        return plan.frames, start, lambda px: (px, plan.fps)
+
+    def _extend(self, pipe, family, plan, request):
+        from studio.engine.diffusion import latents as L
+
+        self._need(request, 1)
+        if request.extend_seconds <= 0:
+            raise EngineFailure("extend needs extend_seconds > 0")
+        src = request.sources[0]
+        source = S.fit(S.read_source(src), plan.size)
+        seq = source[::-1] if request.extend_backwards else source
+        context_n = plan.frame_multiple + 1  # two latent frames of context
+        context = S.retime(seq, src.fps, plan.fps)[-context_n:]
+        if len(context) < context_n:
+            context = np.concatenate([np.repeat(context[:1], context_n - len(context), 0), context])
+        new_n = max(1, round(request.extend_seconds * plan.fps))
+        frames = plan.frames_for((context_n + new_n) / plan.fps)
+        clean = L.encode_frames(pipe, family, context)
+        start = Start(pins=L.Pins(clean, _noise_like(clean, request.seed + 2)))
+        start.extra["context_frames"] = context_n
+        added = max(1, round(request.extend_seconds * src.fps))
+
+        def assemble(px):
+            cont = S.retime(px[context_n:], plan.fps, src.fps, count=added)
+            if request.extend_backwards:
+                return np.concatenate([cont[::-1], source]), src.fps
+            return np.concatenate([source, cont]), src.fps
+
+        return frames, start, assemble
+
+    def _loop(self, pipe, family, plan, request):
+        from studio.engine.diffusion import latents as L
+
+        self._need(request, 1)
+        src = request.sources[0]
+        source = S.read_source(src)
+        n = plan.frames_for(len(source) / src.fps)
+        clip = S.fit(S.stretch(source, n), plan.size)
+        z = L.encode_frames(pipe, family, clip)
+        weights = S.loop_weights(z.shape[2], tail=max(1, z.shape[2] // 3))
+        start = Start(L.blend_over_time(z, z[:, :, :1].expand_as(z), weights), request.strength)
+
+        def assemble(px):
+            out = S.stretch(px, len(source))
+            return S.crossfade_into_start(out, max(1, len(source) // 12)), src.fps
+
+        return n, start, assemble
+
+
+def _noise_like(tensor, seed: int):
+    import torch
+
+    return torch.randn(tensor.shape, generator=torch.Generator("cpu").manual_seed(seed))
+
+
+def apply_preset_look(frames: np.ndarray, plan: JobPlan, seed: int) -> np.ndarray:
+    """The style preset's look, after decoding (skipped when look.py is not available)."""
+    if plan.preset is None:
+        return frames
+    try:
+        from studio.presets.look import apply_look, is_neutral
+    except ImportError:
+        log.info("studio.presets.look not available; preset look skipped")
+        return frames
+    if is_neutral(plan.preset.look):
+        return frames
+    return apply_look(frames, plan.preset.look, 0, seed)
+
+
+def save_latents(job_id: str, latents) -> str:
+    """Keep sampled latents on disk (safetensors) until the take is safely written."""
+    from safetensors.torch import save_file
+
+    folder = user_cache_dir() / "latents"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{job_id}.safetensors"
+    save_file({"latents": latents.detach().contiguous().cpu()}, str(path))
+    return str(path)

@@ -1,0 +1,153 @@
+"""One pipeline run: the step-end hook (progress, previews, cancel, pinned frames) and decoding.
+
+Imported lazily by the backend (imports torch). The pipeline is always asked for latents
+(`output_type="latent"`) so the sampled result is kept before the VAE runs: an out-of-memory in
+the decode retries with tiling/slicing instead of throwing the sampling away.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from studio.engine.backend import JobContext
+from studio.engine.diffusion import latents as L
+from studio.engine.diffusion.loader import enable_vae_tiling, free_memory, is_out_of_memory
+from studio.engine.diffusion.previews import PreviewGate, project
+from studio.errors import EngineFailure
+from studio.models.families import Family
+
+
+class StepHook:
+    """callback_on_step_end: cancel check, pinned frames, a budgeted preview, step progress.
+
+    Raising Cancelled from here leaves the pipeline at once, so the VAE decode is skipped.
+    """
+
+    def __init__(self, ctx: JobContext, family: Family, geom: L.Geometry, factors, pins=None,
+                 previews: bool = True):
+        self.ctx, self.family, self.geom = ctx, family, geom
+        self.factors = factors
+        self.pins = pins
+        self.previews = previews and factors is not None
+        self.gate = PreviewGate()
+        self.steps_done = 0
+
+    def __call__(self, pipe, i: int, t, kwargs: dict) -> dict:
+        self.ctx.check_cancelled()
+        latents = kwargs["latents"]
+        out = {}
+        want_preview = self.previews and self.gate.allow()
+        if self.pins is not None or want_preview:
+            video = L.to_video(pipe, self.family, latents, self.geom)
+            if self.pins is not None:
+                sigmas = pipe.scheduler.sigmas
+                sigma = float(sigmas[min(i + 1, len(sigmas) - 1)])
+                video = self.pins.apply(video, sigma)
+                out["latents"] = L.from_video(pipe, self.family, video, self.geom)
+            if want_preview:
+                began = time.perf_counter()
+                self.ctx.preview(i + 1, project(video, self.factors))
+                self.gate.record(time.perf_counter() - began)
+        self.steps_done = i + 1
+        self.ctx.step(i + 1, pipe.num_timesteps)
+        return out
+
+
+# --- prompts -----------------------------------------------------------------------------------
+def prompt_kwargs(pipe, family: Family, plan, guidance: float, device) -> dict:
+    """Prompt arguments; a prompt-blend (plan.prompt_b) mixes the two prompts' embeddings."""
+    if not plan.prompt_b:
+        return {"prompt": plan.prompt, "negative_prompt": plan.negative_prompt or None}
+    a = encode_prompt(pipe, family, plan.prompt, plan.negative_prompt, guidance, device)
+    b = encode_prompt(pipe, family, plan.prompt_b, plan.negative_prompt, guidance, device)
+    return mix_embeddings(a, b, plan.prompt_weight)
+
+
+def encode_prompt(pipe, family: Family, prompt: str, negative: str, guidance: float, device) -> dict:
+    out = pipe.encode_prompt(
+        prompt=prompt,
+        negative_prompt=negative or "",
+        do_classifier_free_guidance=guidance > 1.0,
+        max_sequence_length=family.max_sequence_length,
+        device=device,
+    )
+    if len(out) == 4:  # LTX: embeddings and attention masks
+        keys = ("prompt_embeds", "prompt_attention_mask", "negative_prompt_embeds",
+                "negative_prompt_attention_mask")
+    else:
+        keys = ("prompt_embeds", "negative_prompt_embeds")
+    return dict(zip(keys, out, strict=True))
+
+
+def mix_embeddings(a: dict, b: dict, weight: float) -> dict:
+    out = {}
+    for key, value in a.items():
+        other = b.get(key)
+        if value is None or other is None:
+            out[key] = value
+        elif "mask" in key:
+            out[key] = torch.maximum(value, other)
+        else:
+            out[key] = torch.lerp(value, other.to(value), weight)
+    return out
+
+
+# --- decoding ----------------------------------------------------------------------------------
+@torch.no_grad()
+def decode(pipe, family: Family, latents: torch.Tensor, geom: L.Geometry, seed: int) -> np.ndarray:
+    """Pipeline-layout latents → F×H×W×3 uint8, as the pipeline's own decode would do it."""
+    vae = pipe.vae
+    video = L.denormalize(vae, family, L.to_video(pipe, family, latents, geom).float())
+    device = pipe._execution_device
+    timestep = None
+    if getattr(vae.config, "timestep_conditioning", False):
+        gen = torch.Generator("cpu").manual_seed(seed)
+        noise = torch.randn(video.shape, generator=gen).to(video)
+        scale = family.decode_noise_scale
+        video = (1 - scale) * video + scale * noise
+        timestep = torch.tensor([family.decode_timestep], device=device, dtype=vae.dtype)
+    z = video.to(device=device, dtype=vae.dtype)
+    if timestep is None:
+        pixels = vae.decode(z, return_dict=False)[0]
+    else:
+        pixels = vae.decode(z, timestep, return_dict=False)[0]
+    frames = pipe.video_processor.postprocess_video(pixels, output_type="np")[0]
+    return (np.clip(frames, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def decode_with_retry(pipe, family, latents, geom, seed, plan_info: dict) -> np.ndarray:
+    """Decode; on out-of-memory free the cache, turn on VAE tiling/slicing, try once more."""
+    try:
+        return decode(pipe, family, latents, geom, seed)
+    except Exception as exc:
+        if not is_out_of_memory(exc) or plan_info.get("vae_tiling_retry"):
+            raise
+    free_memory()
+    enable_vae_tiling(pipe)
+    plan_info["vae_tiling"] = True
+    plan_info["vae_tiling_retry"] = True
+    try:
+        return decode(pipe, family, latents, geom, seed)
+    except Exception as exc:
+        if is_out_of_memory(exc):
+            free_memory()
+            raise out_of_memory("decoding", plan_info) from None
+        raise
+
+
+def out_of_memory(stage: str, info: dict) -> EngineFailure:
+    """An EngineFailure that says what to lower."""
+    w, h = info.get("size", (0, 0))
+    failure = EngineFailure(
+        f"out of memory while {stage} {info.get('frames')} frames at {w}×{h} "
+        f"({info.get('steps')} steps, offload: {info.get('offload', 'none')})"
+        + (f"; sampled latents kept at {info['latents_file']}" if info.get("latents_file") else "")
+    )
+    failure.hint = (
+        "lower the frame count (shorter shot), the size (--size), or the steps, "
+        "or set a smaller VRAM budget (STUDIO_VRAM_GB) so the model is offloaded to the CPU"
+    )
+    return failure
