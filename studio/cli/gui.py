@@ -1,0 +1,26 @@
+"""`storyboard-studio gui [PROJECT] [--screenshot PNG]`: open the editor.
+
+Qt is imported only when this command runs, so the rest of the CLI stays headless.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gui", help="open the editor window",
+                       description="Open the editor with PROJECT (a .sbproj folder) or the bundled example.")
+    p.add_argument("project", nargs="?", type=Path, help="project bundle (NAME.sbproj)")
+    p.add_argument("--screenshot", type=Path, metavar="PNG",
+                   help="wait until the window is idle, save a PNG of it and exit")
+    p.add_argument("--generate-missing", action="store_true",
+                   help="queue a take for every shot that has none (animatic engine)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ui.app import run as run_editor
+
+    return run_editor(args.project, args.screenshot, args.generate_missing)

@@ -1,0 +1,1 @@
+"""Dialogs: remix, blend and export."""

@@ -1,0 +1,97 @@
+"""Runs an export on a worker thread and reports back through queued Qt signals.
+
+The worker gets a deep copy of the project, so editing while an export runs can never race
+with the encoder; progress is throttled so a fast export does not flood the GUI's queue.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from studio import __version__
+from studio.errors import Cancelled, StudioError
+
+
+def guard_export(project, project_path: Path) -> None:
+    """Consent check before export (studio.cameo.guard), where that part is built."""
+    if importlib.util.find_spec("studio.cameo") is None:
+        return
+    try:
+        guard = importlib.import_module("studio.cameo.guard")
+    except ModuleNotFoundError:
+        return
+    guard.check_export(project, project_path=project_path)
+
+
+def provenance_hook(project):
+    """A callable signing the finished file (studio.provenance.sign_mp4), or None."""
+    if importlib.util.find_spec("studio.provenance") is None:
+        return None
+    try:
+        module = importlib.import_module("studio.provenance")
+    except ModuleNotFoundError:
+        return None
+    sign = getattr(module, "sign_mp4", None)
+    if sign is None:
+        return None
+    families = sorted({t.model or t.engine for t in project.takes.values()})
+    cameos = sorted({c for t in project.takes.values() for c in t.cameos})
+
+    def hook(path: Path) -> None:
+        sign(path, title=project.title, model_families=families, cameos=cameos,
+             tool_version=__version__)
+
+    return hook
+
+
+class ExportJob(QObject):
+    progress = Signal(int, int)  # frames done, total
+    finished = Signal(object)  # ExportResult
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, project, resolve, dest: Path, settings, parent=None):
+        super().__init__(parent)
+        self.project = project.model_copy(deep=True)
+        self.resolve, self.dest, self.settings = resolve, Path(dest), settings
+        self.cancel_event = threading.Event()
+        self.thread: threading.Thread | None = None
+        self._last = 0.0
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="studio-export", daemon=True)
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def running(self) -> bool:
+        return bool(self.thread and self.thread.is_alive())
+
+    def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last > 0.05:
+            self._last = now
+            self.progress.emit(done, total)
+
+    def _run(self) -> None:
+        from studio.export.mp4 import export_project
+
+        try:
+            result = export_project(
+                self.project, self.resolve, self.dest, self.settings, progress=self._progress,
+                cancel=self.cancel_event, provenance=provenance_hook(self.project))
+        except Cancelled:
+            self.cancelled.emit()
+        except StudioError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a silent thread death
+            self.failed.emit(f"unexpected failure: {exc.__class__.__name__}: {exc}")
+        else:
+            self.finished.emit(result)

@@ -1,0 +1,143 @@
+"""The open document: a Bundle, its undo stack, the dirty state and autosave.
+
+Every edit goes through `undo_stack`; the clean index of the stack is the saved state, so the
+title's unsaved marker and the quit prompt follow undo/redo exactly. Autosave writes the
+unsaved state beside project.json 30 s after the last edit (Bundle.autosave), so a crash loses
+at most that; the next start offers to restore it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from studio.bundle import BUNDLE_SUFFIX, Bundle
+from studio.model import Project, new_id
+from studio.paths import user_data_dir
+
+AUTOSAVE_MS = 30_000
+
+
+def untitled_dir() -> Path:
+    """Where unsaved new projects live, so takes can be generated before the first save."""
+    path = user_data_dir() / "untitled"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Document(QObject):
+    """One open project. Views listen to the change signals; commands emit them."""
+
+    shotsChanged = Signal()  # shots added, removed or reordered
+    shotEdited = Signal(str)  # one shot's fields changed (id)
+    takesChanged = Signal()  # takes added/removed, or a shot's current take changed
+    timelineChanged = Signal()  # tracks/clips changed by a storyboard-side command
+    projectReplaced = Signal()  # a different Project object (open, recover, revert)
+    dirtyChanged = Signal(bool)
+    pathChanged = Signal(str)
+    autosaved = Signal(str)
+
+    def __init__(self, bundle: Bundle, untitled: bool = False, parent: QObject | None = None):
+        super().__init__(parent)
+        self.bundle = bundle
+        self.untitled = untitled
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.dirtyChanged.emit(not clean))
+        self.undo_stack.indexChanged.connect(self._edited)
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.autosave_now)
+
+    # --- construction -------------------------------------------------------------------
+    @classmethod
+    def new(cls, project: Project | None = None, parent: QObject | None = None) -> Document:
+        project = project or Project()
+        folder = untitled_dir() / f"{_safe(project.title)}-{new_id()[:6]}{BUNDLE_SUFFIX}"
+        return cls(Bundle.create(folder, project), untitled=True, parent=parent)
+
+    @classmethod
+    def open(cls, path: Path, parent: QObject | None = None) -> Document:
+        return cls(Bundle.load(path), parent=parent)
+
+    # --- state --------------------------------------------------------------------------
+    @property
+    def project(self) -> Project:
+        return self.bundle.project
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @property
+    def display_name(self) -> str:
+        if self.untitled:
+            return self.project.title or "Untitled"
+        return self.bundle.path.name.removesuffix(BUNDLE_SUFFIX)
+
+    def resolve(self, media_path: str) -> Path:
+        return self.bundle.resolve(media_path)
+
+    def _edited(self, _index: int) -> None:
+        self._autosave.start()
+
+    @property
+    def autosave_timer(self) -> QTimer:
+        return self._autosave
+
+    # --- saving -------------------------------------------------------------------------
+    def save(self) -> None:
+        self.bundle.save()
+        self._autosave.stop()
+        self.undo_stack.setClean()
+
+    def save_as(self, dest: Path) -> None:
+        """Copy (or, for an untitled scratch bundle, move) the bundle to dest and save there."""
+        dest = Path(dest)
+        if dest.suffix != BUNDLE_SUFFIX:
+            dest = dest.with_name(dest.name + BUNDLE_SUFFIX)
+        src = self.bundle.path
+        if dest.resolve() != src.resolve():
+            if dest.exists():
+                shutil.rmtree(dest)
+            if self.untitled:
+                shutil.move(str(src), str(dest))
+            else:
+                shutil.copytree(src, dest, ignore=shutil.ignore_patterns("*.autosave.json"))
+        self.bundle.path = dest
+        self.untitled = False
+        self.save()
+        self.pathChanged.emit(str(dest))
+
+    def autosave_now(self) -> None:
+        """Write the unsaved state beside project.json (never over it)."""
+        if self.dirty:
+            self.bundle.autosave()
+            self.autosaved.emit(str(self.bundle.autosave_file))
+
+    # --- recovery -----------------------------------------------------------------------
+    def has_recovery(self) -> bool:
+        return self.bundle.has_recovery()
+
+    def recover(self) -> None:
+        """Load the autosave; the document is then unsaved until the user saves."""
+        self.bundle.recover()
+        self.undo_stack.clear()
+        self.undo_stack.resetClean()
+        self.projectReplaced.emit()
+        self.dirtyChanged.emit(True)
+
+    def discard_recovery(self) -> None:
+        self.bundle.discard_recovery()
+
+    def close(self) -> None:
+        """Drop an untouched untitled scratch bundle; keep anything with work in it."""
+        self._autosave.stop()
+        if self.untitled and not self.dirty and not self.project.takes:
+            shutil.rmtree(self.bundle.path, ignore_errors=True)
+
+
+def _safe(title: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_ " else "-" for c in title).strip()
+    return keep.replace(" ", "-")[:40] or "Untitled"

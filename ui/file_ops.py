@@ -1,0 +1,135 @@
+"""New / Open / Save / Save As / Recent / Import storyboard, and asking before losing work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from studio.bundle import BUNDLE_SUFFIX
+from studio.errors import StudioError
+from ui import settings
+from ui.document import Document
+from ui.example import import_storyboard
+
+
+class FileOps(QObject):
+    recentChanged = Signal()
+
+    def __init__(self, window: QWidget, ctx):
+        super().__init__(window)
+        self.window, self.ctx = window, ctx
+
+    # --- asking -------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document (saved, discarded or clean)."""
+        doc = self.ctx.doc
+        if not doc.dirty:
+            return True
+        answer = QMessageBox.question(
+            self.window, "Unsaved changes",
+            f"Save the changes to “{doc.display_name}” before closing it?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Save:
+            return self.save()
+        if answer == QMessageBox.Discard:
+            doc.discard_recovery()
+            return True
+        return False
+
+    def error(self, title: str, exc: Exception) -> None:
+        QMessageBox.warning(self.window, title, str(exc))
+
+    # --- actions ------------------------------------------------------------------------
+    def new(self) -> None:
+        if self.maybe_save():
+            self.ctx.set_document(Document.new())
+
+    def open(self, path: str | Path | None = None) -> bool:
+        if not self.maybe_save():
+            return False
+        if not path:
+            path = QFileDialog.getExistingDirectory(self.window, "Open project (.sbproj folder)")
+        if not path:
+            return False
+        return self.open_path(Path(path))
+
+    def open_path(self, path: Path, ask_recovery: bool = True) -> bool:
+        try:
+            doc = Document.open(path)
+        except StudioError as exc:
+            self.error("Cannot open project", exc)
+            return False
+        if ask_recovery and doc.has_recovery():
+            self.offer_recovery(doc)
+        self.ctx.set_document(doc)
+        self._add_recent(doc.bundle.path)
+        return True
+
+    def offer_recovery(self, doc: Document) -> bool:
+        answer = QMessageBox.question(
+            self.window, "Restore unsaved work?",
+            f"“{doc.display_name}” has unsaved changes from a session that did not close "
+            "normally. Restore them?",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+        if answer == QMessageBox.Yes:
+            try:
+                doc.recover()
+                return True
+            except StudioError as exc:
+                self.error("Cannot restore the autosave", exc)
+        doc.discard_recovery()
+        return False
+
+    def save(self) -> bool:
+        doc = self.ctx.doc
+        if doc.untitled:
+            return self.save_as()
+        try:
+            doc.save()
+        except (StudioError, OSError) as exc:
+            self.error("Save failed", exc)
+            return False
+        self._add_recent(doc.bundle.path)
+        return True
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, "Save project as", self.ctx.doc.display_name + BUNDLE_SUFFIX,
+                f"Storyboard Studio project (*{BUNDLE_SUFFIX})")
+        if not path:
+            return False
+        try:
+            self.ctx.doc.save_as(Path(path))
+        except (StudioError, OSError) as exc:
+            self.error("Save failed", exc)
+            return False
+        self._add_recent(self.ctx.doc.bundle.path)
+        self.ctx.documentChanged.emit()
+        return True
+
+    def import_storyboard(self, path: str | Path | None = None) -> bool:
+        """A storyboard script (TOML) becomes a new untitled project."""
+        if not self.maybe_save():
+            return False
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Import storyboard", "",
+                                                  "Storyboard script (*.toml)")
+        if not path:
+            return False
+        try:
+            probe = Document.new()
+            folder = probe.bundle.path
+            probe.close()
+            bundle = import_storyboard(Path(path), folder)
+        except StudioError as exc:
+            self.error("Cannot import storyboard", exc)
+            return False
+        self.ctx.set_document(Document(bundle, untitled=True))
+        return True
+
+    def _add_recent(self, path: Path) -> None:
+        settings.add_recent(path)
+        self.recentChanged.emit()

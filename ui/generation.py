@@ -1,0 +1,197 @@
+"""Generation from the editor: shots → GenerationRequests → Engine jobs → takes on the timeline.
+
+The engine runs jobs on its own thread; this controller lives on the GUI thread, builds the
+requests, runs the consent check before submitting, and lands each finished take through an
+undoable command (a new take is added beside the old ones; the clip switches to it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import random
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.engine.request import GenerationRequest, SourceTake
+from studio.engine.worker import Engine
+from studio.errors import PolicyRefusal, StudioError
+from studio.model import Operation, Shot, Take
+from ui.bridge import EngineBridge
+from ui.commands import LandTake
+
+ANIMATIC = "animatic"
+DIFFUSERS = "diffusers"
+
+
+def _animatic():
+    return importlib.import_module("studio.engine.animatic").AnimaticBackend()
+
+
+def _diffusers():
+    """Built on first use only: importing this pulls in torch and diffusers."""
+    module = importlib.import_module("studio.engine.diffusion")
+    for name in ("DiffusersBackend", "DiffusionBackend"):
+        if hasattr(module, name):
+            return getattr(module, name)()
+    raise StudioError("the diffusion engine is not available in this build")
+
+
+def engines_available() -> list[str]:
+    names = []
+    if importlib.util.find_spec("studio.engine.animatic") is not None:
+        names.append(ANIMATIC)
+    if importlib.util.find_spec("studio.engine.diffusion") is not None:
+        names.append(DIFFUSERS)
+    return names
+
+
+def make_engine() -> Engine:
+    """An engine with the animatic backend and, lazily, the diffusers one (no torch yet)."""
+    engine = Engine(autostart=True)
+    engine.register(ANIMATIC, _animatic)
+    engine.register(DIFFUSERS, _diffusers)
+    return engine
+
+
+def guard_request(request: GenerationRequest, project) -> None:
+    """Consent check for cameos (studio.cameo.guard), if that part of the product is built."""
+    if importlib.util.find_spec("studio.cameo") is None:
+        return
+    try:
+        guard = importlib.import_module("studio.cameo.guard")
+    except ModuleNotFoundError:
+        return
+    guard.check_request(request, project=project)
+
+
+@dataclass
+class JobInfo:
+    request: GenerationRequest
+    backend: str
+    bundle: str
+    shot_id: str | None
+    label: str
+
+
+class Generator(QObject):
+    """Submits generation jobs for the open document and lands their takes."""
+
+    refused = Signal(str)  # consent/policy refusal message
+    shotStatus = Signal(str, str)  # shot id, status text ("queued", "42%", "ready", "failed: …")
+    takeLanded = Signal(str, str)  # shot id, take id
+
+    def __init__(self, bridge: EngineBridge, document_provider, parent: QObject | None = None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self._doc = document_provider  # callable → current Document (it changes on Open/New)
+        self.backend = ANIMATIC
+        self.jobs: dict[str, JobInfo] = {}
+        self.status: dict[str, str] = {}
+        bridge.jobQueued.connect(lambda j, *_: self._set_status(j, "queued"))
+        bridge.jobStarted.connect(lambda j, *_: self._set_status(j, "starting"))
+        bridge.progress.connect(self._progress)
+        bridge.jobFinished.connect(self._finished)
+        bridge.jobFailed.connect(lambda j, reason, hint: self._set_status(j, f"failed: {reason}"))
+        bridge.jobCancelled.connect(lambda j: self._set_status(j, "cancelled"))
+
+    # --- building requests --------------------------------------------------------------
+    def request_for(self, shot: Shot, operation: Operation = Operation.GENERATE, **extra) -> GenerationRequest:
+        doc = self._doc()
+        project = doc.project
+        seed = shot.seed if shot.seed is not None else random.randrange(2**31)
+        if operation == Operation.REROLL:
+            seed = random.randrange(2**31)
+        fields = dict(
+            operation=operation,
+            shot_id=shot.id,
+            prompt=shot.prompt,
+            duration=shot.duration,
+            camera=shot.camera,
+            preset=shot.effective_style(project.style),
+            seed=seed,
+            format=project.format,
+            fps=project.fps,
+            image=str(doc.resolve(shot.image)) if shot.image else None,
+            cameos=shot.cameos,
+            bundle=str(doc.bundle.path),
+            label=f"{_shot_label(project, shot)} · {operation.value}",
+        )
+        fields.update(extra)
+        return GenerationRequest(**fields)
+
+    def source_for(self, take: Take) -> SourceTake:
+        doc = self._doc()
+        return SourceTake(
+            take_id=take.id, path=str(doc.resolve(take.path)), fps=take.fps or doc.project.fps,
+            frames=take.frames, prompt=take.prompt, seed=take.seed,
+        )
+
+    # --- submitting ---------------------------------------------------------------------
+    def submit(self, request: GenerationRequest, backend: str | None = None) -> str | None:
+        """Consent check, then queue. Returns the job id, or None if refused."""
+        doc = self._doc()
+        try:
+            guard_request(request, doc.project)
+        except PolicyRefusal as exc:
+            self.refused.emit(str(exc))
+            return None
+        backend = backend or self.backend
+        job_id = self.bridge.engine.submit(request, backend=backend)
+        self.jobs[job_id] = JobInfo(request, backend, str(doc.bundle.path), request.shot_id, request.describe())
+        self._set_status(job_id, "queued")
+        return job_id
+
+    def generate(self, shot_ids: list[str], operation: Operation = Operation.GENERATE) -> list[str]:
+        project = self._doc().project
+        out = []
+        for shot in [s for s in project.shots if s.id in set(shot_ids)]:
+            job = self.submit(self.request_for(shot, operation))
+            if job:
+                out.append(job)
+        return out
+
+    def generate_all(self) -> list[str]:
+        return self.generate([s.id for s in self._doc().project.shots])
+
+    def retry(self, job_id: str) -> str | None:
+        info = self.jobs.get(job_id)
+        return self.submit(info.request, info.backend) if info else None
+
+    def busy(self) -> bool:
+        engine = self.bridge.engine
+        return bool(engine.running_job or engine.queue.pending())
+
+    # --- events -------------------------------------------------------------------------
+    def _set_status(self, job_id: str, text: str) -> None:
+        info = self.jobs.get(job_id)
+        if info and info.shot_id:
+            self.status[info.shot_id] = text
+            self.shotStatus.emit(info.shot_id, text)
+
+    def _progress(self, job_id: str, step: int, total: int, _eta, phase: str) -> None:
+        pct = int(100 * step / total) if total else 0
+        self._set_status(job_id, f"{pct}%")
+
+    def _finished(self, job_id: str, take: Take | None) -> None:
+        info = self.jobs.get(job_id)
+        doc = self._doc()
+        if info is None or take is None or info.bundle != str(doc.bundle.path):
+            return  # a job of a project that is no longer open: its file stays in that bundle
+        label = f"New take: {_shot_label(doc.project, doc.project.shot(take.shot_id))}" \
+            if take.shot_id and _has_shot(doc.project, take.shot_id) else "New take"
+        doc.undo_stack.push(LandTake(doc, take, label))
+        self._set_status(job_id, "ready")
+        self.takeLanded.emit(take.shot_id or "", take.id)
+
+
+def _has_shot(project, shot_id: str) -> bool:
+    return any(s.id == shot_id for s in project.shots)
+
+
+def _shot_label(project, shot: Shot) -> str:
+    if shot.name:
+        return f"Shot {shot.name}"
+    index = next((i for i, s in enumerate(project.shots) if s.id == shot.id), 0)
+    return f"Shot {index + 1}"

@@ -1,0 +1,73 @@
+"""The inspector dock: a stack of pages, one per kind of selection."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget
+
+from ui.inspector.clip_inspector import ClipInspector
+from ui.inspector.shot_inspector import ShotInspector
+
+
+class InspectorPanel(QScrollArea):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWidgetResizable(True)
+        self.stack = QStackedWidget()
+        self.empty = QLabel("Select a shot or a clip to edit it.")
+        self.empty.setAlignment(Qt.AlignCenter)
+        self.empty.setProperty("role", "dim")
+        self.shot = ShotInspector(ctx)
+        self.clip = ClipInspector(ctx)
+        for page in (self.empty, self.shot, self.clip):
+            self.stack.addWidget(page)
+        self.setWidget(self.stack)
+        self._connected = None
+        self._connect()
+        ctx.documentChanged.connect(self._document_changed)
+
+    def show_shot(self, shot_id: str | None) -> None:
+        if shot_id:
+            self.shot.show_shot(shot_id)
+            self.stack.setCurrentWidget(self.shot)
+        else:
+            self.stack.setCurrentWidget(self.empty)
+
+    def show_shots(self, ids: list[str]) -> None:
+        self.show_shot(ids[0] if ids else None)
+
+    def show_clip(self, clip_id: str | None) -> None:
+        if clip_id:
+            self.clip.show_clip(clip_id)
+            self.stack.setCurrentWidget(self.clip)
+        else:
+            self.stack.setCurrentWidget(self.empty)
+
+    def _connect(self) -> None:
+        doc = self.ctx.doc
+        if self._connected is doc:
+            return
+        self._connected = doc
+        doc.shotEdited.connect(self._shot_edited)
+        doc.shotsChanged.connect(self._refresh)
+        doc.takesChanged.connect(self._refresh)
+        doc.timelineChanged.connect(self._refresh)
+
+    def _shot_edited(self, shot_id: str) -> None:
+        if self.stack.currentWidget() is self.shot and shot_id == self.shot.shot_id:
+            self.shot.refresh()
+
+    def _refresh(self) -> None:
+        page = self.stack.currentWidget()
+        if page is self.shot:
+            if any(s.id == self.shot.shot_id for s in self.ctx.doc.project.shots):
+                self.shot.refresh()
+            else:
+                self.stack.setCurrentWidget(self.empty)
+        elif page is self.clip:
+            self.clip.refresh()
+
+    def _document_changed(self) -> None:
+        self._connect()
+        self.stack.setCurrentWidget(self.empty)

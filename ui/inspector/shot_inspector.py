@@ -1,0 +1,184 @@
+"""Inspector page for a shot: prompt (@cameo completion), preset, camera, duration, seed,
+reference image, transition, sound and the shot's takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.model import Camera, TransitionKind
+from ui.commands import EditShot, SetCurrentTake
+from ui.inspector.prompt_edit import PromptEdit, known_handles
+from ui.swatches import swatch_icon
+
+TAKE_ROLE = Qt.UserRole + 1
+
+
+class ShotInspector(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.shot_id: str | None = None
+        self._updating = False
+        self.heading = QLabel("Shot")
+        self.heading.setProperty("role", "heading")
+        self.name = QLineEdit(placeholderText="label, e.g. 1A")
+        self.prompt = PromptEdit()
+        self.prompt.setMinimumHeight(90)
+        self.prompt.handles_provider = lambda: known_handles(self.ctx.doc.project)
+        self.preset = QComboBox()
+        self.camera = QComboBox()
+        self.camera.addItems([c.value for c in Camera])
+        self.duration = QDoubleSpinBox(minimum=0.1, maximum=600, singleStep=0.5, decimals=1, suffix=" s")
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1)
+        self.seed_random = QCheckBox("random")
+        self.image = QLineEdit(readOnly=True, placeholderText="none")
+        browse, clear = QPushButton("Choose…"), QPushButton("Clear")
+        self.transition = QComboBox()
+        self.transition.addItems([t.value for t in TransitionKind])
+        self.transition_len = QDoubleSpinBox(minimum=0, maximum=10, singleStep=0.1, decimals=2, suffix=" s")
+        self.audio = QLineEdit(placeholderText="sound description (optional)")
+        self.takes = QListWidget()
+        self.takes.setMaximumHeight(120)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignRight)
+        form.addRow("Label", self.name)
+        form.addRow("Prompt", self.prompt)
+        form.addRow("Preset", self.preset)
+        form.addRow("Camera", self.camera)
+        form.addRow("Duration", self.duration)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.seed_random)
+        form.addRow("Seed", seed_row)
+        img_row = QHBoxLayout()
+        img_row.addWidget(self.image, 1)
+        img_row.addWidget(browse)
+        img_row.addWidget(clear)
+        form.addRow("Reference", img_row)
+        tr_row = QHBoxLayout()
+        tr_row.addWidget(self.transition, 1)
+        tr_row.addWidget(self.transition_len)
+        form.addRow("Transition", tr_row)
+        form.addRow("Sound", self.audio)
+        form.addRow("Takes", self.takes)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+        self.name.textEdited.connect(lambda t: self._edit("name", t or None))
+        self.prompt.edited.connect(lambda t: self._edit("prompt", t))
+        self.preset.activated.connect(lambda i: self._edit("style", self.preset.itemData(i)))
+        self.camera.activated.connect(lambda i: self._edit("camera", Camera(self.camera.itemText(i))))
+        self.duration.valueChanged.connect(lambda v: self._edit("duration", round(v, 3)))
+        self.seed.valueChanged.connect(lambda v: self._edit("seed", v))
+        self.seed_random.toggled.connect(self._seed_toggled)
+        self.transition.activated.connect(
+            lambda i: self._edit("transition", TransitionKind(self.transition.itemText(i))))
+        self.transition_len.valueChanged.connect(lambda v: self._edit("transition_duration", v))
+        self.audio.textEdited.connect(lambda t: self._edit("audio", t or None))
+        browse.clicked.connect(self.choose_image)
+        clear.clicked.connect(lambda: self._edit("image", None))
+        self.takes.itemActivated.connect(self._switch_take)
+
+    # --- showing ------------------------------------------------------------------------
+    def show_shot(self, shot_id: str | None) -> None:
+        self.shot_id = shot_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.shot_id:
+            return
+        project = self.ctx.doc.project
+        try:
+            shot = project.shot(self.shot_id)
+        except KeyError:
+            return
+        self._updating = True
+        try:
+            index = next(i for i, s in enumerate(project.shots) if s.id == shot.id)
+            self.heading.setText(f"Shot {shot.name or index + 1}")
+            if self.name.text() != (shot.name or ""):
+                self.name.setText(shot.name or "")
+            self.prompt.set_text(shot.prompt)
+            self._fill_presets(shot.style)
+            self.camera.setCurrentText(shot.camera.value)
+            self.duration.setValue(shot.duration)
+            self.seed_random.setChecked(shot.seed is None)
+            self.seed.setEnabled(shot.seed is not None)
+            self.seed.setValue(shot.seed or 0)
+            self.image.setText(shot.image or "")
+            self.transition.setCurrentText(shot.transition.value)
+            self.transition_len.setValue(shot.transition_duration)
+            if self.audio.text() != (shot.audio or ""):
+                self.audio.setText(shot.audio or "")
+            self._fill_takes(shot)
+        finally:
+            self._updating = False
+
+    def _fill_presets(self, current: str | None) -> None:
+        lib = self.ctx.presets
+        self.preset.clear()
+        default = self.ctx.doc.project.style
+        self.preset.addItem(swatch_icon(lib.find(default)), f"Project default ({default or 'none'})", None)
+        for preset in lib.all():
+            self.preset.addItem(swatch_icon(preset), preset.title or preset.name, preset.name)
+        i = self.preset.findData(current) if current else 0
+        self.preset.setCurrentIndex(max(0, i))
+
+    def _fill_takes(self, shot) -> None:
+        self.takes.clear()
+        takes = [t for t in self.ctx.doc.project.takes.values()
+                 if t.shot_id == shot.id and t.kind == "video"]
+        for take in sorted(takes, key=lambda t: t.created, reverse=True):
+            mark = "● " if take.id == shot.current_take else "   "
+            item = QListWidgetItem(f"{mark}{take.operation.value} · seed {take.seed} · {take.engine}"
+                                   f" · {take.created[11:16]}")
+            item.setData(TAKE_ROLE, take.id)
+            item.setToolTip("Double-click to show this take on the timeline")
+            self.takes.addItem(item)
+
+    # --- editing ------------------------------------------------------------------------
+    def _edit(self, field: str, value) -> None:
+        if self._updating or not self.shot_id:
+            return
+        doc = self.ctx.doc
+        if getattr(doc.project.shot(self.shot_id), field) == value:
+            return
+        doc.undo_stack.push(EditShot(doc, self.shot_id, field, value))
+
+    def _seed_toggled(self, random_seed: bool) -> None:
+        self.seed.setEnabled(not random_seed)
+        self._edit("seed", None if random_seed else self.seed.value())
+
+    def choose_image(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Reference image", "", "Images (*.png *.jpg *.jpeg *.webp *.bmp)")
+        if path:
+            self._edit("image", self.ctx.doc.bundle.import_media(Path(path)))
+
+    def _switch_take(self, item: QListWidgetItem) -> None:
+        take_id = item.data(TAKE_ROLE)
+        shot = self.ctx.doc.project.shot(self.shot_id)
+        if take_id and take_id != shot.current_take:
+            self.ctx.doc.undo_stack.push(SetCurrentTake(self.ctx.doc, self.shot_id, take_id))

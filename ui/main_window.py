@@ -1,0 +1,192 @@
+"""The main window: composes the docks, the preview and the menus; holds no editing logic."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+
+from studio import __version__
+from ui import menus, panels, settings
+from ui.context import EditorContext
+from ui.document import Document
+from ui.file_ops import FileOps
+from ui.inspector import InspectorPanel
+from ui.presets_browser import PresetsBrowser
+from ui.render_queue import RenderQueuePanel
+from ui.storyboard import StoryboardPanel
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    offer_recovery_on_show = True  # off for --screenshot runs, which must never block
+
+    def __init__(self, doc: Document, engine, parent=None):
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.setDockNestingEnabled(True)
+        self.resize(1600, 960)
+        self.ctx = EditorContext(doc, engine, self)
+        self.files = FileOps(self, self.ctx)
+        self.storyboard = StoryboardPanel(self.ctx)
+        self.inspector = InspectorPanel(self.ctx)
+        self.queue = RenderQueuePanel(self.ctx)
+        self.presets = PresetsBrowser(self.ctx)
+        self.timeline = panels.make_timeline(doc)
+        self.player = panels.make_player(doc)
+        self._center = QWidget()
+        QVBoxLayout(self._center).setContentsMargins(0, 0, 0, 0)
+        self._center.layout().addWidget(self.player)
+        self.setCentralWidget(self._center)
+        self.docks = {}
+        self._dock("storyboard", "Storyboard", self.storyboard, Qt.LeftDockWidgetArea)
+        self._dock("timeline", "Timeline", self.timeline, Qt.BottomDockWidgetArea)
+        self._dock("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea)
+        self._dock("queue", "Render Queue", self.queue, Qt.RightDockWidgetArea)
+        self._dock("presets", "Presets", self.presets, Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["queue"], self.docks["presets"])
+        cameo = panels.make_cameo_panel(self.ctx)
+        if cameo is not None:
+            self._dock("cameos", "Cameos", cameo, Qt.RightDockWidgetArea)
+            self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
+        self.docks["queue"].raise_()
+        self.default_state = None  # taken after the first show, once docks have real sizes
+        menus.build(self)
+        self.storyboard.selectionChanged.connect(self.inspector.show_shots)
+        self.storyboard.remixRequested.connect(self.remix_shot)
+        self.storyboard.blendRequested.connect(self.blend_shots)
+        self.ctx.generator.refused.connect(self._refused)
+        self.ctx.documentChanged.connect(self._document_changed)
+        self._hook_document()
+        self._hook_timeline()
+        self.restore_layout()
+        self._update_title()
+
+    def _dock(self, key: str, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{key}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+        return dock
+
+    @property
+    def doc(self) -> Document:
+        return self.ctx.doc
+
+    # --- document wiring ----------------------------------------------------------------
+    def _hook_document(self) -> None:
+        doc = self.doc
+        doc.dirtyChanged.connect(self._update_title)
+        doc.pathChanged.connect(self._update_title)
+        doc.timelineChanged.connect(self._timeline_changed)
+        doc.autosaved.connect(lambda _p: self.statusBar().showMessage("Autosaved", 3000))
+
+    def _hook_timeline(self) -> None:
+        for name in ("clipSelected", "selectedClip", "clipActivated"):
+            signal = getattr(self.timeline, name, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(self.inspector.show_clip)
+                break
+        for name in ("playheadMoved", "seekRequested"):
+            signal = getattr(self.timeline, name, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(lambda f: panels.call_first(self.player, ("seek", "seek_frame"), f))
+                break
+
+    def _timeline_changed(self) -> None:
+        panels.call_first(self.timeline, ("refresh", "rebuild", "reload", "sync"))
+        panels.call_first(self.player, ("invalidate", "refresh", "project_changed"))
+
+    def _document_changed(self) -> None:
+        """A different project (open/new/recover): rebuild the views bound to it."""
+        self._hook_document()
+        old = self.timeline
+        self.timeline = panels.make_timeline(self.doc)
+        self.docks["timeline"].setWidget(self.timeline)
+        old.deleteLater()
+        self._hook_timeline()
+        panels.call_first(self.player, ("set_project",), self.doc.project, self.doc.resolve)
+        menus.bind_undo(self)
+        self._update_title()
+
+    def _update_title(self, *_args) -> None:
+        self.setWindowTitle(f"{self.doc.display_name}[*] — Storyboard Studio")
+        self.setWindowModified(self.doc.dirty)
+
+    def _refused(self, message: str) -> None:
+        QMessageBox.warning(self, "Generation refused", message)
+
+    # --- dialogs ------------------------------------------------------------------------
+    def remix_shot(self, shot_id: str) -> None:
+        from ui.dialogs.remix import RemixDialog
+
+        RemixDialog.run(self.ctx, shot_id, self)
+
+    def blend_shots(self, shot_ids: list[str]) -> None:
+        from ui.dialogs.blend import BlendDialog
+
+        BlendDialog.run(self.ctx, shot_ids, self)
+
+    def export(self) -> None:
+        from ui.dialogs.export import ExportDialog
+
+        ExportDialog(self.ctx, self).exec()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Storyboard Studio",
+                          f"Storyboard Studio {__version__}\nStoryboards to AI-generated short "
+                          "films, on your own machine.")
+
+    # --- layout -------------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        s = settings.settings()
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        self._restored = isinstance(state, QByteArray | bytes) and self.restoreState(
+            state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        s = settings.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        s.sync()
+
+    def reset_layout(self) -> None:
+        if self.default_state is not None:
+            self.restoreState(self.default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+
+    def closeEvent(self, event) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.save_layout()
+        self.doc.close()
+        event.accept()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._first_show()
+        QTimer.singleShot(0, self._check_recovery_once)
+
+    def _first_show(self) -> None:
+        if self.default_state is not None:
+            return
+        if not self._restored:
+            self.resizeDocks([self.docks["storyboard"], self.docks["inspector"]], [400, 400],
+                             Qt.Horizontal)
+            self.resizeDocks([self.docks["timeline"]], [int(self.height() * 0.34)], Qt.Vertical)
+        self.default_state = self.saveState(LAYOUT_VERSION)
+
+    def _check_recovery_once(self) -> None:
+        if getattr(self, "_recovery_checked", False) or not self.offer_recovery_on_show:
+            return
+        self._recovery_checked = True
+        if self.doc.has_recovery() and not self.doc.untitled:
+            self.files.offer_recovery(self.doc)

@@ -1,0 +1,184 @@
+"""Menus and the toolbar. Shortcuts follow video-editor conventions and are shown in menus.
+
+Timeline and playback actions belong to the timeline/player widgets when they define them
+(their QActions are reused so a key never has two owners); otherwise the window adds actions
+that call the widget's methods by name.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu
+
+from ui import panels, settings
+from ui.generation import ANIMATIC, DIFFUSERS, engines_available
+
+# (menu text, shortcut, method names tried on the widget)
+TIMELINE_KEYS = [
+    ("Split at Playhead", "S", ("split_at_playhead", "split")),
+    ("Delete Clip", "Delete", ("delete_selected", "delete_clips")),
+    ("Ripple Delete", "Shift+Delete", ("ripple_delete_selected", "ripple_delete")),
+    ("Zoom In", "Ctrl+=", ("zoom_in",)),
+    ("Zoom Out", "Ctrl+-", ("zoom_out",)),
+    ("Zoom to Fit", "Shift+Z", ("zoom_to_fit", "fit")),
+]
+PLAYBACK_KEYS = [
+    ("Play / Pause", "Space", ("toggle_play", "play_pause")),
+    ("Play Backwards (J)", "J", ("shuttle_reverse", "jkl_j", "reverse")),
+    ("Stop (K)", "K", ("shuttle_stop", "jkl_k", "pause")),
+    ("Play Forwards (L)", "L", ("shuttle_forward", "jkl_l", "forward")),
+    ("Previous Frame", "Left", ("step_back", "previous_frame", "prev_frame")),
+    ("Next Frame", "Right", ("step_forward", "next_frame")),
+    ("Safe-Area Overlay", "", ("toggle_safe_area",)),
+]
+
+
+def _act(window, text, shortcut=None, slot=None, menu=None) -> QAction:
+    act = QAction(text, window)
+    if shortcut:
+        act.setShortcut(QKeySequence(shortcut))
+    if slot:
+        act.triggered.connect(slot)
+    if menu is not None:
+        menu.addAction(act)
+    return act
+
+
+def build(w) -> None:
+    bar = w.menuBar()
+    _file_menu(w, bar.addMenu("&File"))
+    _edit_menu(w, bar.addMenu("&Edit"))
+    _storyboard_menu(w, bar.addMenu("&Storyboard"))
+    w.timeline_menu = bar.addMenu("&Timeline")
+    w.playback_menu = bar.addMenu("&Playback")
+    _widget_menu(w, w.timeline_menu, lambda: w.timeline, TIMELINE_KEYS)
+    _widget_menu(w, w.playback_menu, lambda: w.player, PLAYBACK_KEYS)
+    view = bar.addMenu("&Window")
+    for dock in w.docks.values():
+        view.addAction(dock.toggleViewAction())
+    view.addSeparator()
+    _act(w, "Reset Layout", None, w.reset_layout, view)
+    help_menu = bar.addMenu("&Help")
+    _act(w, "About Storyboard Studio", None, w.about, help_menu)
+    _toolbar(w)
+
+
+def _file_menu(w, m: QMenu) -> None:
+    f = w.files
+    w.act_new = _act(w, "New Project", QKeySequence.New, f.new, m)
+    w.act_open = _act(w, "Open…", QKeySequence.Open, lambda: f.open(), m)
+    w.recent_menu = m.addMenu("Open Recent")
+    w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
+    _act(w, "Import Storyboard…", "Ctrl+I", lambda: f.import_storyboard(), m)
+    m.addSeparator()
+    w.act_save = _act(w, "Save", QKeySequence.Save, f.save, m)
+    w.act_save_as = _act(w, "Save As…", "Ctrl+Shift+S", lambda: f.save_as(), m)
+    m.addSeparator()
+    w.act_export = _act(w, "Export…", "Ctrl+E", w.export, m)
+    m.addSeparator()
+    _act(w, "Quit", QKeySequence.Quit, w.close, m)
+
+
+def _fill_recent(w) -> None:
+    w.recent_menu.clear()
+    items = settings.recent_projects()
+    for path in items:
+        w.recent_menu.addAction(path, lambda p=path: w.files.open(p))
+    if not items:
+        w.recent_menu.addAction("(none)").setEnabled(False)
+
+
+def _edit_menu(w, m: QMenu) -> None:
+    w.edit_menu = m
+    w.act_undo = None
+    w.act_redo = None
+    bind_undo(w)
+
+
+def bind_undo(w) -> None:
+    """Undo/Redo actions named after the action they undo, from the open document's stack."""
+    m = w.edit_menu
+    stack = w.doc.undo_stack
+    undo = stack.createUndoAction(w, "Undo")
+    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    redo = stack.createRedoAction(w, "Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    first = m.actions()[0] if m.actions() else None
+    if w.act_undo is not None:
+        first = w.act_undo
+    m.insertAction(first, undo)
+    m.insertAction(first, redo)
+    for old in (w.act_undo, w.act_redo):
+        if old is not None:
+            m.removeAction(old)
+            if hasattr(w, "toolbar"):
+                w.toolbar.removeAction(old)
+            old.deleteLater()
+    w.act_undo, w.act_redo = undo, redo
+    if hasattr(w, "toolbar"):
+        w.toolbar.insertAction(w.toolbar_anchor, undo)
+        w.toolbar.insertAction(w.toolbar_anchor, redo)
+
+
+def _storyboard_menu(w, m: QMenu) -> None:
+    sb = w.storyboard
+    for act in (sb.act_add, sb.act_duplicate, sb.act_delete, None, sb.act_up, sb.act_down, None,
+                sb.act_generate, sb.act_reroll, sb.act_generate_all, None, sb.act_remix,
+                sb.act_blend):
+        m.addSeparator() if act is None else m.addAction(act)
+    m.addSeparator()
+    _act(w, "Rebuild Timeline from Storyboard", None, lambda: rebuild_timeline(w), m)
+
+
+def rebuild_timeline(w) -> None:
+    from studio.assemble import assemble_timeline
+    from ui.commands import SnapshotCommand
+
+    w.doc.undo_stack.push(SnapshotCommand(w.doc, "Rebuild timeline", assemble_timeline, parts=("tracks",)))
+
+
+def _widget_menu(w, menu: QMenu, widget, keys) -> None:
+    """Reuse the widget's own actions for these keys, else add ones calling its methods."""
+    own = {a.shortcut().toString(): a for a in widget().actions() if not a.shortcut().isEmpty()}
+    for text, key, names in keys:
+        seq = QKeySequence(key).toString() if key else ""
+        if seq and seq in own:
+            menu.addAction(own.pop(seq))
+            continue
+        if not any(callable(getattr(widget(), n, None)) for n in names):
+            continue
+        _act(w, text, key or None, lambda _c=False, n=names: panels.call_first(widget(), n), menu)
+    for act in own.values():  # the widget's other shortcuts, so they are discoverable
+        menu.addAction(act)
+    if menu.isEmpty():
+        menu.addAction("(not available in this build)").setEnabled(False)
+
+
+def _toolbar(w) -> None:
+    tb = w.addToolBar("Main")
+    tb.setObjectName("toolbar-main")
+    tb.setMovable(False)
+    tb.setToolButtonStyle(Qt.ToolButtonTextOnly)
+    w.toolbar = tb
+    for act in (w.act_new, w.act_open, w.act_save):
+        tb.addAction(act)
+    tb.addSeparator()
+    w.toolbar_anchor = tb.addSeparator()
+    bind_undo(w)
+    sb = w.storyboard
+    for act in (sb.act_add, sb.act_generate, sb.act_generate_all):
+        tb.addAction(act)
+    tb.addSeparator()
+    label = QLabel("  Engine ")
+    label.setProperty("role", "dim")
+    tb.addWidget(label)
+    combo = QComboBox()
+    names = {ANIMATIC: "Animatic (no GPU)", DIFFUSERS: "Diffusion (local model)"}
+    for name in engines_available() or [ANIMATIC]:
+        combo.addItem(names.get(name, name), name)
+    combo.currentIndexChanged.connect(lambda i: setattr(w.ctx.generator, "backend", combo.itemData(i)))
+    w.engine_combo = combo
+    tb.addWidget(combo)
+    tb.addSeparator()
+    tb.addAction(w.act_export)

@@ -1,0 +1,160 @@
+"""Paints one shot card: thumbnail of the current take, prompt, duration, preset, camera,
+cameo badges and the generation status."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+
+from studio.model import OutputFormat
+from ui import theme
+from ui.storyboard.model import ShotListModel
+
+CARD_H = 118
+PAD = 8
+
+
+def thumb_size(fmt: OutputFormat, height: int) -> QSize:
+    w, h = fmt.size
+    return QSize(max(40, int(height * w / h)), height) if w <= h else QSize(int(height * 1.6), int(height * 1.6 * h / w))
+
+
+def status_colour(status: str) -> QColor:
+    if status.startswith("failed"):
+        return theme.BAD
+    if status in ("ready",):
+        return theme.GOOD
+    if status in ("queued", "starting", "cancelled", "not generated"):
+        return theme.DIM
+    return theme.ACCENT if status else theme.DIM
+
+
+class ShotCardDelegate(QStyledItemDelegate):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+
+    def sizeHint(self, option, index) -> QSize:
+        return QSize(320, CARD_H)
+
+    def paint(self, p: QPainter, option, index) -> None:
+        model: ShotListModel = index.model()
+        shot = model.shot_at(index.row())
+        project = self.ctx.doc.project
+        p.save()
+        p.setRenderHint(QPainter.Antialiasing)
+        r = QRectF(option.rect).adjusted(6, 4, -6, -4)
+        selected = bool(option.state & QStyle.State_Selected)
+        p.setPen(QPen(theme.ACCENT if selected else theme.LINE, 2 if selected else 1))
+        p.setBrush(QColor("#2a3040") if selected else theme.CARD)
+        p.drawRoundedRect(r, 8, 8)
+
+        # number
+        num = QRectF(r.left() + PAD, r.top() + PAD, 22, 18)
+        p.setPen(theme.DIM)
+        p.setFont(_font(8, bold=True))
+        p.drawText(num, Qt.AlignLeft | Qt.AlignTop, shot.name or str(index.row() + 1))
+
+        # thumbnail
+        ts = thumb_size(project.format, int(r.height()) - 2 * PAD)
+        tr = QRectF(r.left() + PAD + 22, r.top() + (r.height() - ts.height()) / 2, ts.width(), ts.height())
+        image = self.ctx.take_thumbnail(shot.current_take)
+        if image is not None:
+            p.drawImage(tr, image)
+            p.setPen(QPen(QColor(0, 0, 0, 120), 1))
+            p.setBrush(Qt.NoBrush)
+            p.drawRect(tr)
+        else:
+            p.setPen(QPen(theme.LINE, 1, Qt.DashLine))
+            p.setBrush(QColor("#1a1d23"))
+            p.drawRoundedRect(tr, 4, 4)
+            p.setPen(theme.DIM)
+            p.setFont(_font(7))
+            p.drawText(tr, Qt.AlignCenter | Qt.TextWordWrap, "no take")
+
+        # text column
+        x = tr.right() + 10
+        text_w = r.right() - PAD - x
+        status = self.ctx.generator.status.get(shot.id, "")
+        status = status if status else ("" if shot.current_take else "not generated")
+        self._status_pill(p, status, QRectF(x, r.top() + PAD - 1, text_w, 18))
+        p.setPen(theme.TEXT)
+        p.setFont(_font(9))
+        prompt_r = QRect(int(x), int(r.top() + PAD + 20), int(text_w), 36)
+        fm = QFontMetrics(p.font())
+        p.drawText(prompt_r, Qt.TextWordWrap | Qt.AlignTop, _elide_lines(shot.prompt, fm, int(text_w), 2))
+
+        # chips: duration, preset (with swatch), camera, then cameo badges
+        y = r.bottom() - PAD - 18
+        cx = x
+        cx = self._chip(p, cx, y, f"{shot.duration:g}s", theme.RAISED, theme.TEXT)
+        style = shot.effective_style(project.style)
+        if style:
+            preset = self.ctx.presets.find(style)
+            swatch = QColor(preset.look.palette[0]) if preset and preset.look.palette else None
+            cx = self._chip(p, cx, y, style, theme.RAISED, theme.TEXT, swatch)
+        if shot.camera.value != "static":
+            cx = self._chip(p, cx, y, shot.camera.value, theme.RAISED, theme.DIM)
+        for handle in shot.cameos[:3]:
+            if cx > r.right() - 40:
+                break
+            cx = self._chip(p, cx, y, "@" + handle, QColor("#2b3550"), QColor("#9fc0ff"))
+        p.restore()
+
+    def _chip(self, p, x, y, text, bg, fg, swatch: QColor | None = None) -> float:
+        p.setFont(_font(8))
+        w = QFontMetrics(p.font()).horizontalAdvance(text) + 12 + (12 if swatch else 0)
+        rect = QRectF(x, y, w, 18)
+        p.setPen(Qt.NoPen)
+        p.setBrush(bg)
+        p.drawRoundedRect(rect, 4, 4)
+        tx = x + 6
+        if swatch is not None:
+            p.setBrush(swatch)
+            p.drawEllipse(QRectF(x + 5, y + 5, 8, 8))
+            tx += 12
+        p.setPen(fg)
+        p.drawText(QRectF(tx, y, w, 18), Qt.AlignVCenter | Qt.AlignLeft, text)
+        return x + w + 5
+
+    def _status_pill(self, p, status: str, area: QRectF) -> None:
+        if not status:
+            return
+        p.setFont(_font(7, bold=True))
+        label = status if len(status) < 28 else status[:26] + "…"
+        w = QFontMetrics(p.font()).horizontalAdvance(label.upper()) + 14
+        rect = QRectF(area.right() - w, area.top(), w, 16)
+        colour = status_colour(status)
+        p.setPen(Qt.NoPen)
+        bg = QColor(colour)
+        bg.setAlpha(40)
+        p.setBrush(bg)
+        p.drawRoundedRect(rect, 8, 8)
+        p.setPen(colour)
+        p.drawText(rect, Qt.AlignCenter, label.upper())
+
+
+def _font(pt: int, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPointSize(pt)
+    f.setBold(bold)
+    return f
+
+
+def _elide_lines(text: str, fm: QFontMetrics, width: int, lines: int) -> str:
+    """Word-wrap into at most `lines` lines, eliding the last."""
+    words, out, line = text.split(), [], ""
+    for i, word in enumerate(words):
+        trial = f"{line} {word}".strip()
+        if fm.horizontalAdvance(trial) <= width or not line:
+            line = trial
+            continue
+        out.append(line)
+        if len(out) == lines - 1:
+            line = " ".join(words[i:])
+            break
+        line = word
+    out.append(line)
+    out[-1] = fm.elidedText(out[-1], Qt.ElideRight, width)
+    return "\n".join(out[:lines])

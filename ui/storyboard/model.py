@@ -1,0 +1,92 @@
+"""A list model over the project's shots; drops become MoveShots commands."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, Qt
+
+from ui.commands import MoveShots
+from ui.document import Document
+
+SHOT_ID_ROLE = Qt.UserRole + 1
+MIME = "application/x-storyboard-shot-ids"
+
+
+class ShotListModel(QAbstractListModel):
+    def __init__(self, doc: Document, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+
+    def set_document(self, doc: Document) -> None:
+        self.beginResetModel()
+        self.doc = doc
+        self.endResetModel()
+
+    # --- reading ------------------------------------------------------------------------
+    def rowCount(self, parent=None) -> int:  # noqa: N802 - Qt API
+        return 0 if parent is not None and parent.isValid() else len(self.doc.project.shots)
+
+    def shot_at(self, row: int):
+        return self.doc.project.shots[row]
+
+    def row_of(self, shot_id: str) -> int:
+        for i, s in enumerate(self.doc.project.shots):
+            if s.id == shot_id:
+                return i
+        return -1
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.doc.project.shots):
+            return None
+        shot = self.shot_at(index.row())
+        if role == SHOT_ID_ROLE:
+            return shot.id
+        if role == Qt.DisplayRole:
+            return shot.prompt
+        if role == Qt.ToolTipRole:
+            return f"{shot.prompt}\n{shot.duration:g} s · {shot.camera.value}"
+        return None
+
+    def shot_changed(self, shot_id: str) -> None:
+        row = self.row_of(shot_id)
+        if row >= 0:
+            idx = self.index(row)
+            self.dataChanged.emit(idx, idx)
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    # --- drag and drop ------------------------------------------------------------------
+    def flags(self, index: QModelIndex):
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDragEnabled
+        return base if index.isValid() else Qt.ItemIsDropEnabled
+
+    def supportedDropActions(self):
+        return Qt.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        rows = sorted({i.row() for i in indexes})
+        data = QMimeData()
+        ids = ",".join(self.shot_at(r).id for r in rows)
+        data.setData(MIME, QByteArray(ids.encode()))
+        return data
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+        return data.hasFormat(MIME)
+
+    def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent) -> bool:
+        """Reorder through the undo stack; returns False so the view removes nothing itself."""
+        if not data.hasFormat(MIME):
+            return False
+        ids = bytes(data.data(MIME)).decode().split(",")
+        if row < 0:
+            row = parent.row() if parent.isValid() else self.rowCount()
+        current = [s.id for s in self.doc.project.shots]
+        order = [i for i in current if i not in ids]
+        at = len([i for i in current[:row] if i not in ids])
+        if order[:at] + ids + order[at:] != current:
+            self.doc.undo_stack.push(MoveShots(self.doc, ids, row))
+        return False

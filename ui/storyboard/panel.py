@@ -1,0 +1,180 @@
+"""The storyboard dock: shot cards with add/duplicate/delete/reorder and generate actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolBar, QVBoxLayout, QWidget
+
+from studio.model import Operation, Shot
+from ui.commands import AddShots, DeleteShots, MoveShots
+from ui.storyboard.card import ShotCardDelegate
+from ui.storyboard.model import SHOT_ID_ROLE, ShotListModel
+
+
+def _action(parent, text, shortcut=None, slot=None, tip="") -> QAction:
+    act = QAction(text, parent)
+    if shortcut:
+        act.setShortcut(QKeySequence(shortcut))
+        act.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+    if slot:
+        act.triggered.connect(slot)
+    act.setToolTip(tip or text)
+    parent.addAction(act)
+    return act
+
+
+class StoryboardPanel(QWidget):
+    selectionChanged = Signal(list)  # shot ids
+    remixRequested = Signal(str)  # shot id
+    blendRequested = Signal(list)  # shot ids
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = ShotListModel(ctx.doc, self)
+        self.view = QListView(self)
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(ShotCardDelegate(ctx, self.view))
+        self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.view.setDragDropMode(QAbstractItemView.DragDrop)
+        self.view.setDefaultDropAction(Qt.MoveAction)
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(True)
+        self.view.setDropIndicatorShown(True)
+        self.view.setUniformItemSizes(True)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.view.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.selectionModel().selectionChanged.connect(self._selection)
+        self._make_actions()
+        bar = QToolBar(self)
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for act in (self.act_add, self.act_duplicate, self.act_delete, None, self.act_generate,
+                    self.act_generate_all):
+            bar.addSeparator() if act is None else bar.addAction(act)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
+        layout.addWidget(self.view)
+        self._connect_document()
+        ctx.documentChanged.connect(self._document_changed)
+        ctx.generator.shotStatus.connect(lambda shot_id, _s: self.model.shot_changed(shot_id))
+        ctx.thumbs.ready.connect(lambda _k: self.view.viewport().update())
+
+    # --- actions ------------------------------------------------------------------------
+    def _make_actions(self) -> None:
+        self.act_add = _action(self, "Add Shot", "Ctrl+Shift+N", self.add_shot)
+        self.act_duplicate = _action(self, "Duplicate", "Ctrl+D", self.duplicate_selected)
+        self.act_delete = _action(self, "Delete Shot", "Delete", self.delete_selected)
+        self.act_up = _action(self, "Move Shot Up", "Alt+Up", lambda: self.move_selected(-1))
+        self.act_down = _action(self, "Move Shot Down", "Alt+Down", lambda: self.move_selected(1))
+        self.act_generate = _action(self, "Generate", "Ctrl+G", self.generate_selected,
+                                    "Generate a new take of the selected shots")
+        self.act_reroll = _action(self, "Reroll (new seed)", "Ctrl+R", self.reroll_selected)
+        self.act_generate_all = _action(self, "Generate All", "Ctrl+Shift+G",
+                                        self.ctx.generator.generate_all)
+        self.act_remix = _action(self, "Remix…", None, lambda: self._emit_remix())
+        self.act_blend = _action(self, "Blend…", None,
+                                 lambda: self.blendRequested.emit(self.selected_ids()))
+        self.act_generate.setShortcutContext(Qt.WindowShortcut)
+        self.act_generate_all.setShortcutContext(Qt.WindowShortcut)
+
+    def _emit_remix(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.remixRequested.emit(ids[0])
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for act in (self.act_generate, self.act_reroll, self.act_remix, self.act_blend, None,
+                    self.act_add, self.act_duplicate, self.act_delete, None, self.act_up,
+                    self.act_down):
+            menu.addSeparator() if act is None else menu.addAction(act)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # --- selection ----------------------------------------------------------------------
+    def selected_ids(self) -> list[str]:
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
+        return [self.model.index(r).data(SHOT_ID_ROLE) for r in rows]
+
+    def select(self, ids: list[str]) -> None:
+        sel = self.view.selectionModel()
+        sel.clearSelection()
+        for shot_id in ids:
+            row = self.model.row_of(shot_id)
+            if row >= 0:
+                sel.select(self.model.index(row), QItemSelectionModel.Select)
+                self.view.setCurrentIndex(self.model.index(row))
+
+    def _selection(self, *_args) -> None:
+        self.selectionChanged.emit(self.selected_ids())
+
+    # --- edits --------------------------------------------------------------------------
+    @property
+    def doc(self):
+        return self.ctx.doc
+
+    def add_shot(self) -> Shot:
+        ids = self.selected_ids()
+        at = self.model.row_of(ids[-1]) + 1 if ids else None
+        shot = Shot(prompt="describe the shot", duration=3.0)
+        self.doc.undo_stack.push(AddShots(self.doc, [shot], at))
+        self.select([shot.id])
+        return shot
+
+    def duplicate_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        copies = [self.doc.project.shot(i).model_copy(update={"id": Shot(prompt="x").id})
+                  for i in ids]
+        at = self.model.row_of(ids[-1]) + 1
+        self.doc.undo_stack.push(AddShots(self.doc, copies, at, text="Duplicate shot"
+                                          if len(copies) == 1 else f"Duplicate {len(copies)} shots"))
+        self.select([c.id for c in copies])
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            row = self.model.row_of(ids[0])
+            self.doc.undo_stack.push(DeleteShots(self.doc, ids))
+            if self.model.rowCount():
+                self.select([self.model.shot_at(min(row, self.model.rowCount() - 1)).id])
+
+    def move_selected(self, delta: int) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        rows = [self.model.row_of(i) for i in ids]
+        target = min(rows) + delta if delta < 0 else max(rows) + 1 + delta
+        if delta < 0 and min(rows) == 0 or delta > 0 and max(rows) == self.model.rowCount() - 1:
+            return
+        self.doc.undo_stack.push(MoveShots(self.doc, ids, max(0, target)))
+        self.select(ids)
+
+    def generate_selected(self) -> list[str]:
+        return self.ctx.generator.generate(self.selected_ids())
+
+    def reroll_selected(self) -> list[str]:
+        return self.ctx.generator.generate(self.selected_ids(), Operation.REROLL)
+
+    # --- document -----------------------------------------------------------------------
+    def _connect_document(self) -> None:
+        doc = self.ctx.doc
+        if getattr(self, "_connected", None) is doc:
+            return
+        self._connected = doc
+        doc.shotsChanged.connect(self._shots_changed)
+        doc.shotEdited.connect(self.model.shot_changed)
+        doc.takesChanged.connect(self.view.viewport().update)
+
+    def _document_changed(self) -> None:
+        self.model.set_document(self.ctx.doc)
+        self._connect_document()
+
+    def _shots_changed(self) -> None:
+        keep = self.selected_ids()
+        self.model.refresh()
+        self.select([i for i in keep if self.model.row_of(i) >= 0])
