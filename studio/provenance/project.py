@@ -1,0 +1,54 @@
+"""What a project's export says about itself: model families and cameos of the clips used."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from studio import __version__
+from studio.model import Project, Take, TrackKind
+
+_FAMILIES = (
+    ("ltx", "LTX-Video"),
+    ("wan", "Wan"),
+    ("cogvideo", "CogVideoX"),
+    ("hunyuan", "HunyuanVideo"),
+    ("mochi", "Mochi"),
+    ("animatic", "animatic (no diffusion model)"),
+)
+
+
+def model_family(take: Take) -> str:
+    """A family name a viewer recognises, from the take's model id or engine."""
+    text = f"{take.model or ''} {take.engine}".lower()
+    for key, name in _FAMILIES:
+        if key in text:
+            return name
+    return take.model or take.engine
+
+
+def used_takes(project: Project) -> list[Take]:
+    """The takes the timeline's video clips use, in timeline order."""
+    out: dict[str, Take] = {}
+    for track in project.tracks_of(TrackKind.VIDEO):
+        for clip in track.sorted_clips():
+            take = project.takes.get(clip.take_id) if clip.take_id else None
+            if take is not None:
+                out.setdefault(take.id, take)
+    return list(out.values())
+
+
+def provenance_hook(project: Project, *, title: str | None = None,
+                    tool_version: str = __version__) -> Callable[[Path], None]:
+    """The `provenance` callable for the MP4 exporter: signs the staged file in place."""
+    from studio.provenance.manifest import sign_mp4
+
+    takes = used_takes(project)
+    families = list(dict.fromkeys(model_family(t) for t in takes))
+    cameos = list(dict.fromkeys(c for t in takes for c in t.cameos))
+
+    def sign(path: Path) -> None:
+        sign_mp4(path, title=title or project.title, model_families=families, cameos=cameos,
+                 tool_version=tool_version)
+
+    return sign
