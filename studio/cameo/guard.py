@@ -16,10 +16,11 @@ from studio.cameo.detect import detect
 from studio.cameo.figures import figure_for_name
 from studio.cameo.identity import Identity, load_identity
 from studio.cameo.store import CameoStore, StoredCameo
-from studio.cameo.uselog import UseEntry
+from studio.cameo.uselog import UseEntry, UseLog
 from studio.engine.request import GenerationRequest
 from studio.errors import PolicyRefusal
 from studio.model import Project, TrackKind
+from studio.paths import user_data_dir
 from studio.policy.prompt_policy import default_policy
 
 MAX_CAMEOS_PER_SHOT = 2
@@ -108,11 +109,26 @@ def check_request(
         _log(cameo, user, outcome, rule if own or not problems else "request-refused", reason,
              stage, project, request.shot_id, request.prompt)
     if problems:
+        _log_refusal(user, found.unknown, problems, stage, project, request)
         raise PolicyRefusal("generation refused:\n  - " + "\n  - ".join(problems))
     request.cameos = [c.handle for c in found.cameos]
     firsts = [c.images[0] for c in found.cameos]
     rest = [p for c in found.cameos for p in c.images[1:]]
     request.cameo_images = [str(p) for p in firsts + rest]
+
+
+def refusals_log() -> UseLog:
+    """Every refused request on this machine, cameo or not (unknown @handles, policy)."""
+    return UseLog(user_data_dir() / "refusals.jsonl")
+
+
+def _log_refusal(user: Identity, unknown: list[str], problems: list[str], stage: str,
+                 project: str | None, request: GenerationRequest) -> None:
+    refusals_log().append(UseEntry(
+        user_id=user.user_id, user_name=user.display_name, outcome="refused",
+        rule="unknown-cameo" if unknown else "refused", reason=" ".join(problems), stage=stage,
+        project=project, shot=request.shot_id, prompt=request.prompt[:200],
+        handle=" ".join(f"@{h}" for h in unknown)))
 
 
 def engine_preflight(project: str | None = None) -> Callable[[GenerationRequest], None]:

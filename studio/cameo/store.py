@@ -124,7 +124,7 @@ class CameoStore:
     def all(self) -> list[StoredCameo]:
         out = []
         for folder in sorted(self.root.iterdir()) if self.root.exists() else []:
-            if (folder / "profile.json").is_file():
+            if not folder.name.startswith(".") and (folder / "profile.json").is_file():
                 try:
                     out.append(load_cameo(folder))
                 except InputError:
