@@ -1,0 +1,101 @@
+"""The time ruler above the tracks and the track names beside them.
+
+Both live in the view's margins and read the view's layout and scroll position; clicking or
+dragging on the ruler moves the playhead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPolygonF
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from ui.timeline.view import TimelineView
+
+RULER_H = 24
+HEADER_W = 64
+_BG = QColor("#1d232b")
+_TICK = QColor("#8a96a3")
+_PLAYHEAD = QColor("#ff4d4d")
+_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)  # seconds between labels
+
+
+def timecode(frame: int, fps: int) -> str:
+    """m:ss:ff, what an editor shows."""
+    s, f = divmod(max(0, frame), fps)
+    m, s = divmod(s, 60)
+    return f"{m}:{s:02d}:{f:02d}"
+
+
+class Ruler(QWidget):
+    def __init__(self, view: TimelineView):
+        super().__init__(view)
+        self.view = view
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        font = QFont()
+        font.setPointSizeF(7.5)
+        self.setFont(font)
+
+    def _scene_x(self, x: float) -> float:
+        return x + self.view.horizontalScrollBar().value()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.fillRect(self.rect(), _BG)
+        layout, fps = self.view.layout, self.view.project.fps
+        left = self._scene_x(0)
+        px_per_s = layout.ppf * fps
+        label_s = next((s for s in _STEPS if s * px_per_s >= 70), _STEPS[-1])
+        minor = label_s / 5 if label_s >= 5 else (label_s / 2 if label_s > 1 else None)
+        p.setPen(_TICK)
+        first = int(left / px_per_s / label_s) * label_s
+        t = float(first)
+        while (t * px_per_s) - left < self.width():
+            x = t * px_per_s - left
+            p.drawLine(int(x), 10, int(x), RULER_H)
+            p.drawText(QRectF(x + 3, 0, 80, 14), timecode(int(round(t * fps)), fps))
+            if minor:
+                for k in range(1, int(round(label_s / minor))):
+                    mx = x + k * minor * px_per_s
+                    p.drawLine(int(mx), 17, int(mx), RULER_H)
+            elif px_per_s >= 60:  # one tick per frame when frames are wide enough
+                for k in range(1, fps):
+                    fx = x + k * layout.ppf
+                    p.drawLine(int(fx), 20, int(fx), RULER_H)
+            t += label_s
+        x = layout.x(self.view.playhead) - left
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(_PLAYHEAD)
+        p.drawPolygon(QPolygonF([QPointF(x - 5, 12), QPointF(x + 5, 12), QPointF(x, RULER_H)]))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        self._seek(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._seek(event)
+
+    def _seek(self, event: QMouseEvent) -> None:
+        frame = self.view.layout.frame_at(self._scene_x(event.position().x()))
+        self.view.user_seek(frame)
+
+
+class TrackHeaders(QWidget):
+    def __init__(self, view: TimelineView):
+        super().__init__(view)
+        self.view = view
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.fillRect(self.rect(), _BG)
+        top = self.view.verticalScrollBar().value()
+        p.setPen(_TICK)
+        for row in self.view.layout.rows:
+            y = row.y - top
+            if y + row.h < 0 or y > self.height():
+                continue
+            p.drawText(QRectF(6, y, HEADER_W - 8, row.h), Qt.AlignmentFlag.AlignVCenter, row.name)
+            p.drawLine(0, int(y + row.h), HEADER_W, int(y + row.h))
