@@ -178,11 +178,11 @@ class Compositor:
             a, b = active[-2], active[-1]
             tr = b.transition_in
             if tr is not None and tr.kind != TransitionKind.CUT:
-                p = progress(t, b.start, min(a.end, b.end) - b.start)
                 img_a, img_b = self._clip_image(a, t), self._clip_image(b, t)
                 if img_a is None or img_b is None:
                     return self._single(track, b, t)
-                return blend(tr.kind, img_a, img_b, p), 1.0, True
+                overlap = min(a.end, b.end) - b.start
+                return blend(tr.kind, img_a, img_b, t - b.start, overlap), 1.0, True
         return self._single(track, active[-1], t)
 
     def _single(

@@ -1,8 +1,7 @@
 """Transition pixel maths: crossfade, dip to black, fades from and to black.
 
-Progress runs from 0 (all outgoing) to 1 (all incoming) over the overlap of two clips; the
-first and last frames of a transition are already part-way, so no frame of a transition
-repeats a frame of the cut it replaces.
+A crossfade's progress runs from 0 (all outgoing) to 1 (all incoming) over the overlap of two
+clips; its first and last frames are already part-way, so no frame of it looks like a plain cut.
 """
 
 from __future__ import annotations
@@ -39,20 +38,25 @@ def fade(a: np.ndarray, level: float) -> np.ndarray:
     if level <= 0.0:
         return np.zeros_like(a)
     lut = [int(v * level + 0.5) for v in range(256)] * 3
-    return np.asarray(Image.fromarray(a).point(lut))
+    return np.array(Image.fromarray(a).point(lut))  # writable: callers stamp on it
 
 
-def dip(a: np.ndarray, b: np.ndarray, p: float) -> np.ndarray:
-    """Dip to black: a fades out over the first half, b fades in over the second."""
-    if p < 0.5:
-        return fade(a, 1.0 - 2.0 * p)
-    return fade(b, 2.0 * p - 1.0)
+def dip_level(k: float, n: float) -> tuple[bool, float]:
+    """Frame k of an n-frame dip to black: (showing the incoming clip?, brightness).
+
+    The outgoing clip darkens to a black frame at n // 2, then the incoming one brightens, so
+    a dip always reaches black, whatever its length."""
+    c = n // 2
+    if k < c:
+        return False, max(0.0, 1.0 - (k + 1.0) / (c + 1.0))
+    return True, min(1.0, max(0.0, (k - c) / max(n - c, 1.0)))
 
 
-def blend(kind: TransitionKind, a: np.ndarray, b: np.ndarray, p: float) -> np.ndarray:
-    """The frame p of the way through a transition of `kind` from a to b."""
+def blend(kind: TransitionKind, a: np.ndarray, b: np.ndarray, k: float, n: float) -> np.ndarray:
+    """Frame k (0-based, may be fractional) of an n-frame transition of `kind` from a to b."""
     if kind == TransitionKind.DIP_TO_BLACK:
-        return dip(a, b, p)
+        incoming, level = dip_level(k, n)
+        return fade(b if incoming else a, level)
     if kind == TransitionKind.CROSSFADE:
-        return mix(a, b, p)
+        return mix(a, b, progress(k, 0.0, n))
     return b.copy()  # a cut: the incoming clip wins at once

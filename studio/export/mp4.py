@@ -83,7 +83,11 @@ def export_project(
             raise InputError("nothing to export: the timeline is empty", Location(field="tracks"))
         duration = total / fps
         samples, loudness = render_export_audio(
-            project, resolve, settings.sample_rate, duration_s=duration
+            project,
+            resolve,
+            settings.sample_rate,
+            duration_s=duration,
+            target_lufs=settings.target_lufs,
         )
         samples = fit_length(samples, round(duration * settings.sample_rate))
         with staged_output(dest) as staged:

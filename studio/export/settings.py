@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from studio.errors import InputError, Location
 from studio.model import FitMode, OutputFormat, Project
 
-X264_PRESETS = (
-    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow",
-)  # fmt: skip
+# x264 speed presets an export may use. "ultrafast" is left out: it turns off CABAC and 8x8
+# transforms, so the stream would be Constrained Baseline instead of the High profile we promise.
+X264_PRESETS = ("superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 SAMPLE_RATES = (44_100, 48_000)
 
 
