@@ -31,13 +31,13 @@ class Detection:
     figures: list[PublicFigure] = field(default_factory=list)
 
 
-def _first_position(folded: str, cameo: StoredCameo) -> tuple[int, int, int] | None:
+def _first_position(text: str, folded: str, cameo: StoredCameo) -> tuple[int, int, int] | None:
     """Where the cameo is first named in the text, and the span of its @handle if any."""
     best = None
     m = _handle_pattern(cameo.handle).search(folded)
     if m:
         best = (m.start(), m.start(), m.end())
-    n = compile_phrase(cameo.profile.display_name).search(folded)
+    n = compile_phrase(cameo.profile.display_name, digits=True).search(fold(text, digits=True))
     if n and (best is None or n.start() < best[0]):
         best = (n.start(), *(best[1:] if best else (-1, -1)))
     return best
@@ -54,7 +54,7 @@ def detect(texts: list[str | None], cameos: list[StoredCameo],
         folded = fold(text)
         covered: list[tuple[int, int]] = []
         for cameo in cameos:
-            pos = _first_position(folded, cameo)
+            pos = _first_position(text, folded, cameo)
             if pos is None:
                 continue
             if pos[1] >= 0:

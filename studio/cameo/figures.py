@@ -13,7 +13,7 @@ from studio.policy.normalize import Phrase, compile_phrase, fold
 
 def skeleton(name: str) -> str:
     """Letters and digits of the folded name: "Beyoncé Knowles" → "beyonceknowles"."""
-    return re.sub(r"[\W_]+", "", fold(name))
+    return re.sub(r"[\W_]+", "", fold(name, digits=True))
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class PublicFigure:
 
     def is_named(self, name: str) -> bool:
         """Whether a display name or handle is this person (any listed spelling)."""
-        return skeleton(name) in self.skeletons or self.named_in(fold(name))
+        return skeleton(name) in self.skeletons or self.named_in(fold(name, digits=True))
 
 
 def figures_path() -> Path:
@@ -44,7 +44,7 @@ def load_figures(path: Path) -> list[PublicFigure]:
         if not line:
             continue
         names = [n.strip() for n in line.split("|") if n.strip()]
-        out.append(PublicFigure(names[0], tuple(compile_phrase(n) for n in names)))
+        out.append(PublicFigure(names[0], tuple(compile_phrase(n, digits=True) for n in names)))
     return out
 
 
@@ -60,7 +60,7 @@ def public_figures() -> tuple[PublicFigure, ...]:
 
 def figures_named(text: str) -> list[PublicFigure]:
     """Every listed person a text names, however it is spelled."""
-    folded = fold(text)
+    folded = fold(text, digits=True)
     return [f for f in public_figures() if f.named_in(folded)]
 
 

@@ -57,3 +57,11 @@ LEET: dict[int, str] = {
         "5": "s", "$": "s", "7": "t", "+": "t", "8": "b", "9": "g", "€": "e", "¡": "i",
     }.items()
 }
+
+# For people's names: digits that stand in for letters ("T4ylor Sw1ft"), and l/1/i read alike.
+# Punctuation is left alone so "@Obama" and "Obama!" keep their word boundaries.
+NAME_DIGITS: dict[int, str] = {
+    ord(k): v
+    for k, v in {"0": "o", "1": "i", "l": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                 "9": "g"}.items()
+}

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from studio.policy.confusables import CONFUSABLES, LEET
+from studio.policy.confusables import CONFUSABLES, LEET, NAME_DIGITS
 
 # Characters that render as nothing (or as blank space) but are not category Cf.
 _INVISIBLE = {
@@ -32,10 +32,12 @@ def _drop_invisible(text: str) -> str:
     )
 
 
-def fold(text: str, *, leet: bool = False) -> str:
+def fold(text: str, *, leet: bool = False, digits: bool = False) -> str:
     """The form every matcher compares: what a reader would see, in plain lower-case Latin.
 
-    `leet=True` also folds digit/symbol substitutions ("nud3", "k1ll") — for policy words only.
+    `leet=True` also folds digit/symbol substitutions ("nud3", "k1ll") — for policy words;
+    `digits=True` folds only digits standing in for letters ("T4ylor") — for people's names.
+    Neither is used for @handles, where digits are real characters.
     """
     text = unicodedata.normalize("NFKC", text)
     text = _drop_invisible(text)
@@ -44,6 +46,8 @@ def fold(text: str, *, leet: bool = False) -> str:
     text = unicodedata.normalize("NFC", text)
     if leet:
         text = text.translate(LEET)
+    elif digits:
+        text = text.translate(NAME_DIGITS)
     return text
 
 
@@ -90,9 +94,9 @@ class Phrase:
 
 
 @lru_cache(maxsize=4096)
-def compile_phrase(term: str, *, leet: bool = False) -> Phrase:
+def compile_phrase(term: str, *, leet: bool = False, digits: bool = False) -> Phrase:
     """Compile one phrase ("maya lin", "decapitat*"); words may also be written joined up."""
-    tokens = [t for t in re.split(r"[^\w*]+|_+", fold(term, leet=leet)) if t.strip("*")]
+    tokens = [t for t in re.split(r"[^\w*]+|_+", fold(term, leet=leet, digits=digits)) if t.strip("*")]
     if not tokens:
         raise ValueError(f"empty phrase: {term!r}")
     letters = sum(len(t.rstrip("*")) for t in tokens)
