@@ -45,12 +45,14 @@ def fold(text: str, *, leet: bool = False, digits: bool = False) -> str:
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFC", text)
     if leet:
-        text = text.translate(LEET)
+        # "nuuude", "kiiill": runs of three or more of a letter read as one (on both sides)
+        text = _RUNS.sub(r"\1", text.translate(LEET))
     elif digits:
         text = text.translate(NAME_DIGITS)
     return text
 
 
+_RUNS = re.compile(r"([^\W\d_])\1{2,}")
 _SEP = r"[\W_]"
 _EDGE_BEFORE = r"(?<![^\W_])"
 _EDGE_AFTER = r"(?![^\W_])"
