@@ -122,7 +122,10 @@ class FrameRenderer(QObject):
             except Exception as exc:  # a broken timeline must not kill the preview thread
                 self.failed.emit(str(exc))
                 continue
-            self.frameReady.emit(generation, frame, image)
+            try:
+                self.frameReady.emit(generation, frame, image)
+            except RuntimeError:  # the player was deleted without close(): just stop
+                break
         if compositor is not None:
             compositor.close()
 
