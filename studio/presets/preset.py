@@ -34,6 +34,7 @@ class Texture(BaseModel):
     chroma_shift: int = Field(default=0, ge=0, le=32)  # px of red/blue misregistration
     flicker: float = Field(default=0.0, ge=0, le=1)
     bloom: float = Field(default=0.0, ge=0, le=1)
+    ink: float = Field(default=0.0, ge=0, le=1)  # darkened outlines on luminance edges
 
 
 class Look(BaseModel):
