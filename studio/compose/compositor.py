@@ -31,6 +31,7 @@ from studio.model import Clip, FitMode, Project, TakeKind, Track, TrackKind, Tra
 
 Resolve = Callable[[str], Path]
 _FITTED_CACHE = 6  # fitted frames kept for repeats (stills, retimed or frozen frames)
+_OPEN_SOURCES = 8  # decoders kept open
 
 
 class _TrackIndex:
@@ -102,7 +103,9 @@ class Compositor:
         self.strict = strict
         self.watermark = Watermark(self.size) if watermark else None
         self.offline: dict[str, str] = {}  # media path -> why it could not be shown
-        self._sources: dict[Path, FrameSource | None] = {}
+        # one decoder per clip (two clips of one take crossfading must not fight over a
+        # decoder), the most recently used kept open
+        self._sources: OrderedDict[tuple[Path, str], FrameSource] = OrderedDict()
         self._fitted: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._placeholders: dict[str, np.ndarray] = {}
         self.reload()
@@ -114,6 +117,7 @@ class Compositor:
         soloed = [t for t in video if t.solo]
         self._tracks = [_TrackIndex(t) for t in reversed(soloed or video)]  # topmost first
         self._fitted.clear()
+        self.offline.clear()  # a relinked or regenerated file gets another try
         total = self.project.duration_frames * self.fps / self.project.fps
         self.frame_count = max(0, math.ceil(total - 1e-9))
 
@@ -141,8 +145,7 @@ class Compositor:
 
     def close(self) -> None:
         for src in self._sources.values():
-            if src is not None:
-                src.close()
+            src.close()
         self._sources.clear()
         self._fitted.clear()
 
@@ -213,7 +216,7 @@ class Compositor:
         path = self._media_path(clip)
         if path is None:
             return None
-        src = self._source(path)
+        src = self._source(path, clip.id)
         mode = clip.fit or self.fit
         if src is None:
             return self._placeholder(path)
@@ -242,16 +245,25 @@ class Compositor:
         assert clip.media is not None
         return self._resolve(clip.media)
 
-    def _source(self, path: Path) -> FrameSource | None:
-        if path not in self._sources:
-            try:
-                self._sources[path] = open_source(path)
-            except InputError as exc:
-                if self.strict:
-                    raise
-                self._sources[path] = None
-                self.offline[str(path)] = exc.message
-        return self._sources[path]
+    def _source(self, path: Path, clip_id: str) -> FrameSource | None:
+        key = (path, clip_id)
+        src = self._sources.get(key)
+        if src is not None:
+            self._sources.move_to_end(key)
+            return src
+        if str(path) in self.offline:
+            return None
+        try:
+            src = open_source(path)
+        except InputError as exc:
+            if self.strict:
+                raise
+            self.offline[str(path)] = exc.message
+            return None
+        self._sources[key] = src
+        while len(self._sources) > _OPEN_SOURCES:
+            self._sources.popitem(last=False)[1].close()
+        return src
 
     def _placeholder(self, path: Path) -> np.ndarray:
         """A 'media offline' frame, the way editors show a missing file."""

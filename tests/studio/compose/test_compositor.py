@@ -181,3 +181,15 @@ def test_missing_media_raises_or_shows_offline(bundle):
 def test_bad_size_is_an_input_error(bundle):
     with pytest.raises(InputError):
         Compositor(new_project(), resolver(bundle), size=(1, 10))
+
+
+def test_a_take_crossfading_into_itself_decodes_sequentially(bundle):
+    p = new_project()
+    add_take(bundle, p, "a", RED, frames=24)
+    place(p, "a", 0, 24)
+    place(p, "a", 20, 24, transition_in=crossfade(4))  # the take's end into its own start
+    comp = Compositor(p, resolver(bundle), size=(64, 112))
+    frames = list(comp.frames())
+    assert len(frames) == 44 and bar_index(frames[30]) == 10
+    decoded = sum(src.decoded for src in comp._sources.values())
+    assert decoded <= 48, f"{decoded} frames decoded: the two clips fought over one decoder"
