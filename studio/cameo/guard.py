@@ -74,6 +74,7 @@ def check_request(
     """
     store = store or CameoStore()
     user = load_identity()
+    project = _project_label(project)
     texts = [t for t in (request.prompt, request.prompt_b) if t]
     found = detect(texts, store.all(), request.cameos)
     problems: list[str] = []
@@ -117,6 +118,13 @@ def check_request(
     request.cameo_images = [str(p) for p in firsts + rest]
 
 
+def _project_label(project: object) -> str | None:
+    """Callers pass a project name or path; the editor passes its Project (use its title)."""
+    if project is None or isinstance(project, str):
+        return project
+    return str(getattr(project, "title", project))
+
+
 def refusals_log() -> UseLog:
     """Every refused request on this machine, cameo or not (unknown @handles, policy)."""
     return UseLog(user_data_dir() / "refusals.jsonl")
@@ -135,7 +143,7 @@ def engine_preflight(project: str | None = None) -> Callable[[GenerationRequest]
     """The check to pass to `Engine.add_preflight`: consent again, right before generation."""
 
     def check(request: GenerationRequest) -> None:
-        check_request(request, project=project, stage="engine")
+        check_request(request, project=_project_label(project), stage="engine")
 
     return check
 
