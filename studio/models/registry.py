@@ -71,6 +71,19 @@ class ModelInfo:
             raise EngineFailure(f"model '{self.id}' is incomplete: " + "; ".join(self.problems))
 
 
+def is_diffusers_pipeline_module(library: str) -> bool:
+    """True for component libraries that name a pipeline package inside diffusers itself, as
+    Stable Audio ("stable_audio") and AudioLDM 2 ("audioldm2") do: not remote code. Checked on
+    disk so no import (and no torch) is needed."""
+    import importlib.util
+
+    if not library.isidentifier():
+        return False
+    spec = importlib.util.find_spec("diffusers")
+    roots = list(spec.submodule_search_locations or []) if spec else []
+    return any((Path(root) / "pipelines" / library / "__init__.py").is_file() for root in roots)
+
+
 def default_search_dirs() -> list[Path]:
     dirs = [user_data_dir() / "models"]
     extra = os.environ.get("STUDIO_MODEL_PATH", "")
@@ -211,7 +224,7 @@ def inspect_folder(path: Path, model_id: str, source: str, commit: str | None = 
             continue
         library, cls = value
         info.components[key] = (library, cls)
-        if library not in SAFE_LIBRARIES:
+        if library not in SAFE_LIBRARIES and not is_diffusers_pipeline_module(library):
             info.problems.append(
                 f"component '{key}' needs code from '{library}' (not loaded: no remote code)"
             )
