@@ -48,7 +48,9 @@ def write_video(
                 stream = container.add_stream("libx264", rate=fps_fraction(fps))
                 stream.width, stream.height = size
                 stream.pix_fmt = "yuv420p"
-                stream.options = {"crf": str(crf), "preset": preset}
+                # mbtree off: with it on, libx264 gives different bytes for the same frames
+                # from run to run, and a seed must give the same take
+                stream.options = {"crf": str(crf), "preset": preset, "x264-params": "mbtree=0"}
             frame = np.ascontiguousarray(frame[: size[1], : size[0], :3])
             for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
                 container.mux(packet)
