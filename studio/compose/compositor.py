@@ -45,10 +45,10 @@ class _TrackIndex:
         self.overlapped_before: set[str] = set()  # clips with an earlier clip overlapping them
         self.overlapped_after: set[str] = set()  # clips with a later clip overlapping them
         reach = -1  # the furthest end of the clips so far
-        for clip, following in zip(self.clips, self.clips[1:] + [None], strict=True):
+        for i, clip in enumerate(self.clips):
             if reach > clip.start:
                 self.overlapped_before.add(clip.id)
-            if following is not None and following.start < clip.end:
+            if i + 1 < len(self.clips) and self.clips[i + 1].start < clip.end:
                 self.overlapped_after.add(clip.id)
             reach = max(reach, clip.end)
 

@@ -59,6 +59,10 @@ class TakeReader:
     def at(self, seconds: float) -> av.VideoFrame:
         return self.read(self.index_at(seconds))
 
+    def frame_at(self, project_frame: float, project_fps: float) -> av.VideoFrame:
+        """The frame shown at a project-time frame index (retimed from the take's fps)."""
+        return self.at(project_frame / project_fps)
+
     def read(self, index: int) -> av.VideoFrame:
         """Frame `index` (0-based), decoded once and kept in a small cache."""
         index = min(max(index, 0), max(self.frame_count - 1, 0))
@@ -162,6 +166,9 @@ class StillImage:
         return 0
 
     def at(self, seconds: float) -> np.ndarray:
+        return self.pixels
+
+    def frame_at(self, project_frame: float, project_fps: float) -> np.ndarray:
         return self.pixels
 
     def read(self, index: int) -> np.ndarray:

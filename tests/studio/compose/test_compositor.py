@@ -193,3 +193,12 @@ def test_a_take_crossfading_into_itself_decodes_sequentially(bundle):
     assert len(frames) == 44 and bar_index(frames[30]) == 10
     decoded = sum(src.decoded for src in comp._sources.values())
     assert decoded <= 48, f"{decoded} frames decoded: the two clips fought over one decoder"
+
+
+def test_empty_tracks_and_an_empty_timeline(bundle):
+    p = new_project()
+    assert Compositor(p, resolver(bundle), size=SIZE).frame_count == 0
+    add_take(bundle, p, "a", RED)
+    place(p, "a", 0, 4, track=1)  # V1 stays empty
+    comp = compositor(p, bundle)
+    assert comp.frame_count == 4 and close(comp.frame(0), RED)

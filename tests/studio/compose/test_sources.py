@@ -49,6 +49,7 @@ def test_time_lookup_retimes_and_holds_the_last_frame(take):
         assert [reader.index_at(k / 30) for k in range(6)] == [0, 0, 1, 2, 3, 4]
         assert reader.index_at(100.0) == 13 and reader.index_at(-1) == 0
         assert bar_index(reader.at(10 / 24)) == 10
+        assert bar_index(reader.frame_at(5, 30)) == 4  # project frame 5 at 30 fps = 1/6 s
 
 
 def test_stills_and_open_source(tmp_path, take):
