@@ -99,6 +99,8 @@ class Compositor:
         if self.fps <= 0:
             raise InputError("fps must be positive", Location(field="fps"))
         self.fit = FitMode(fit) if fit else project.fit
+        if quality not in ("high", "draft"):
+            raise ValueError(f"quality must be 'high' or 'draft', not {quality!r}")
         self.quality = quality
         self.strict = strict
         self.watermark = Watermark(self.size) if watermark else None

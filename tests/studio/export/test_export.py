@@ -56,6 +56,7 @@ def read_back(path):
             "sample_rate": a.codec_context.sample_rate,
             "channels": a.codec_context.channels,
             "adur": float(a.duration * a.time_base),
+            "colour": (v.codec_context.colorspace, v.codec_context.color_primaries),
         }
         info["frames"] = [fr.to_ndarray(format="rgb24") for fr in f.decode(video=0)]
     with av.open(str(path)) as f:
@@ -74,6 +75,7 @@ def test_export_streams_sizes_durations_and_tags(film):
     assert got["size"] == (108, 192) and got["rate"] == 24 and len(got["frames"]) == 64
     assert (got["vcodec"], got["profile"], got["pix_fmt"]) == ("h264", "High", "yuv420p")
     assert (got["acodec"], got["sample_rate"], got["channels"]) == ("aac", 48_000, 2)
+    assert got["colour"] == (1, 1), "tagged BT.709, the matrix the frames were converted with"
     assert abs(got["vdur"] - 64 / 24) < 1 / 24
     assert abs(got["adur"] - got["vdur"]) < 1 / 24, "audio and video within one frame"
     assert got["audio"].shape[1] >= 48_000 * 64 / 24 - 1024
@@ -90,6 +92,8 @@ def test_shots_differ_and_transitions_show(film):
     frames = read_back(export_project(project, resolve, folder / "f.mp4", SMALL).path)["frames"]
     body = [f[60:150].reshape(-1, 3).mean(axis=0) for f in frames]  # away from the watermark
     assert np.argmax(body[5]) == 0 and np.argmax(body[30]) == 1 and np.argmax(body[55]) == 2
+    for i, colour in ((5, RED), (30, GREEN), (55, BLUE)):  # colours survive the round trip
+        assert np.abs(body[i] - colour).max() < 12
     mid = (body[21] + body[22]) / 2  # crossfade a→b over frames 20..23
     assert mid[0] > 70 and mid[1] > 70
     assert body[42].max() < 30, "dip-to-black midpoint (frames 40..43) is dark"
