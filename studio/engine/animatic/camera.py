@@ -65,10 +65,11 @@ def camera_pose(camera: Camera | str, u: float, eased: bool = True) -> Pose:
     return Pose()
 
 
-def camera_velocity(camera: Camera | str, frames: int) -> Pose:
-    """The move per frame for a shot of `frames` frames (un-eased), for continuing a move."""
+def camera_velocity(camera: Camera | str, frames: int, speed: float = 1.0) -> Pose:
+    """The move per frame for a shot of `frames` frames (un-eased, times `speed`), for
+    carrying a move on past the end of a take."""
     n = max(1, frames - 1)
-    a, b = camera_pose(camera, 0.0, eased=False), camera_pose(camera, 1.0 / n, eased=False)
+    a, b = camera_pose(camera, 0.0, eased=False), camera_pose(camera, speed / n, eased=False)
     return Pose(b.dx - a.dx, b.dy - a.dy, b.zoom / a.zoom, b.angle - a.angle)
 
 

@@ -120,6 +120,7 @@ def dissolve(a: np.ndarray, b: np.ndarray, w: float, field_: np.ndarray) -> np.n
 
 # --- extend -------------------------------------------------------------------------------
 FADE_S = 0.75  # the continuation's new render fades in over this long
+END_SPEED = 0.5  # an eased move ends at half its mean speed: carry it on at that speed
 
 
 def extend(renderer: ShotRenderer, src: SourceTake, backwards: bool, nominal_frames: int) -> Plan:
@@ -128,7 +129,7 @@ def extend(renderer: ShotRenderer, src: SourceTake, backwards: bool, nominal_fra
     info = source_info(src)
     _, have = span(src, info)
     n = spec.frames
-    velocity = camera_velocity(spec.camera, nominal_frames)
+    velocity = camera_velocity(spec.camera, nominal_frames, END_SPEED)
     fade = max(1, min(n, round(FADE_S * spec.fps)))
 
     def continuation(anchor: np.ndarray) -> Iterator[np.ndarray]:
@@ -136,7 +137,9 @@ def extend(renderer: ShotRenderer, src: SourceTake, backwards: bool, nominal_fra
         steps = range(n, 0, -1) if backwards else range(1, n + 1)
         for k in steps:
             pose = _steps(velocity, -k if backwards else k)
-            held = np.asarray(sample(padded, pose, spec.size))
+            held = np.array(sample(padded, pose, spec.size))
+            if renderer.overlay is not None:
+                renderer.overlay.restore(held, anchor)  # the caption stays put, as in the source
             w = min(1.0, k / fade)
             w = w * w * (3 - 2 * w)
             yield mix(held, renderer.frame(n - k if backwards else k - 1), w)

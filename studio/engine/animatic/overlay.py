@@ -68,6 +68,16 @@ class Overlay:
         return frame
 
 
+    def restore(self, frame: np.ndarray, original: np.ndarray) -> np.ndarray:
+        """Put back `original`'s pixels wherever the overlay draws, in place: a moved copy of
+        a finished frame keeps its caption where the caption belongs."""
+        for p in self.patches:
+            h, w = p.keep.shape[:2]
+            covered = p.keep[..., 0] < 1.0
+            frame[p.y : p.y + h, p.x : p.x + w][covered] = original[p.y : p.y + h, p.x : p.x + w][covered]
+        return frame
+
+
 def _boxes(alpha: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Row bands that hold overlay pixels, each trimmed to its columns."""
     rows = np.flatnonzero(alpha.any(axis=1))
