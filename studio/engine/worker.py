@@ -72,6 +72,18 @@ class Engine:
             self._backends[name] = self._factories.pop(name)()
         return self._backends[name]
 
+    def release(self, name: str | None = None) -> None:
+        """Free what a backend (or every started backend) holds, e.g. a loaded model's VRAM.
+
+        Runs on the caller's thread; a backend serialises it against its own running job.
+        """
+        for key, backend in list(self._backends.items()):
+            if name is None or key == name:
+                try:
+                    backend.release()
+                except Exception:
+                    log.exception("releasing backend %s failed", key)
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
@@ -172,6 +184,11 @@ class Engine:
             finally:
                 self._current = None
 
+    def _end(self, event: EngineEvent) -> None:
+        """The job is over: it stops being the running job before anyone hears it ended."""
+        self._current = None
+        self.emit(event)
+
     def _run_job(self, job: Job) -> None:
         cancel = self._cancels.setdefault(job.id, threading.Event())
         out_root = _takes_root(job.request)
@@ -188,15 +205,15 @@ class Engine:
             take = _keep_take(job, result, out_root)
         except Cancelled:
             self.queue.finish(job.id, JobState.CANCELLED)
-            self.emit(JobCancelled(job.id))
+            self._end(JobCancelled(job.id))
         except Exception as exc:  # every failure becomes a failed job; the engine goes on
             reason, hint = describe_failure(exc)
             log.info("job %s failed: %s", job.id, reason, exc_info=not isinstance(exc, StudioError))
             self.queue.finish(job.id, JobState.FAILED, error=reason)
-            self.emit(JobFailed(job.id, reason=reason, hint=hint))
+            self._end(JobFailed(job.id, reason=reason, hint=hint))
         else:
             self.queue.finish(job.id, JobState.DONE, take_id=take.id)
-            self.emit(JobFinished(job.id, take=take))
+            self._end(JobFinished(job.id, take=take))
         finally:
             shutil.rmtree(partial, ignore_errors=True)
             self._cancels.pop(job.id, None)
