@@ -116,11 +116,11 @@ def _render_window(
     buses = _Buses(*(np.zeros((length, 2), np.float32) for _ in range(3)))
     cache = opts.cache or shared_cache()
     for ti, track, clips in _audible_tracks(project):
-        for ci, clip, next_clip in clips:
+        for ci, clip, prev_clip, next_clip in clips:
             role = clip_role(project, track, clip)
             bus = {Role.MUSIC: buses.music, Role.SPEECH: buses.speech}.get(role, buses.other)
-            if _place_clip(project, resolve, cache, sr, a, b, track, clip, next_clip, bus, opts,
-                           f"tracks[{ti}].clips[{ci}]"):
+            if _place_clip(project, resolve, cache, sr, a, b, track, clip, (prev_clip, next_clip),
+                           bus, opts, f"tracks[{ti}].clips[{ci}]"):
                 buses.used.add(role)
     mix = _sum_buses(buses, sr, opts)
     if opts.limiter:
@@ -129,7 +129,7 @@ def _render_window(
 
 
 def _audible_tracks(project: Project):
-    """(index, track, [(clip index, clip, the clip after it)]) for tracks that sound: muted
+    """(index, track, [(clip index, clip, clip before, clip after)]) for tracks that sound: muted
     tracks never do; if any track is soloed, only soloed tracks do."""
     soloed = any(t.solo and not t.muted for t in project.tracks)
     for ti, track in enumerate(project.tracks):
@@ -137,8 +137,10 @@ def _audible_tracks(project: Project):
             continue
         ordered = track.sorted_clips()
         index = {id(c): i for i, c in enumerate(track.clips)}
-        followers = ordered[1:] + [None]
-        yield ti, track, [(index[id(c)], c, nxt) for c, nxt in zip(ordered, followers, strict=True)]
+        before = [None, *ordered[:-1]]
+        after = [*ordered[1:], None]
+        yield ti, track, [(index[id(c)], c, prev, nxt)
+                          for c, prev, nxt in zip(ordered, before, after, strict=True)]
 
 
 def _sum_buses(buses: _Buses, sr: int, opts: MixOptions) -> np.ndarray:
@@ -172,7 +174,7 @@ def _place_clip(
     b: int,
     track: Track,
     clip: Clip,
-    next_clip: Clip | None,
+    neighbours: tuple[Clip | None, Clip | None],
     bus: np.ndarray,
     opts: MixOptions,
     field: str,
@@ -206,7 +208,7 @@ def _place_clip(
     dst = slice(lo - a, lo - a + seg.shape[0])
     gain = db_to_gain(clip.gain_db + track.gain_db)
     left, right = pan_gains(clip.pan)
-    fade_in, fade_out = _fade_lengths(clip, next_clip, fps, sr)
+    fade_in, fade_out = _fade_lengths(clip, *neighbours, fps, sr)
     positions = np.arange(lo - c0, lo - c0 + seg.shape[0])
     env = fade_envelope(positions, c1 - c0, fade_in, fade_out)
     scale = np.array([gain * left, gain * right], np.float32)
@@ -217,17 +219,20 @@ def _place_clip(
     return True
 
 
-def _fade_lengths(clip: Clip, next_clip: Clip | None, fps: int, sr: int) -> tuple[int, int]:
-    """Fade in/out in samples: the clip's own fades, widened by transitions (a crossfade
-    into the next clip fades this one out over the overlap; from/to black fades too)."""
+def _fade_lengths(clip: Clip, prev_clip: Clip | None, next_clip: Clip | None, fps: int,
+                  sr: int) -> tuple[int, int]:
+    """Fade in/out in samples: the clip's own fades, widened by transitions from/to black and
+    by overlaps: two clips that overlap on a track crossfade over the overlap."""
     fade_in = clip.fade_in
     if clip.transition_in is not None:
         fade_in = max(fade_in, clip.transition_in.duration / fps)
+    if prev_clip is not None and prev_clip.end > clip.start:
+        fade_in = max(fade_in, (min(prev_clip.end, clip.end) - clip.start) / fps)
     fade_out = clip.fade_out
     if clip.transition_out is not None:
         fade_out = max(fade_out, clip.transition_out.duration / fps)
-    if next_clip is not None and next_clip.transition_in is not None and next_clip.start < clip.end:
-        fade_out = max(fade_out, (clip.end - next_clip.start) / fps)
+    if next_clip is not None and next_clip.start < clip.end:
+        fade_out = max(fade_out, (clip.end - max(next_clip.start, clip.start)) / fps)
     return int(round(fade_in * sr)), int(round(fade_out * sr))
 
 
