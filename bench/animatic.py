@@ -34,7 +34,16 @@ def render_fps(size: tuple[int, int], frames: int) -> list[tuple[str, float, flo
     for prompt, preset_name, camera in CASES:
         preset = lib.get(preset_name)
         t0 = time.perf_counter()
-        spec = ShotSpec(prompt=prompt, seed=1, size=size, fps=24, frames=frames, camera=camera, look=preset.look, palette=preset.look.palette)
+        spec = ShotSpec(
+            prompt=prompt,
+            seed=1,
+            size=size,
+            fps=24,
+            frames=frames,
+            camera=camera,
+            look=preset.look,
+            palette=preset.look.palette,
+        )
         renderer = ShotRenderer(spec)
         t1 = time.perf_counter()
         for i in range(frames):
@@ -48,7 +57,14 @@ def backend_fps(size: tuple[int, int], frames: int) -> float:
     backend = AnimaticBackend()
     with tempfile.TemporaryDirectory() as tmp:
         ctx = JobContext("bench", Path(tmp), lambda event: None)
-        request = GenerationRequest(prompt=CASES[0][0], preset=CASES[0][1], camera=CASES[0][2], duration=frames / 24, fps=24, size=size)
+        request = GenerationRequest(
+            prompt=CASES[0][0],
+            preset=CASES[0][1],
+            camera=CASES[0][2],
+            duration=frames / 24,
+            fps=24,
+            size=size,
+        )
         t0 = time.perf_counter()
         result = backend.generate(request, ctx)
         return result.frames / (time.perf_counter() - t0)
@@ -62,7 +78,9 @@ def main() -> None:
         print(f"== {label}")
         for case, setup, fps in render_fps(size, args.frames):
             print(f"  render only  {case:24s} {fps:7.1f} frames/s  (set-up {setup * 1000:.0f} ms)")
-        print(f"  backend (render + H.264 encode, film-noir/dolly-in) {backend_fps(size, args.frames):7.1f} frames/s")
+        print(
+            f"  backend (render + H.264 encode, film-noir/dolly-in) {backend_fps(size, args.frames):7.1f} frames/s"
+        )
 
 
 if __name__ == "__main__":

@@ -31,9 +31,7 @@ __all__ = [
 
 
 # --- public API ---------------------------------------------------------------------------
-def apply_look(
-    frames: np.ndarray, look: Look, start_index: int = 0, seed: int = 0
-) -> np.ndarray:
+def apply_look(frames: np.ndarray, look: Look, start_index: int = 0, seed: int = 0) -> np.ndarray:
     """Grade then texture (H,W,3) or (N,H,W,3) uint8 frames; returns the same shape, uint8.
 
     `start_index` is the index of the first frame in the take, so grain and flicker stay the
@@ -61,7 +59,13 @@ def apply_texture(
     def one(frame: np.ndarray, i: int) -> np.ndarray:
         if texture == Texture():
             return frame.copy()
-        if not (texture.pixelate or texture.chroma_shift or texture.ink or texture.bloom or texture.posterize):
+        if not (
+            texture.pixelate
+            or texture.chroma_shift
+            or texture.ink
+            or texture.bloom
+            or texture.posterize
+        ):
             # only masks and grain: stay on the 0–255 scale, skipping two passes
             return _finish255(_light(frame.astype(np.float32), texture, start_index + i, seed, 1.0))
         return _finish255(_texture(_to_float(frame), texture, start_index + i, seed, pixelate=True))
@@ -206,7 +210,9 @@ def _light(x: np.ndarray, t: Texture, index: int, seed: int, gain: float) -> np.
 
 
 @lru_cache(maxsize=8)
-def _static_gain(h: int, w: int, paper: float, scanlines: float, vignette: float) -> np.ndarray | None:
+def _static_gain(
+    h: int, w: int, paper: float, scanlines: float, vignette: float
+) -> np.ndarray | None:
     if not (paper or scanlines or vignette):
         return None
     mask = np.ones((h, w), np.float32)

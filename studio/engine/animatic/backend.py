@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from studio.engine.animatic import operations as ops
+from studio.engine.animatic.prefetch import prefetch
 from studio.engine.animatic.render import ShotRenderer, ShotSpec
 from studio.engine.backend import JobContext
 from studio.engine.request import GenerationRequest, TakeResult
@@ -47,7 +48,8 @@ class AnimaticBackend:
         out = Path(ctx.output_dir) / "take.mp4"
         out.parent.mkdir(parents=True, exist_ok=True)
         try:
-            info = write_video(out, _reported(plan.frames, plan.count, ctx, request.previews), plan.fps)
+            frames = _reported(prefetch(plan.frames), plan.count, ctx, request.previews)
+            info = write_video(out, frames, plan.fps)
         except BaseException:
             out.unlink(missing_ok=True)  # a cancelled or failed job leaves nothing behind
             raise
@@ -61,8 +63,16 @@ class AnimaticBackend:
             **plan.params,
         }
         return TakeResult(
-            path=out, width=info.width, height=info.height, fps=info.fps, frames=info.frames,
-            engine=self.name, model=MODEL, prompt=prompt, negative_prompt=negative, params=params,
+            path=out,
+            width=info.width,
+            height=info.height,
+            fps=info.fps,
+            frames=info.frames,
+            engine=self.name,
+            model=MODEL,
+            prompt=prompt,
+            negative_prompt=negative,
+            params=params,
         )
 
     # --- planning -----------------------------------------------------------------------
@@ -91,17 +101,23 @@ class AnimaticBackend:
         if op == Operation.EXTEND:
             src = _sources(request, 1)[0]
             if request.extend_seconds <= 0:
-                raise InputError("extend needs extend_seconds > 0", Location(field="extend_seconds"))
+                raise InputError(
+                    "extend needs extend_seconds > 0", Location(field="extend_seconds")
+                )
             info = ops.source_info(src)
             fps = src.fps or info.fps
             n = max(1, round(request.extend_seconds * fps))
             renderer = self._renderer(request, preset, (info.width, info.height), fps, n)
-            return ops.extend(renderer, src, request.extend_backwards, max(2, round(request.duration * fps)))
+            return ops.extend(
+                renderer, src, request.extend_backwards, max(2, round(request.duration * fps))
+            )
         if op == Operation.LOOP:
             return ops.loop(_sources(request, 1)[0])
         raise InputError(f"the animatic cannot do '{op.value}'", Location(field="operation"))
 
-    def _renderer(self, request: GenerationRequest, preset: StylePreset | None, size, fps, count) -> ShotRenderer:
+    def _renderer(
+        self, request: GenerationRequest, preset: StylePreset | None, size, fps, count
+    ) -> ShotRenderer:
         look = preset.look if preset else None
         spec = ShotSpec(
             prompt=request.prompt,
@@ -112,7 +128,9 @@ class AnimaticBackend:
             camera=request.camera,
             palette=list(look.palette) if look else [],
             reference=_image(request.image, "image") if request.image else None,
-            cameo_images=[_image(p, f"cameo_images.{i}") for i, p in enumerate(request.cameo_images)],
+            cameo_images=[
+                _image(p, f"cameo_images.{i}") for i, p in enumerate(request.cameo_images)
+            ],
             cameo_handles=list(request.cameos),
             prompt_b=request.prompt_b,
             prompt_weight=request.prompt_weight,
@@ -144,7 +162,9 @@ def _image(path: str, field: str) -> Image.Image:
         raise InputError(f"cannot read image: {exc}", Location(file=path, field=field)) from None
 
 
-def _reported(frames: Iterator[np.ndarray], total: int, ctx: JobContext, previews: bool) -> Iterator[np.ndarray]:
+def _reported(
+    frames: Iterator[np.ndarray], total: int, ctx: JobContext, previews: bool
+) -> Iterator[np.ndarray]:
     """Pass frames through, reporting progress, a preview and a cancel check per chunk."""
     chunks = max(1, min(CHUNKS, total))
     bounds = [round(total * (c + 1) / chunks) for c in range(chunks)]

@@ -33,7 +33,9 @@ class Pose:
 
     def then(self, other: Pose) -> Pose:
         """Compose translations/zoom/roll additively (the moves here are small)."""
-        return Pose(self.dx + other.dx, self.dy + other.dy, self.zoom * other.zoom, self.angle + other.angle)
+        return Pose(
+            self.dx + other.dx, self.dy + other.dy, self.zoom * other.zoom, self.angle + other.angle
+        )
 
 
 def ease(u: float) -> float:
@@ -92,7 +94,9 @@ def sample(layer: Image.Image, pose: Pose, frame: tuple[int, int]) -> Image.Imag
     return layer.transform((w, h), Image.Transform.AFFINE, coeffs, Image.Resampling.BILINEAR)
 
 
-def to_frame(point: tuple[float, float], pose: Pose, canvas: tuple[int, int], frame: tuple[int, int]) -> tuple[float, float]:
+def to_frame(
+    point: tuple[float, float], pose: Pose, canvas: tuple[int, int], frame: tuple[int, int]
+) -> tuple[float, float]:
     """Where a canvas point lands in the frame at `pose` (inverse of `sample`'s mapping)."""
     w, h = frame
     x = point[0] - (canvas[0] / 2 + pose.dx * w)

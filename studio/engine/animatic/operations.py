@@ -68,7 +68,15 @@ def apply_texture_only(renderer: ShotRenderer, i: int) -> np.ndarray:
 SOFTNESS = 0.35
 
 
-def blend(a: SourceTake, b: SourceTake, curve: list[float], size: tuple[int, int], fps: float, count: int, seed: int) -> Plan:
+def blend(
+    a: SourceTake,
+    b: SourceTake,
+    curve: list[float],
+    size: tuple[int, int],
+    fps: float,
+    count: int,
+    seed: int,
+) -> Plan:
     ia, ib = source_info(a), source_info(b)
     fa = retimed(read_span(a, ia, size), span(a, ia)[1], count)
     fb = retimed(read_span(b, ib, size), span(b, ib)[1], count)
@@ -171,7 +179,12 @@ def _steps(v: Pose, k: int) -> Pose:
     """The pose after k frames at velocity v (k < 0: going back), kept inside the padding."""
     zoom = max(0.7, min(2.5, v.zoom**k))
     lim = 0.22
-    return Pose(max(-lim, min(lim, v.dx * k)), max(-lim, min(lim, v.dy * k)), zoom, max(-12, min(12, v.angle * k)))
+    return Pose(
+        max(-lim, min(lim, v.dx * k)),
+        max(-lim, min(lim, v.dy * k)),
+        zoom,
+        max(-12, min(12, v.angle * k)),
+    )
 
 
 # --- loop ---------------------------------------------------------------------------------

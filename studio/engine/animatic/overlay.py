@@ -67,14 +67,15 @@ class Overlay:
             region[...] = mixed.astype(np.uint8)
         return frame
 
-
     def restore(self, frame: np.ndarray, original: np.ndarray) -> np.ndarray:
         """Put back `original`'s pixels wherever the overlay draws, in place: a moved copy of
         a finished frame keeps its caption where the caption belongs."""
         for p in self.patches:
             h, w = p.keep.shape[:2]
             covered = p.keep[..., 0] < 1.0
-            frame[p.y : p.y + h, p.x : p.x + w][covered] = original[p.y : p.y + h, p.x : p.x + w][covered]
+            frame[p.y : p.y + h, p.x : p.x + w][covered] = original[p.y : p.y + h, p.x : p.x + w][
+                covered
+            ]
         return frame
 
 
@@ -151,9 +152,16 @@ def _caption(draw: ImageDraw.ImageDraw, safe: SafeArea, unit: int, text: str, ac
     y1 = safe.bottom
     y0 = y1 - box_h
     draw.rounded_rectangle((safe.left, y0, safe.right, y1), radius=pad, fill=(12, 12, 16, 170))
-    draw.rectangle((safe.left, y0 + pad, safe.left + max(2, size * 0.12), y1 - pad), fill=(*accent, 255))
+    draw.rectangle(
+        (safe.left, y0 + pad, safe.left + max(2, size * 0.12), y1 - pad), fill=(*accent, 255)
+    )
     for i, line in enumerate(lines):
-        draw.text((safe.left + pad * 1.4, y0 + pad + i * line_h), line, font=font, fill=(250, 250, 245, 255))
+        draw.text(
+            (safe.left + pad * 1.4, y0 + pad + i * line_h),
+            line,
+            font=font,
+            fill=(250, 250, 245, 255),
+        )
 
 
 def _camera_tag(draw: ImageDraw.ImageDraw, safe: SafeArea, unit: int, camera: Camera) -> None:
@@ -177,27 +185,47 @@ def _camera_tag(draw: ImageDraw.ImageDraw, safe: SafeArea, unit: int, camera: Ca
 def _arrow(draw, camera: Camera, x: float, y: float, r: float) -> None:
     white = (250, 250, 245, 255)
     direction = {
-        Camera.PAN_LEFT: (-1, 0), Camera.PAN_RIGHT: (1, 0),
-        Camera.TILT_UP: (0, -1), Camera.TILT_DOWN: (0, 1),
+        Camera.PAN_LEFT: (-1, 0),
+        Camera.PAN_RIGHT: (1, 0),
+        Camera.TILT_UP: (0, -1),
+        Camera.TILT_DOWN: (0, 1),
     }.get(camera)
     if direction:
         dx, dy = direction
         tip = (x + dx * r, y + dy * r)
         back = (x - dx * r * 0.2, y - dy * r * 0.2)
         side = (-dy * r * 0.7, dx * r * 0.7)
-        draw.polygon([tip, (back[0] + side[0], back[1] + side[1]), (back[0] - side[0], back[1] - side[1])], fill=white)
+        draw.polygon(
+            [tip, (back[0] + side[0], back[1] + side[1]), (back[0] - side[0], back[1] - side[1])],
+            fill=white,
+        )
         draw.line((x - dx * r, y - dy * r, back[0], back[1]), fill=white, width=max(1, int(r / 3)))
     elif camera in (Camera.DOLLY_IN, Camera.DOLLY_OUT):
-        draw.rectangle((x - r, y - r * 0.7, x + r, y + r * 0.7), outline=white, width=max(1, int(r / 5)))
+        draw.rectangle(
+            (x - r, y - r * 0.7, x + r, y + r * 0.7), outline=white, width=max(1, int(r / 5))
+        )
         k = 0.45 if camera == Camera.DOLLY_IN else 1.25
-        draw.rectangle((x - r * k * 0.8, y - r * k * 0.55, x + r * k * 0.8, y + r * k * 0.55), outline=white, width=max(1, int(r / 5)))
+        draw.rectangle(
+            (x - r * k * 0.8, y - r * k * 0.55, x + r * k * 0.8, y + r * k * 0.55),
+            outline=white,
+            width=max(1, int(r / 5)),
+        )
     elif camera == Camera.ORBIT:
-        draw.arc((x - r, y - r * 0.6, x + r, y + r * 0.6), 200, 520, fill=white, width=max(1, int(r / 4)))
+        draw.arc(
+            (x - r, y - r * 0.6, x + r, y + r * 0.6), 200, 520, fill=white, width=max(1, int(r / 4))
+        )
     else:
         draw.ellipse((x - r * 0.4, y - r * 0.4, x + r * 0.4, y + r * 0.4), fill=white)
 
 
-def _cameos(img: Image.Image, safe: SafeArea, unit: int, portraits: list[Image.Image], handles: list[str], accent: RGB) -> None:
+def _cameos(
+    img: Image.Image,
+    safe: SafeArea,
+    unit: int,
+    portraits: list[Image.Image],
+    handles: list[str],
+    accent: RGB,
+) -> None:
     """Round portrait insets under the camera tag, each with its @handle."""
     d = int(unit * 0.16)
     ring = max(2, d // 20)
@@ -213,5 +241,13 @@ def _cameos(img: Image.Image, safe: SafeArea, unit: int, portraits: list[Image.I
         img.paste(face, (x, y), mask)
         if i < len(handles):
             label = "@" + handles[i].lstrip("@")
-            draw.text((x + d / 2, y + d + ring * 2), label, font=font, fill=(250, 250, 245, 255), anchor="mt", stroke_width=max(1, ring // 2), stroke_fill=(0, 0, 0, 200))
+            draw.text(
+                (x + d / 2, y + d + ring * 2),
+                label,
+                font=font,
+                fill=(250, 250, 245, 255),
+                anchor="mt",
+                stroke_width=max(1, ring // 2),
+                stroke_fill=(0, 0, 0, 200),
+            )
         x += d + int(unit * 0.04)

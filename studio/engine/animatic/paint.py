@@ -79,17 +79,25 @@ def _far(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.Image:
     top, bottom = _sky_colours(scene)
     arr = _gradient(canvas, top, bottom, 0, horizon).copy()
     _, land = ground_colour(scene)  # distant land shows between layers when the camera moves
-    arr[int(horizon):] = np.asarray(mix(land, bottom, 0.35), np.uint8)
+    arr[int(horizon) :] = np.asarray(mix(land, bottom, 0.35), np.uint8)
     img = Image.fromarray(arr)
     draw = ImageDraw.Draw(img, "RGBA")
     rng = scene.rng("far")
     if scene.time_of_day == "night" or "space" in scene.settings:
         _stars(draw, rng, cw, int(horizon), 0.00025 * cw * ch / 100)
-    _sun(img, scene, rng, canvas, horizon)
+    if "rain" not in scene.settings:
+        _sun(img, scene, rng, canvas, horizon)
     draw = ImageDraw.Draw(img, "RGBA")
     if "mountain" in scene.settings or not scene.settings & {"city", "sea", "desert", "room"}:
-        _ridge(draw, rng, cw, horizon, ch * 0.16, mix(bottom, top, 0.5), jag=bool(
-            "mountain" in scene.settings))
+        _ridge(
+            draw,
+            rng,
+            cw,
+            horizon,
+            ch * 0.16,
+            mix(bottom, top, 0.5),
+            jag=bool("mountain" in scene.settings),
+        )
         _ridge(draw, rng, cw, horizon, ch * 0.08, mix(bottom, (40, 50, 60), 0.45), jag=False)
     if "city" in scene.settings:
         _skyline(draw, rng, scene, cw, horizon, ch)
@@ -97,7 +105,7 @@ def _far(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.Image:
         _treeline(draw, rng, cw, horizon, ch * 0.07, shade(mix((34, 90, 50), top, 0.3), 0.8))
     if "desert" in scene.settings:
         _ridge(draw, rng, cw, horizon, ch * 0.05, (196, 150, 96), jag=False)
-    if scene.settings & {"sea", "bridge"} or "space" in scene.settings:
+    if scene.settings & {"sea", "bridge"}:
         _water(img, scene, rng, canvas, horizon, top, bottom)
     return img
 
@@ -124,18 +132,24 @@ def _sun(img: Image.Image, scene: Scene, rng, canvas: tuple[int, int], horizon: 
         colour = mix(colour, (235, 235, 235), 0.5)
     k = 8
     glow = Image.new("L", (cw // k + 1, ch // k + 1), 0)
-    ImageDraw.Draw(glow).ellipse(((x - 3 * r) / k, (y - 3 * r) / k, (x + 3 * r) / k, (y + 3 * r) / k), fill=150 if not night else 70)
+    ImageDraw.Draw(glow).ellipse(
+        ((x - 3 * r) / k, (y - 3 * r) / k, (x + 3 * r) / k, (y + 3 * r) / k),
+        fill=150 if not night else 70,
+    )
     glow = glow.filter(ImageFilter.GaussianBlur(r / k)).resize(canvas, Image.Resampling.BILINEAR)
     img.paste(Image.new("RGB", canvas, colour), (0, 0), glow)
     ImageDraw.Draw(img).ellipse((x - r, y - r, x + r, y + r), fill=colour)
     if night:
-        ImageDraw.Draw(img).ellipse((x - r * 0.55, y - r * 1.05, x + r * 1.3, y + r * 0.7), fill=mix(colour, (20, 24, 40), 0.85))
+        ImageDraw.Draw(img).ellipse(
+            (x - r * 0.55, y - r * 1.05, x + r * 1.3, y + r * 0.7),
+            fill=mix(colour, (20, 24, 40), 0.85),
+        )
 
 
 def _ridge(draw, rng, w: int, base: float, height: float, colour: RGB, jag: bool) -> None:
     xs = np.linspace(0, w, 48 if jag else 24)
     phase = rng.uniform(0, 6.3, 3)
-    ys = (np.sin(xs / w * 5 + phase[0]) * 0.5 + np.sin(xs / w * 11 + phase[1]) * 0.3 + 0.8)
+    ys = np.sin(xs / w * 5 + phase[0]) * 0.5 + np.sin(xs / w * 11 + phase[1]) * 0.3 + 0.8
     if jag:
         ys = ys + rng.uniform(-0.35, 0.35, xs.size)
     pts = [(float(x), float(base - height * max(0.05, y))) for x, y in zip(xs, ys, strict=True)]
@@ -169,11 +183,15 @@ def _treeline(draw, rng, w: int, base: float, height: float, colour: RGB) -> Non
         x += tw * 0.6
 
 
-def _water(img: Image.Image, scene: Scene, rng, canvas, horizon: float, top: RGB, bottom: RGB) -> None:
+def _water(
+    img: Image.Image, scene: Scene, rng, canvas, horizon: float, top: RGB, bottom: RGB
+) -> None:
     cw, ch = canvas
     deep = mix(shade(top, 0.7), (10, 60, 110), 0.4)
     arr = np.asarray(img).copy()
-    arr[int(horizon):] = _gradient((cw, ch - int(horizon)), mix(bottom, deep, 0.4), deep, 0, ch - horizon)
+    arr[int(horizon) :] = _gradient(
+        (cw, ch - int(horizon)), mix(bottom, deep, 0.4), deep, 0, ch - horizon
+    )
     img.paste(Image.fromarray(arr))
     draw = ImageDraw.Draw(img, "RGBA")
     glint = (255, 240, 210, 90) if scene.time_of_day != "night" else (220, 230, 255, 60)
@@ -186,8 +204,12 @@ def _water(img: Image.Image, scene: Scene, rng, canvas, horizon: float, top: RGB
 
 # --- near: ground and set pieces ----------------------------------------------------------
 GROUNDS: dict[str, RGB] = {  # first match wins: snow covers a forest, a city has streets
-    "snow": (232, 238, 246), "desert": (214, 170, 110), "city": (58, 60, 68),
-    "forest": (46, 92, 52), "mountain": (96, 90, 84), "space": (70, 66, 80),
+    "snow": (232, 238, 246),
+    "desert": (214, 170, 110),
+    "city": (58, 60, 68),
+    "forest": (46, 92, 52),
+    "mountain": (96, 90, 84),
+    "space": (70, 66, 80),
 }
 NATURAL: dict[str, RGB] = {"animal": (196, 112, 48), "bird": (60, 60, 70), "boat": (200, 60, 50)}
 
@@ -208,27 +230,54 @@ def _near(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.Image:
     draw = ImageDraw.Draw(near, "RGBA")
     rng = scene.rng("near")
     kind, colour = ground_colour(scene)
-    wet = scene.settings & {"sea", "bridge"} and kind is None
-    if not wet:
-        arr = _gradient((cw, ch - int(horizon)), shade(colour, 1.1), shade(colour, 0.7), 0, ch - horizon)
-        near.paste(Image.fromarray(arr).convert("RGBA"), (0, int(horizon)))
-        _ground_marks(draw, rng, scene, kind, cw, ch, horizon, colour)
+    water = "sea" in scene.settings or ("bridge" in scene.settings and kind is None)
+    if kind is not None or not water:
+        # by the water the land is a near shore, and the sea shows beyond it
+        top = horizon + (ch - horizon) * (0.5 if water else 0.0)
+        arr = _gradient((cw, ch - int(top)), shade(colour, 1.1), shade(colour, 0.7), 0, ch - top)
+        ground = Image.fromarray(arr).convert("RGBA")
+        if water:
+            ground.putalpha(_shore_mask(rng, ground.size))
+        near.paste(ground, (0, int(top)), ground)
+        _ground_marks(draw, rng, scene, kind, cw, ch, top, colour)
     if "bridge" in scene.settings:
         _bridge(draw, rng, scene, cw, ch, horizon)
     if "forest" in scene.settings:
         for side in (0, 1):
-            _tree(draw, rng, cw * (0.04 + 0.86 * side + float(rng.uniform(-0.03, 0.03))), ch * 0.98, ch * 0.55)
+            _tree(
+                draw,
+                rng,
+                cw * (0.04 + 0.86 * side + float(rng.uniform(-0.03, 0.03))),
+                ch * 0.98,
+                ch * 0.55,
+            )
     return near
 
 
-def _ground_marks(draw, rng, scene: Scene, kind, cw: int, ch: int, horizon: float, colour: RGB) -> None:
+def _shore_mask(rng, size: tuple[int, int]) -> Image.Image:
+    """A wavy coastline: land below it, open (transparent) above."""
+    w, h = size
+    mask = Image.new("L", size, 0)
+    xs = np.linspace(0, w, 32)
+    ys = h * (0.25 + 0.2 * np.sin(xs / w * float(rng.uniform(3, 7)) + float(rng.uniform(0, 6.3))))
+    ImageDraw.Draw(mask).polygon(
+        [(0, h), *zip(xs.tolist(), ys.tolist(), strict=True), (w, h)], fill=255
+    )
+    return mask
+
+
+def _ground_marks(
+    draw, rng, scene: Scene, kind, cw: int, ch: int, horizon: float, colour: RGB
+) -> None:
     """Perspective lines (a road), dunes, tufts: things that make the ground read as ground."""
     vx = cw * float(rng.uniform(0.35, 0.65))
     line = shade(colour, 1.35) if kind != "snow" else (180, 195, 220)
     width = max(1, ch // 300)
     if kind == "city":
         for k in range(-6, 7):
-            draw.line((vx, horizon, vx + k * cw * 0.25, ch), fill=(*shade(colour, 1.5), 160), width=width)
+            draw.line(
+                (vx, horizon, vx + k * cw * 0.25, ch), fill=(*shade(colour, 1.5), 160), width=width
+            )
     else:
         for _ in range(40):
             y = float(rng.uniform(horizon + 6, ch))
@@ -246,13 +295,25 @@ def _bridge(draw, rng, scene: Scene, cw: int, ch: int, horizon: float) -> None:
     draw.rectangle((0, deck_y, cw, deck_y + th * 2), fill=body)
     span = cw / float(rng.integers(2, 4))
     for x0 in np.arange(0, cw + span, span):
-        draw.arc((x0 - span / 2, deck_y + th, x0 + span / 2, deck_y + th + span * 0.5), 180, 360, fill=body, width=int(th))
+        draw.arc(
+            (x0 - span / 2, deck_y + th, x0 + span / 2, deck_y + th + span * 0.5),
+            180,
+            360,
+            fill=body,
+            width=int(th),
+        )
         draw.rectangle((x0 - th, deck_y - ch * 0.2, x0 + th, ch), fill=shade(body, 0.85))
         for side in (-1, 1):
-            draw.line((x0, deck_y - ch * 0.2, x0 + side * span / 2, deck_y), fill=shade(body, 1.2), width=max(1, int(th / 3)))
+            draw.line(
+                (x0, deck_y - ch * 0.2, x0 + side * span / 2, deck_y),
+                fill=shade(body, 1.2),
+                width=max(1, int(th / 3)),
+            )
     for x in np.arange(0, cw, ch * 0.03):
         draw.line((x, deck_y - ch * 0.035, x, deck_y), fill=body, width=max(1, int(th / 3)))
-    draw.line((0, deck_y - ch * 0.035, cw, deck_y - ch * 0.035), fill=body, width=max(1, int(th / 2)))
+    draw.line(
+        (0, deck_y - ch * 0.035, cw, deck_y - ch * 0.035), fill=body, width=max(1, int(th / 2))
+    )
 
 
 def _tree(draw, rng, x: float, base: float, height: float) -> None:
@@ -262,7 +323,9 @@ def _tree(draw, rng, x: float, base: float, height: float) -> None:
     for k in range(3):
         y = base - height * (0.3 + k * 0.22)
         wdt = height * (0.32 - k * 0.07)
-        draw.polygon([(x - wdt, y), (x, y - height * 0.35), (x + wdt, y)], fill=shade(green, 1 - k * 0.1))
+        draw.polygon(
+            [(x - wdt, y), (x, y - height * 0.35), (x + wdt, y)], fill=shade(green, 1 - k * 0.1)
+        )
 
 
 def _room(scene: Scene, canvas: tuple[int, int], floor: float) -> tuple[Image.Image, Image.Image]:
@@ -277,24 +340,47 @@ def _room(scene: Scene, canvas: tuple[int, int], floor: float) -> tuple[Image.Im
     wx, wy = cw * float(rng.uniform(0.2, 0.55)), ch * float(rng.uniform(0.18, 0.28))
     ww, wh = cw * 0.3, ch * 0.22
     top, bottom = SKIES[scene.time_of_day]
-    far.paste(Image.fromarray(_gradient((int(ww), int(wh)), top, bottom, 0, wh)), (int(wx), int(wy)))
+    far.paste(
+        Image.fromarray(_gradient((int(ww), int(wh)), top, bottom, 0, wh)), (int(wx), int(wy))
+    )
     frame_w = max(2, int(ch * 0.008))
     draw.rectangle((wx, wy, wx + ww, wy + wh), outline=shade(wall, 0.6), width=frame_w)
     draw.line((wx + ww / 2, wy, wx + ww / 2, wy + wh), fill=shade(wall, 0.6), width=frame_w)
     near = Image.new("RGBA", canvas, (0, 0, 0, 0))
     nd = ImageDraw.Draw(near, "RGBA")
     wood = (120, 80, 50) if scene.time_of_day != "night" else (60, 40, 28)
-    near.paste(Image.fromarray(_gradient((cw, ch - int(floor)), shade(wood, 1.1), shade(wood, 0.7), 0, ch - floor)).convert("RGBA"), (0, int(floor)))
+    near.paste(
+        Image.fromarray(
+            _gradient((cw, ch - int(floor)), shade(wood, 1.1), shade(wood, 0.7), 0, ch - floor)
+        ).convert("RGBA"),
+        (0, int(floor)),
+    )
     vx = cw / 2
     for k in range(-8, 9):
-        nd.line((vx + k * cw * 0.02, floor, vx + k * cw * 0.2, ch), fill=(*shade(wood, 0.7), 200), width=max(1, ch // 400))
+        nd.line(
+            (vx + k * cw * 0.02, floor, vx + k * cw * 0.2, ch),
+            fill=(*shade(wood, 0.7), 200),
+            width=max(1, ch // 400),
+        )
     tx = cw * float(rng.uniform(0.55, 0.8))
     table = shade(scene.accent, 0.6)
-    nd.rectangle((tx - cw * 0.12, floor - ch * 0.09, tx + cw * 0.12, floor - ch * 0.075), fill=table)
+    nd.rectangle(
+        (tx - cw * 0.12, floor - ch * 0.09, tx + cw * 0.12, floor - ch * 0.075), fill=table
+    )
     for lx in (tx - cw * 0.1, tx + cw * 0.1):
-        nd.rectangle((lx - ch * 0.004, floor - ch * 0.08, lx + ch * 0.004, floor + ch * 0.03), fill=table)
+        nd.rectangle(
+            (lx - ch * 0.004, floor - ch * 0.08, lx + ch * 0.004, floor + ch * 0.03), fill=table
+        )
     lamp = mix(scene.accent, (255, 230, 160), 0.5)
-    nd.polygon([(tx - ch * 0.03, floor - ch * 0.13), (tx + ch * 0.03, floor - ch * 0.13), (tx + ch * 0.018, floor - ch * 0.17), (tx - ch * 0.018, floor - ch * 0.17)], fill=lamp)
+    nd.polygon(
+        [
+            (tx - ch * 0.03, floor - ch * 0.13),
+            (tx + ch * 0.03, floor - ch * 0.13),
+            (tx + ch * 0.018, floor - ch * 0.17),
+            (tx - ch * 0.018, floor - ch * 0.17),
+        ],
+        fill=lamp,
+    )
     nd.line((tx, floor - ch * 0.13, tx, floor - ch * 0.09), fill=table, width=max(1, ch // 300))
     return far, near
 
@@ -315,7 +401,15 @@ def _atmosphere(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.
         for _ in range(9):
             y = float(rng.uniform(horizon / k - sh * 0.25, sh * 0.95))
             bh = sh * float(rng.uniform(0.04, 0.12))
-            draw.ellipse((float(rng.uniform(-sw, sw * 0.3)), y, float(rng.uniform(sw * 0.7, sw * 2)), y + bh), fill=(*fog, int(rng.uniform(70, 140))))
+            draw.ellipse(
+                (
+                    float(rng.uniform(-sw, sw * 0.3)),
+                    y,
+                    float(rng.uniform(sw * 0.7, sw * 2)),
+                    y + bh,
+                ),
+                fill=(*fog, int(rng.uniform(70, 140))),
+            )
         small = small.filter(ImageFilter.GaussianBlur(max(1.0, sh / 40)))
     layer = small.resize(canvas, Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(layer, "RGBA")
@@ -323,7 +417,9 @@ def _atmosphere(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.
         for _ in range(int(cw * ch / 9000)):
             x, y = float(rng.uniform(0, cw)), float(rng.uniform(0, ch))
             ln = ch * float(rng.uniform(0.015, 0.04))
-            draw.line((x, y, x - ln * 0.25, y + ln), fill=(200, 210, 230, 110), width=max(1, ch // 900))
+            draw.line(
+                (x, y, x - ln * 0.25, y + ln), fill=(200, 210, 230, 110), width=max(1, ch // 900)
+            )
     if "snow" in kinds:
         for _ in range(int(cw * ch / 6000)):
             x, y = float(rng.uniform(0, cw)), float(rng.uniform(0, ch))
@@ -339,9 +435,17 @@ def _subject(scene: Scene, canvas, frame, horizon: float):
     cw, ch = canvas
     unit = min(frame) * 0.42
     rng = scene.rng("subject")
-    colour = scene.accent if scene.colours or scene.subject not in NATURAL else NATURAL[scene.subject]
+    colour = (
+        scene.accent if scene.colours or scene.subject not in NATURAL else NATURAL[scene.subject]
+    )
     outline = shade(colour, 0.35)
-    draw_fn = {"figure": _figure, "animal": _animal, "bird": _bird, "vehicle": _vehicle, "boat": _boat}[scene.subject]
+    draw_fn = {
+        "figure": _figure,
+        "animal": _animal,
+        "bird": _bird,
+        "vehicle": _vehicle,
+        "boat": _boat,
+    }[scene.subject]
     sprites = [draw_fn(unit, colour, outline, pose) for pose in (0, 1)]
     feet_y = horizon + ch * float(rng.uniform(0.03, 0.08))
     if scene.subject == "bird":
@@ -371,8 +475,19 @@ def _figure(unit: float, colour: RGB, outline: RGB, pose: int) -> Image.Image:
     d.line((cx, h * 0.55, cx - stride, h * 0.98), fill=outline, width=limb)
     d.line((cx, h * 0.3, cx - stride * 0.9, h * 0.5), fill=outline, width=limb)
     d.line((cx, h * 0.3, cx + stride * 0.9, h * 0.48), fill=outline, width=limb)
-    d.rounded_rectangle((cx - w * 0.16, h * 0.2, cx + w * 0.16, h * 0.6), radius=w * 0.1, fill=colour, outline=outline, width=int(lw))
-    d.ellipse((cx - w * 0.13, h * 0.02, cx + w * 0.13, h * 0.02 + w * 0.26), fill=shade(colour, 1.5), outline=outline, width=int(lw))
+    d.rounded_rectangle(
+        (cx - w * 0.16, h * 0.2, cx + w * 0.16, h * 0.6),
+        radius=w * 0.1,
+        fill=colour,
+        outline=outline,
+        width=int(lw),
+    )
+    d.ellipse(
+        (cx - w * 0.13, h * 0.02, cx + w * 0.13, h * 0.02 + w * 0.26),
+        fill=shade(colour, 1.5),
+        outline=outline,
+        width=int(lw),
+    )
     return img
 
 
@@ -392,27 +507,53 @@ def _bird(unit: float, colour: RGB, outline: RGB, pose: int) -> Image.Image:
     img, d, lw = _canvas(unit * 0.35, 2.2)
     w, h = img.size
     tip = h * (0.05 if pose else 0.85)
-    d.polygon([(w * 0.05, tip), (w * 0.5, h * 0.55), (w * 0.95, tip), (w * 0.5, h * 0.75)], fill=colour, outline=outline)
+    d.polygon(
+        [(w * 0.05, tip), (w * 0.5, h * 0.55), (w * 0.95, tip), (w * 0.5, h * 0.75)],
+        fill=colour,
+        outline=outline,
+    )
     return img
 
 
 def _vehicle(unit: float, colour: RGB, outline: RGB, pose: int) -> Image.Image:
     img, d, lw = _canvas(unit * 0.55, 2.0)
     w, h = img.size
-    d.rounded_rectangle((w * 0.02, h * 0.35, w * 0.98, h * 0.8), radius=h * 0.1, fill=colour, outline=outline, width=int(lw))
-    d.polygon([(w * 0.22, h * 0.36), (w * 0.34, h * 0.05), (w * 0.7, h * 0.05), (w * 0.82, h * 0.36)], fill=shade(colour, 0.8), outline=outline)
+    d.rounded_rectangle(
+        (w * 0.02, h * 0.35, w * 0.98, h * 0.8),
+        radius=h * 0.1,
+        fill=colour,
+        outline=outline,
+        width=int(lw),
+    )
+    d.polygon(
+        [(w * 0.22, h * 0.36), (w * 0.34, h * 0.05), (w * 0.7, h * 0.05), (w * 0.82, h * 0.36)],
+        fill=shade(colour, 0.8),
+        outline=outline,
+    )
     d.rectangle((w * 0.38, h * 0.12, w * 0.66, h * 0.34), fill=(200, 225, 240))
     for x in (0.24, 0.76):
         d.ellipse((w * x - h * 0.2, h * 0.6, w * x + h * 0.2, h), fill=(25, 25, 28))
         if pose:
-            d.line((w * x - h * 0.1, h * 0.8, w * x + h * 0.1, h * 0.8), fill=(160, 160, 160), width=max(1, int(lw)))
+            d.line(
+                (w * x - h * 0.1, h * 0.8, w * x + h * 0.1, h * 0.8),
+                fill=(160, 160, 160),
+                width=max(1, int(lw)),
+            )
     return img
 
 
 def _boat(unit: float, colour: RGB, outline: RGB, pose: int) -> Image.Image:
     img, d, lw = _canvas(unit * 0.7, 1.4)
     w, h = img.size
-    d.polygon([(w * 0.05, h * 0.72), (w * 0.95, h * 0.72), (w * 0.8, h * 0.95), (w * 0.2, h * 0.95)], fill=colour, outline=outline)
+    d.polygon(
+        [(w * 0.05, h * 0.72), (w * 0.95, h * 0.72), (w * 0.8, h * 0.95), (w * 0.2, h * 0.95)],
+        fill=colour,
+        outline=outline,
+    )
     d.line((w * 0.5, h * 0.05, w * 0.5, h * 0.72), fill=outline, width=max(2, int(lw * 2)))
-    d.polygon([(w * 0.52, h * 0.08), (w * (0.9 if pose else 0.86), h * 0.68), (w * 0.52, h * 0.68)], fill=(245, 240, 230), outline=outline)
+    d.polygon(
+        [(w * 0.52, h * 0.08), (w * (0.9 if pose else 0.86), h * 0.68), (w * 0.52, h * 0.68)],
+        fill=(245, 240, 230),
+        outline=outline,
+    )
     return img

@@ -55,7 +55,12 @@ class ShotRenderer:
         self.scene = scene
         layers = paint_layers(scene, self.canvas, spec.size, spec.reference)
         if spec.prompt_b:
-            other = paint_layers(parse_scene(spec.prompt_b, spec.seed, spec.palette), self.canvas, spec.size, spec.reference)
+            other = paint_layers(
+                parse_scene(spec.prompt_b, spec.seed, spec.palette),
+                self.canvas,
+                spec.size,
+                spec.reference,
+            )
             layers = _mix_layers(layers, other, spec.prompt_weight)
         if Camera(spec.camera) not in PARALLAX_MOVES:
             layers = _flattened(layers)  # zooms and rolls resample once per frame, not twice
@@ -63,7 +68,9 @@ class ShotRenderer:
         caption = spec.caption if spec.caption is not None else _caption(spec)
         self.overlay: Overlay | None = None
         if spec.overlay:
-            self.overlay = build_overlay(spec.size, caption, spec.camera, scene.accent, spec.cameo_images, spec.cameo_handles)
+            self.overlay = build_overlay(
+                spec.size, caption, spec.camera, scene.accent, spec.cameo_images, spec.cameo_handles
+            )
         self._sprite_cache: dict[tuple[int, int], Image.Image] = {}
 
     # --- per frame ----------------------------------------------------------------------
@@ -112,13 +119,22 @@ class ShotRenderer:
         stride = max(1, round(self.spec.fps / 6))
         which = (i // stride) % 2 if moving else 0
         bob = 0.0 if moving else math.sin(i / self.spec.fps * 2.4) * self.spec.size[1] * 0.004
-        fx, fy = to_frame((x0 + (x1 - x0) * u, y0 + (y1 - y0) * u + bob), pose, self.canvas, self.spec.size)
+        fx, fy = to_frame(
+            (x0 + (x1 - x0) * u, y0 + (y1 - y0) * u + bob), pose, self.canvas, self.spec.size
+        )
         scale = round(pose.zoom, 2)
         key = (which, int(scale * 100))
         sprite = self._sprite_cache.get(key)
         if sprite is None:
             base = sprites[which]
-            sprite = base if scale == 1.0 else base.resize((max(1, int(base.width * scale)), max(1, int(base.height * scale))), Image.Resampling.BILINEAR)
+            sprite = (
+                base
+                if scale == 1.0
+                else base.resize(
+                    (max(1, int(base.width * scale)), max(1, int(base.height * scale))),
+                    Image.Resampling.BILINEAR,
+                )
+            )
             self._sprite_cache[key] = sprite
         img.paste(sprite, (int(fx - sprite.width / 2), int(fy - sprite.height)), sprite)
 

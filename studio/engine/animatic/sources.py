@@ -41,7 +41,9 @@ def fit(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(ImageOps.fit(Image.fromarray(frame), size, Image.Resampling.BILINEAR))
 
 
-def read_span(src: SourceTake, info: VideoInfo, size: tuple[int, int] | None = None) -> Iterator[np.ndarray]:
+def read_span(
+    src: SourceTake, info: VideoInfo, size: tuple[int, int] | None = None
+) -> Iterator[np.ndarray]:
     """The span's frames in order (fitted to `size` when given)."""
     start, count = span(src, info)
     for i, frame in enumerate(iter_frames(Path(src.path))):

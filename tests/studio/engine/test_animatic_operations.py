@@ -48,8 +48,15 @@ def run(engine: Engine, bundle: Path, **kw):
 
 
 def source(bundle: Path, take, **kw) -> SourceTake:
-    return SourceTake(take_id=take.id, path=str(bundle / take.path), fps=take.fps, frames=take.frames,
-                      prompt=take.prompt, seed=take.seed, **kw)
+    return SourceTake(
+        take_id=take.id,
+        path=str(bundle / take.path),
+        fps=take.fps,
+        frames=take.frames,
+        prompt=take.prompt,
+        seed=take.seed,
+        **kw,
+    )
 
 
 def frames(bundle: Path, take) -> np.ndarray:
@@ -63,8 +70,15 @@ def mad(a: np.ndarray, b: np.ndarray) -> float:
 @pytest.fixture
 def panning(engine, bundle):
     """A take with steady motion and no grain, so frame-to-frame changes are the motion."""
-    return run(engine, bundle, prompt="a runner crosses a bridge over the sea at dawn", camera="pan-right",
-               preset="pastel", duration=1.0, seed=4)
+    return run(
+        engine,
+        bundle,
+        prompt="a runner crosses a bridge over the sea at dawn",
+        camera="pan-right",
+        preset="pastel",
+        duration=1.0,
+        seed=4,
+    )
 
 
 def typical_step(f: np.ndarray) -> float:
@@ -74,32 +88,79 @@ def typical_step(f: np.ndarray) -> float:
 # --- remix / re-roll ----------------------------------------------------------------------
 def test_remix_keeps_structure_and_records_lineage(engine, bundle, panning):
     src = frames(bundle, panning)
-    remix = run(engine, bundle, operation=Operation.REMIX, prompt="a runner crosses a bridge over the sea at night",
-                preset="neon", camera="pan-right", duration=1.0, seed=4, sources=[source(bundle, panning)],
-                strength=0.3)
+    remix = run(
+        engine,
+        bundle,
+        operation=Operation.REMIX,
+        prompt="a runner crosses a bridge over the sea at night",
+        preset="neon",
+        camera="pan-right",
+        duration=1.0,
+        seed=4,
+        sources=[source(bundle, panning)],
+        strength=0.3,
+    )
     assert remix.remix_of == panning.id and remix.operation == Operation.REMIX
     assert remix.frames == panning.frames and (remix.width, remix.height) == SIZE
     assert remix.params["strength"] == 0.3 and remix.preset == "neon"
-    fresh = frames(bundle, run(engine, bundle, prompt="a runner crosses a bridge over the sea at night",
-                               preset="neon", camera="pan-right", duration=1.0, seed=4))
+    fresh = frames(
+        bundle,
+        run(
+            engine,
+            bundle,
+            prompt="a runner crosses a bridge over the sea at night",
+            preset="neon",
+            camera="pan-right",
+            duration=1.0,
+            seed=4,
+        ),
+    )
     out = frames(bundle, remix)
     # subtle strength: much nearer the source than a fresh render is
     assert mad(out, src) < 0.6 * mad(fresh, src)
-    strong = frames(bundle, run(engine, bundle, operation=Operation.REMIX, prompt="a runner at night", preset="neon",
-                                duration=1.0, seed=4, sources=[source(bundle, panning)], strength=0.9))
+    strong = frames(
+        bundle,
+        run(
+            engine,
+            bundle,
+            operation=Operation.REMIX,
+            prompt="a runner at night",
+            preset="neon",
+            duration=1.0,
+            seed=4,
+            sources=[source(bundle, panning)],
+            strength=0.9,
+        ),
+    )
     assert mad(strong, src) > mad(out, src)
 
 
 def test_remix_fits_a_source_of_another_size_and_length(engine, bundle):
     wide = run(engine, bundle, prompt="a city at night", size=(160, 96), duration=0.25)
-    remix = run(engine, bundle, operation=Operation.REMIX, prompt="a city at dawn", duration=0.5,
-                sources=[source(bundle, wide)], strength=0.5)
+    remix = run(
+        engine,
+        bundle,
+        operation=Operation.REMIX,
+        prompt="a city at dawn",
+        duration=0.5,
+        sources=[source(bundle, wide)],
+        strength=0.5,
+    )
     assert (remix.width, remix.height, remix.frames) == (96, 160, 12)
 
 
 def test_reroll_is_a_new_variation_with_lineage(engine, bundle, panning):
-    reroll = run(engine, bundle, operation=Operation.REROLL, prompt="a runner crosses a bridge over the sea at dawn",
-                 camera="pan-right", preset="pastel", duration=1.0, seed=99, sources=[source(bundle, panning)])
+    reroll = run(
+        engine,
+        bundle,
+        operation=Operation.REROLL,
+        prompt="a runner crosses a bridge over the sea at dawn",
+        camera="pan-right",
+        preset="pastel",
+        duration=1.0,
+        seed=99,
+        sources=[source(bundle, panning)],
+    )
     assert reroll.remix_of == panning.id and reroll.seed == 99 and reroll.frames == panning.frames
     assert mad(frames(bundle, reroll), frames(bundle, panning)) > 3
 
@@ -109,8 +170,15 @@ def test_blend_dissolves_from_a_to_b_following_the_curve(engine, bundle):
     a = run(engine, bundle, prompt="a snowy field at noon", duration=0.5)
     b = run(engine, bundle, prompt="a neon city street at night", duration=0.75, camera="dolly-in")
     fa, fb = frames(bundle, a), frames(bundle, b)
-    take = run(engine, bundle, operation=Operation.BLEND, prompt="snow to city", duration=1.0,
-               sources=[source(bundle, a), source(bundle, b)], blend_curve=[0.0, 0.0, 1.0, 1.0])
+    take = run(
+        engine,
+        bundle,
+        operation=Operation.BLEND,
+        prompt="snow to city",
+        duration=1.0,
+        sources=[source(bundle, a), source(bundle, b)],
+        blend_curve=[0.0, 0.0, 1.0, 1.0],
+    )
     assert take.blend_of == [a.id, b.id] and take.operation == Operation.BLEND
     assert take.frames == 24 and (take.width, take.height) == SIZE
     out = frames(bundle, take)
@@ -136,9 +204,18 @@ def test_blend_needs_two_sources(engine, bundle):
 
 # --- extend -------------------------------------------------------------------------------
 def test_extend_continues_without_a_visible_jump(engine, bundle, panning):
-    take = run(engine, bundle, operation=Operation.EXTEND, prompt="a runner crosses a bridge over the sea at dawn",
-               camera="pan-right", preset="pastel", duration=1.0, seed=4, sources=[source(bundle, panning)],
-               extend_seconds=0.5)
+    take = run(
+        engine,
+        bundle,
+        operation=Operation.EXTEND,
+        prompt="a runner crosses a bridge over the sea at dawn",
+        camera="pan-right",
+        preset="pastel",
+        duration=1.0,
+        seed=4,
+        sources=[source(bundle, panning)],
+        extend_seconds=0.5,
+    )
     assert take.extend_of == panning.id and take.operation == Operation.EXTEND
     assert take.frames == panning.frames + 12 and take.params["extend_frames"] == 12
     src, out = frames(bundle, panning), frames(bundle, take)
@@ -150,9 +227,19 @@ def test_extend_continues_without_a_visible_jump(engine, bundle, panning):
 
 
 def test_extend_backwards_leads_into_the_first_frame(engine, bundle, panning):
-    take = run(engine, bundle, operation=Operation.EXTEND, prompt="a runner crosses a bridge over the sea at dawn",
-               camera="pan-right", preset="pastel", duration=1.0, seed=4, sources=[source(bundle, panning)],
-               extend_seconds=0.25, extend_backwards=True)
+    take = run(
+        engine,
+        bundle,
+        operation=Operation.EXTEND,
+        prompt="a runner crosses a bridge over the sea at dawn",
+        camera="pan-right",
+        preset="pastel",
+        duration=1.0,
+        seed=4,
+        sources=[source(bundle, panning)],
+        extend_seconds=0.25,
+        extend_backwards=True,
+    )
     src, out = frames(bundle, panning), frames(bundle, take)
     assert take.frames == len(src) + 6 and take.extend_of == panning.id
     assert mad(out[6:], src) < 2.5
@@ -161,8 +248,15 @@ def test_extend_backwards_leads_into_the_first_frame(engine, bundle, panning):
 
 def test_extend_uses_the_clip_span(engine, bundle, panning):
     span = source(bundle, panning, source_in=4, source_frames=10)
-    take = run(engine, bundle, operation=Operation.EXTEND, duration=1.0, sources=[span], extend_seconds=0.25,
-               camera="pan-right")
+    take = run(
+        engine,
+        bundle,
+        operation=Operation.EXTEND,
+        duration=1.0,
+        sources=[span],
+        extend_seconds=0.25,
+        camera="pan-right",
+    )
     assert take.frames == 10 + 6
     assert mad(frames(bundle, take)[:10], frames(bundle, panning)[4:14]) < 2.5
 
@@ -174,7 +268,9 @@ def test_extend_without_seconds_is_refused(engine, bundle, panning):
 
 # --- loop ---------------------------------------------------------------------------------
 def test_loop_keeps_the_length_and_wraps_seamlessly(engine, bundle, panning):
-    take = run(engine, bundle, operation=Operation.LOOP, duration=1.0, sources=[source(bundle, panning)])
+    take = run(
+        engine, bundle, operation=Operation.LOOP, duration=1.0, sources=[source(bundle, panning)]
+    )
     assert take.loop_of == panning.id and take.operation == Operation.LOOP
     assert take.frames == panning.frames and (take.width, take.height) == SIZE
     src, out = frames(bundle, panning), frames(bundle, take)

@@ -12,8 +12,18 @@ from studio.presets.look import apply_look, is_neutral
 from studio.presets.preset import StylePreset
 
 REQUIRED = {
-    "film-noir", "papercraft", "anime", "cinematic", "claymation", "vhs", "watercolor",
-    "documentary", "pixel-art", "neon", "pastel", "silent-film",
+    "film-noir",
+    "papercraft",
+    "anime",
+    "cinematic",
+    "claymation",
+    "vhs",
+    "watercolor",
+    "documentary",
+    "pixel-art",
+    "neon",
+    "pastel",
+    "silent-film",
 }
 
 
@@ -51,7 +61,9 @@ def test_builtins_are_marked_builtin():
 
 def test_every_look_is_visibly_different_from_every_other():
     frame = _test_frame()
-    looks = {p.name: apply_look(frame, p.look, seed=3).astype(np.int16) for p in PresetLibrary().all()}
+    looks = {
+        p.name: apply_look(frame, p.look, seed=3).astype(np.int16) for p in PresetLibrary().all()
+    }
     names = sorted(looks)
     for i, a in enumerate(names):
         assert np.abs(looks[a] - frame).mean() > 4, f"{a} barely changes the frame"
@@ -73,7 +85,9 @@ def test_user_preset_can_extend_a_builtin_look(studio_home):
     lib = PresetLibrary()
     from studio.paths import user_presets_dir
 
-    (user_presets_dir() / "my-noir.toml").write_text('extends = "film-noir"\n[look.texture]\ngrain = 0.0\n')
+    (user_presets_dir() / "my-noir.toml").write_text(
+        'extends = "film-noir"\n[look.texture]\ngrain = 0.0\n'
+    )
     lib.reload()
     mine = lib.get("my-noir")
     assert mine.look.grade.monochrome and mine.look.texture.grain == 0.0

@@ -67,7 +67,10 @@ def test_brightness_contrast_gamma_tint_lift():
     assert apply_look(f, look(contrast=1.8)).std() > f.std() * 1.4
     assert apply_look(f, look(gamma=2.0)).mean() > f.mean() + 15
     tinted = apply_look(f, look(tint=(1.2, 1.0, 0.7))).astype(float)
-    assert tinted[..., 0].mean() > f[..., 0].mean() + 10 and tinted[..., 2].mean() < f[..., 2].mean() - 15
+    assert (
+        tinted[..., 0].mean() > f[..., 0].mean() + 10
+        and tinted[..., 2].mean() < f[..., 2].mean() - 15
+    )
     black = np.zeros((8, 8, 3), np.uint8)
     lifted = apply_look(black, look(lift=(0.0, 0.1, 0.2)))
     assert tuple(lifted[0, 0]) == (0, 26, 51)
@@ -80,7 +83,9 @@ def test_colour_matrix_identity_for_default_grade():
 def test_vignette_darkens_corners_more_than_centre():
     out = apply_look(flat(200, 96, 64), look(vignette=0.8)).astype(int)
     centre = out[44:52, 28:36].mean()
-    corners = np.mean([out[:4, :4].mean(), out[:4, -4:].mean(), out[-4:, :4].mean(), out[-4:, -4:].mean()])
+    corners = np.mean(
+        [out[:4, :4].mean(), out[:4, -4:].mean(), out[-4:, :4].mean(), out[-4:, -4:].mean()]
+    )
     assert centre >= 198 and corners < centre - 60
 
 
