@@ -131,6 +131,7 @@ class DiffusersBackend:
         ctx.check_cancelled()
         ctx.step(0, 1, phase="loading")
         loaded = self.load(request.model)
+        self._info = {"offload": loaded.memory.get("offload", "none")}
         with self._lock:
             try:
                 return self._generate(loaded, request, ctx)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import warnings
 
 from studio.errors import EngineFailure
 from studio.models.registry import ModelInfo
@@ -56,12 +57,14 @@ def load_pipeline(info: ModelInfo, device: str):
             f"{diffusers.__version__} ({info.path / 'model_index.json'})"
         )
     try:
-        pipe = cls.from_pretrained(
-            str(info.path),
-            use_safetensors=True,
-            local_files_only=True,
-            torch_dtype=pick_dtype(device),
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # torch_dtype → dtype rename in 0.4x
+            pipe = cls.from_pretrained(
+                str(info.path),
+                use_safetensors=True,
+                local_files_only=True,
+                torch_dtype=pick_dtype(device),
+            )
     except Exception as exc:  # any loader error becomes a clear, named failure
         raise EngineFailure(
             f"model '{info.id}' failed to load from {info.path}: {exc.__class__.__name__}: {exc}"

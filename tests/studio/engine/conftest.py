@@ -1,0 +1,42 @@
+"""Tiny random-weight LTX and Wan pipelines, built once per test session and saved to disk."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory):
+    """A folder holding tiny-ltx/ and tiny-wan/ diffusers pipelines (safetensors)."""
+    from studio.models.testing import build_tiny_ltx, build_tiny_wan
+
+    root = tmp_path_factory.mktemp("models")
+    build_tiny_ltx(root / "tiny-ltx")
+    build_tiny_wan(root / "tiny-wan")
+    return root
+
+
+@pytest.fixture(scope="session")
+def registry(tiny_models):
+    from studio.models import ModelRegistry
+
+    return ModelRegistry([tiny_models], include_hf_cache=False)
+
+
+@pytest.fixture(scope="session")
+def ltx_backend(registry):
+    """One loaded LTX backend for the session (loading is the slow part)."""
+    from studio.engine.diffusion import make_backend
+
+    backend = make_backend("tiny-ltx", "cpu", 2, registry=registry)
+    yield backend
+    backend.release()
+
+
+@pytest.fixture(scope="session")
+def wan_backend(registry):
+    from studio.engine.diffusion import make_backend
+
+    backend = make_backend("tiny-wan", "cpu", 2, registry=registry)
+    yield backend
+    backend.release()
