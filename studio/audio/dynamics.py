@@ -157,19 +157,22 @@ def pan_gains(pan: float) -> tuple[float, float]:
     return float(np.sqrt(2.0) * np.cos(theta)), float(np.sqrt(2.0) * np.sin(theta))
 
 
-def fade_envelope(
-    positions: np.ndarray, length: int, fade_in: int, fade_out: int
-) -> np.ndarray | None:
-    """Equal-power fade gains for sample `positions` inside a clip of `length` samples
-    (None when no fade touches them). Equal-power keeps crossfades between unrelated
-    sounds from dipping in the middle."""
+def apply_fades(seg: np.ndarray, offset: int, length: int, fade_in: int, fade_out: int) -> None:
+    """Equal-power fades, in place, on `seg` = samples [offset, offset + len(seg)) of a clip
+    `length` samples long. Only the samples inside a fade are touched. Equal-power keeps
+    crossfades between unrelated sounds from dipping in the middle."""
     if fade_in + fade_out > length > 0:  # fades longer than the clip share it
         k = length / (fade_in + fade_out)
         fade_in, fade_out = int(fade_in * k), int(fade_out * k)
-    env = None
-    if fade_in > 0 and positions[0] < fade_in:
-        env = np.sin(np.clip(positions / fade_in, 0.0, 1.0) * (np.pi / 2))
-    if fade_out > 0 and positions[-1] >= length - fade_out:
-        out = np.sin(np.clip((length - positions) / fade_out, 0.0, 1.0) * (np.pi / 2))
-        env = out if env is None else env * out
-    return None if env is None else env.astype(np.float32)
+    n = seg.shape[0]
+    if fade_in > 0 and offset < fade_in:
+        end = min(n, fade_in - offset)
+        pos = np.arange(offset, offset + end, dtype=np.float64)
+        env = np.sin(pos / fade_in * (np.pi / 2)).astype(np.float32)
+        seg[:end] *= env[:, None] if seg.ndim == 2 else env
+    tail = length - fade_out
+    if fade_out > 0 and offset + n > tail:
+        start = max(0, tail - offset)
+        pos = np.arange(offset + start, offset + n, dtype=np.float64)
+        env = np.sin(np.clip((length - pos) / fade_out, 0.0, 1.0) * (np.pi / 2)).astype(np.float32)
+        seg[start:] *= env[:, None] if seg.ndim == 2 else env

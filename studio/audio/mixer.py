@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from studio.audio.decode import DecodeCache, shared_cache
-from studio.audio.dynamics import db_to_gain, duck_gain, fade_envelope, limit, pan_gains
+from studio.audio.dynamics import apply_fades, db_to_gain, duck_gain, limit, pan_gains
 from studio.audio.roles import Role, clip_role
 from studio.errors import InputError, Location
 from studio.model import Clip, Project, Track
@@ -209,13 +209,9 @@ def _place_clip(
     gain = db_to_gain(clip.gain_db + track.gain_db)
     left, right = pan_gains(clip.pan)
     fade_in, fade_out = _fade_lengths(clip, *neighbours, fps, sr)
-    positions = np.arange(lo - c0, lo - c0 + seg.shape[0])
-    env = fade_envelope(positions, c1 - c0, fade_in, fade_out)
-    scale = np.array([gain * left, gain * right], np.float32)
-    if env is None:
-        bus[dst] += seg * scale
-    else:
-        bus[dst] += seg * scale * env[:, None]
+    part = seg * np.array([gain * left, gain * right], np.float32)
+    apply_fades(part, lo - c0, c1 - c0, fade_in, fade_out)
+    bus[dst] += part
     return True
 
 
