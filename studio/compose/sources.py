@@ -34,9 +34,12 @@ class TakeReader:
             raise InputError("media file not found", Location(file=str(self.path)))
         try:
             self._container = av.open(str(self.path))
-            self._stream = self._container.streams.video[0]
-        except (av.FFmpegError, IndexError, OSError) as exc:
+        except (av.FFmpegError, OSError) as exc:
             raise InputError(f"cannot read video: {exc}", Location(file=str(self.path))) from None
+        if not self._container.streams.video:
+            self._container.close()
+            raise InputError("the file has no video stream", Location(file=str(self.path)))
+        self._stream = self._container.streams.video[0]
         self._stream.thread_type = "AUTO"
         rate = self._stream.average_rate or self._stream.guessed_rate or 24
         self.fps = float(rate)

@@ -3,6 +3,8 @@ time look-ups retime between frame rates, stills and missing files behave."""
 
 from __future__ import annotations
 
+import wave
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -69,6 +71,15 @@ def test_missing_and_broken_files_name_the_file(tmp_path):
     broken.write_bytes(b"not a video")
     with pytest.raises(InputError, match="broken.mp4"):
         open_source(broken)
+    sound = tmp_path / "sound.wav"
+    with wave.open(str(sound), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(bytes(1600))
+    with pytest.raises(InputError, match="no video stream") as err:
+        open_source(sound)
+    assert err.value.location.file.endswith("sound.wav")
     bad_png = tmp_path / "bad.png"
     bad_png.write_bytes(b"nope")
     with pytest.raises(InputError, match="bad.png"):
