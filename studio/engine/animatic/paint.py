@@ -57,7 +57,9 @@ def paint_layers(
 # --- far: sky and distance ----------------------------------------------------------------
 def _sky_colours(scene: Scene) -> tuple[RGB, RGB]:
     top, bottom = SKIES[scene.time_of_day]
-    if scene.secondary is not None:
+    if scene.sky_colour is not None:  # "an orange sky": the sky is orange
+        top, bottom = mix(top, scene.sky_colour, 0.45), mix(bottom, scene.sky_colour, 0.7)
+    elif scene.secondary is not None:
         top, bottom = mix(top, scene.secondary, 0.25), mix(bottom, scene.secondary, 0.2)
     if "fog" in scene.settings or "rain" in scene.settings:
         grey = (150, 155, 165) if scene.time_of_day != "night" else (40, 44, 56)

@@ -72,6 +72,9 @@ class ShotRenderer:
                 spec.size, caption, spec.camera, scene.accent, spec.cameo_images, spec.cameo_handles
             )
         self._sprite_cache: dict[tuple[int, int], Image.Image] = {}
+        self._air_limits = tuple(
+            max(0.0, (c / f - 1) / 2 - 2 / f) for c, f in zip(self.canvas, spec.size, strict=True)
+        )
 
     # --- per frame ----------------------------------------------------------------------
     def pose(self, i: int) -> Pose:
@@ -93,7 +96,10 @@ class ShotRenderer:
             t = i / self.spec.fps
             # translation only (a crop): weather drifts across the screen, it doesn't zoom
             moved = pose.parallax(AIR)
-            drift = Pose(dx=moved.dx + 0.025 * math.sin(t * 0.6), dy=moved.dy + min(0.1, 0.015 * t))
+            lx, ly = self._air_limits  # never past the canvas edge
+            dx = max(-lx, min(lx, moved.dx + 0.025 * math.sin(t * 0.6)))
+            dy = max(-ly, min(ly, moved.dy + min(0.1, 0.015 * t)))
+            drift = Pose(dx=dx, dy=dy)
             air = sample(layers.atmosphere, drift, size)
             img.paste(air, (0, 0), air)
         return img

@@ -118,14 +118,16 @@ SETTINGS: dict[str, tuple[str, ...]] = {
         "peaks",
         "valley",
         "volcano",
+        "hilltop",
+        "hillside",
     ),
     "rain": ("rain", "rainy", "raining", "storm", "stormy", "drizzle", "downpour", "wet"),
     "space": ("space", "galaxy", "planet", "nebula", "cosmos", "spaceship", "asteroid"),
 }
 
 TIMES: dict[str, tuple[str, ...]] = {
-    "dawn": ("dawn", "sunrise", "morning", "daybreak", "first light"),
-    "dusk": ("dusk", "sunset", "evening", "twilight", "golden hour"),
+    "dawn": ("dawn", "sunrise", "morning", "daybreak", "first light", "sun rises", "rising sun"),
+    "dusk": ("dusk", "sunset", "evening", "twilight", "golden hour", "sun sets", "setting sun"),
     "night": (
         "night",
         "midnight",
@@ -257,6 +259,23 @@ MOTION_WORDS = (
     "wanders",
 )
 
+SKY_WORDS = {
+    "sky",
+    "skies",
+    "light",
+    "glow",
+    "clouds",
+    "horizon",
+    "haze",
+    "sunset",
+    "sunrise",
+    "dawn",
+    "dusk",
+    "mist",
+    "fog",
+    "air",
+}
+
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -267,7 +286,8 @@ class Scene:
     prompt: str
     settings: frozenset[str]
     time_of_day: str
-    colours: tuple[RGB, ...]  # colour words, in the order written
+    colours: tuple[RGB, ...]  # colour words about things, in the order written
+    sky_colour: RGB | None  # a colour word that describes the sky or the light ("orange sky")
     palette: tuple[RGB, ...]  # the preset's palette
     subject: str | None
     subject_moves: bool
@@ -303,7 +323,11 @@ def parse_scene(prompt: str, seed: int, palette: list[str] | tuple[str, ...] = (
     wordset = set(words)
     settings = frozenset(k for k, ws in SETTINGS.items() if wordset & set(ws))
     time_of_day = _time_of_day(text, wordset, settings)
-    colours = tuple(COLOURS[w] for w in words if w in COLOURS)
+    sky_at = {
+        i for i, w in enumerate(words) if w in COLOURS and set(words[i + 1 : i + 3]) & SKY_WORDS
+    }
+    sky_colour = COLOURS[words[min(sky_at)]] if sky_at else None
+    colours = tuple(COLOURS[w] for i, w in enumerate(words) if w in COLOURS and i not in sky_at)
     subject = next((k for k, ws in SUBJECTS.items() if wordset & set(ws)), None)
     if subject is None and "@" in prompt:
         subject = "figure"  # a cameo mention is a person
@@ -313,6 +337,7 @@ def parse_scene(prompt: str, seed: int, palette: list[str] | tuple[str, ...] = (
         settings=settings,
         time_of_day=time_of_day,
         colours=colours,
+        sky_colour=sky_colour,
         palette=tuple(hex_to_rgb(c) for c in palette if _is_hex(c)),
         subject=subject,
         subject_moves=bool(wordset & set(MOTION_WORDS)),
