@@ -33,10 +33,15 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
                 transition_duration=transition_seconds(s), audio=s.audio,
             )
         )
+    end = board.duration
     for cue in script.audio:
+        if cue.start >= end:
+            board.warnings.append(f"audio '{cue.file}' starts after the film ends ({end:g} s); skipped")
+            continue
         source = board.resolve(cue.file)
         media = bundle.import_media(source)
         length = cue.duration or max(probe_media(source).duration - cue.offset, 1 / project.fps)
+        length = min(length, end - cue.start)  # sound under the film, not past its end
         track = _named_track(project, TrackKind.AUDIO, f"A{cue.track}")
         track.clips.append(
             Clip(

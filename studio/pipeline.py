@@ -13,14 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studio import __version__
 from studio.assemble import add_take, assemble_timeline, project_from_storyboard
 from studio.bundle import Bundle, is_bundle
 from studio.engine.events import EngineEvent, JobCancelled, JobFailed, JobFinished
 from studio.engine.request import GenerationRequest
 from studio.engine.worker import Engine
 from studio.errors import EngineFailure, InputError, Location
-from studio.model import OutputFormat, Project, Shot, TrackKind
+from studio.model import OutputFormat, Shot, TrackKind
 from studio.presets.library import PresetLibrary
 from studio.script import load_storyboard
 
@@ -131,9 +130,9 @@ def make_engine(opts: RenderOptions) -> Engine:
             "diffusers",
             lambda: diffusion.make_backend(model=opts.model, device=opts.device, steps=opts.steps),
         )
-    guard = _optional("studio.cameo.guard")
-    if guard is not None:
-        engine.add_preflight(lambda req: guard.check_request(req, project=req.bundle))
+    from studio.cameo.guard import engine_preflight
+
+    engine.add_preflight(engine_preflight())
     return engine
 
 
@@ -148,12 +147,11 @@ def _optional(module: str):
 
 def check_consent(requests: list[tuple[str, GenerationRequest]], bundle: Bundle) -> None:
     """Refuse before any work starts when a prompt needs consent it doesn't have."""
-    guard = _optional("studio.cameo.guard")
-    if guard is None:
-        return
+    from studio.cameo.guard import check_request
+
     for backend, request in requests:
         if backend != "soundbed":
-            guard.check_request(request, project=str(bundle.path))
+            check_request(request, project=bundle.project)
 
 
 def generate(engine: Engine, bundle: Bundle, requests, on_event=None) -> list[str]:
@@ -185,33 +183,18 @@ def generate(engine: Engine, bundle: Bundle, requests, on_event=None) -> list[st
 
 
 def export(bundle: Bundle, opts: RenderOptions):
+    from studio.cameo.guard import check_export
     from studio.export.mp4 import export_project
     from studio.export.settings import ExportSettings
+    from studio.provenance import provenance_hook
 
     project = bundle.project
-    guard = _optional("studio.cameo.guard")
-    if guard is not None:
-        guard.check_export(project, project_path=str(bundle.path))
-    settings = ExportSettings.for_format(project.format, fps=project.fps)
+    check_export(project, project_path=str(bundle.path))
+    settings = ExportSettings()
     return export_project(
         project, bundle.resolve, opts.output, settings, progress=opts.on_export,
-        provenance=_provenance(project),
+        provenance=provenance_hook(project),
     )
-
-
-def _provenance(project: Project):
-    prov = _optional("studio.provenance")
-    if prov is None:
-        return None
-    families = sorted({t.model or t.engine for t in project.takes.values() if t.kind == "video"})
-    cameos = sorted({c for t in project.takes.values() for c in t.cameos})
-
-    def sign(path: Path) -> None:
-        prov.sign_mp4(
-            path, title=project.title, model_families=families, cameos=cameos, tool_version=__version__
-        )
-
-    return sign
 
 
 def render(input_path: Path, opts: RenderOptions) -> RenderReport:
