@@ -23,6 +23,11 @@ SKIES: dict[str, tuple[RGB, RGB]] = {  # (zenith, horizon)
 }
 
 
+def _uni(rng: np.random.Generator, low: float, high: float, size=None):
+    """rng.uniform that tolerates an empty range (degenerate, e.g. 4096×4, frames)."""
+    return rng.uniform(low, max(low, high), size)
+
+
 @dataclass
 class Layers:
     far: Image.Image  # RGB
@@ -41,7 +46,7 @@ def paint_layers(
 ) -> Layers:
     cw, ch = canvas
     rng = scene.rng("layout")
-    horizon = ch * float(rng.uniform(0.45, 0.58))
+    horizon = ch * float(_uni(rng, 0.45, 0.58))
     if reference is not None:
         far = ImageOps.fit(reference.convert("RGB"), canvas, Image.Resampling.LANCZOS)
         return Layers(far, None, _atmosphere(scene, canvas, horizon), [], ((0, 0), (0, 0)), horizon)
@@ -114,10 +119,10 @@ def _far(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.Image:
 
 def _stars(draw: ImageDraw.ImageDraw, rng, w: int, h: int, count: float) -> None:
     n = int(max(12, count))
-    xs, ys = rng.uniform(0, w, n), rng.uniform(0, h, n) ** 1.0
-    sizes = rng.uniform(0.5, 2.2, n) * max(1, w / 1200)
+    xs, ys = _uni(rng, 0, w, n), _uni(rng, 0, h, n) ** 1.0
+    sizes = _uni(rng, 0.5, 2.2, n) * max(1, w / 1200)
     for x, y, s in zip(xs, ys, sizes, strict=True):
-        a = int(rng.uniform(120, 255))
+        a = int(_uni(rng, 120, 255))
         draw.ellipse((x - s, y - s, x + s, y + s), fill=(255, 255, 240, a))
 
 
@@ -126,8 +131,8 @@ def _sun(img: Image.Image, scene: Scene, rng, canvas: tuple[int, int], horizon: 
     cw, ch = canvas
     night = scene.time_of_day == "night"
     low = scene.time_of_day in ("dawn", "dusk")
-    x = cw * float(rng.uniform(0.2, 0.8))
-    y = horizon - ch * (float(rng.uniform(0.02, 0.08)) if low else float(rng.uniform(0.18, 0.32)))
+    x = cw * float(_uni(rng, 0.2, 0.8))
+    y = horizon - ch * (float(_uni(rng, 0.02, 0.08)) if low else float(_uni(rng, 0.18, 0.32)))
     r = min(cw, ch) * (0.09 if low else 0.06)
     colour = (240, 240, 225) if night else ((255, 160, 80) if low else (255, 244, 214))
     if "fog" in scene.settings:
@@ -150,10 +155,10 @@ def _sun(img: Image.Image, scene: Scene, rng, canvas: tuple[int, int], horizon: 
 
 def _ridge(draw, rng, w: int, base: float, height: float, colour: RGB, jag: bool) -> None:
     xs = np.linspace(0, w, 48 if jag else 24)
-    phase = rng.uniform(0, 6.3, 3)
+    phase = _uni(rng, 0, 6.3, 3)
     ys = np.sin(xs / w * 5 + phase[0]) * 0.5 + np.sin(xs / w * 11 + phase[1]) * 0.3 + 0.8
     if jag:
-        ys = ys + rng.uniform(-0.35, 0.35, xs.size)
+        ys = ys + _uni(rng, -0.35, 0.35, xs.size)
     pts = [(float(x), float(base - height * max(0.05, y))) for x, y in zip(xs, ys, strict=True)]
     draw.polygon([(0, base + 2), *pts, (w, base + 2)], fill=colour)
 
@@ -164,23 +169,23 @@ def _skyline(draw, rng, scene: Scene, w: int, horizon: float, ch: int) -> None:
     window = mix((255, 214, 120), scene.accent, 0.35) if lit else shade(base, 1.25)
     x = 0.0
     while x < w:
-        bw = w * float(rng.uniform(0.04, 0.1))
-        bh = ch * float(rng.uniform(0.08, 0.3))
-        col = shade(base, float(rng.uniform(0.8, 1.15)))
+        bw = w * float(_uni(rng, 0.04, 0.1))
+        bh = ch * float(_uni(rng, 0.08, 0.3))
+        col = shade(base, float(_uni(rng, 0.8, 1.15)))
         draw.rectangle((x, horizon - bh, x + bw, horizon + 2), fill=col)
         step = max(3.0, bw / 6)
         for wy in np.arange(horizon - bh + step, horizon - step, step * 1.6):
             for wx in np.arange(x + step * 0.6, x + bw - step, step * 1.4):
                 if rng.random() < (0.45 if lit else 0.8):
                     draw.rectangle((wx, wy, wx + step * 0.6, wy + step * 0.7), fill=window)
-        x += bw + w * float(rng.uniform(0.0, 0.02))
+        x += bw + w * float(_uni(rng, 0.0, 0.02))
 
 
 def _treeline(draw, rng, w: int, base: float, height: float, colour: RGB) -> None:
     x = 0.0
     while x < w:
-        tw = height * float(rng.uniform(0.5, 0.9))
-        th = height * float(rng.uniform(0.7, 1.4))
+        tw = height * float(_uni(rng, 0.5, 0.9))
+        th = height * float(_uni(rng, 0.7, 1.4))
         draw.polygon([(x, base + 2), (x + tw / 2, base - th), (x + tw, base + 2)], fill=colour)
         x += tw * 0.6
 
@@ -198,9 +203,9 @@ def _water(
     draw = ImageDraw.Draw(img, "RGBA")
     glint = (255, 240, 210, 90) if scene.time_of_day != "night" else (220, 230, 255, 60)
     for _ in range(60):
-        y = float(rng.uniform(horizon + 4, ch))
-        x = float(rng.uniform(0, cw))
-        ln = cw * float(rng.uniform(0.02, 0.08)) * (0.5 + (y - horizon) / ch)
+        y = float(_uni(rng, horizon + 4, ch))
+        x = float(_uni(rng, 0, cw))
+        ln = cw * float(_uni(rng, 0.02, 0.08)) * (0.5 + (y - horizon) / ch)
         draw.line((x, y, x + ln, y), fill=glint, width=max(1, ch // 500))
 
 
@@ -249,7 +254,7 @@ def _near(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.Image:
             _tree(
                 draw,
                 rng,
-                cw * (0.04 + 0.86 * side + float(rng.uniform(-0.03, 0.03))),
+                cw * (0.04 + 0.86 * side + float(_uni(rng, -0.03, 0.03))),
                 ch * 0.98,
                 ch * 0.55,
             )
@@ -261,7 +266,7 @@ def _shore_mask(rng, size: tuple[int, int]) -> Image.Image:
     w, h = size
     mask = Image.new("L", size, 0)
     xs = np.linspace(0, w, 32)
-    ys = h * (0.25 + 0.2 * np.sin(xs / w * float(rng.uniform(3, 7)) + float(rng.uniform(0, 6.3))))
+    ys = h * (0.25 + 0.2 * np.sin(xs / w * float(_uni(rng, 3, 7)) + float(_uni(rng, 0, 6.3))))
     ImageDraw.Draw(mask).polygon(
         [(0, h), *zip(xs.tolist(), ys.tolist(), strict=True), (w, h)], fill=255
     )
@@ -272,7 +277,7 @@ def _ground_marks(
     draw, rng, scene: Scene, kind, cw: int, ch: int, horizon: float, colour: RGB
 ) -> None:
     """Perspective lines (a road), dunes, tufts: things that make the ground read as ground."""
-    vx = cw * float(rng.uniform(0.35, 0.65))
+    vx = cw * float(_uni(rng, 0.35, 0.65))
     line = shade(colour, 1.35) if kind != "snow" else (180, 195, 220)
     width = max(1, ch // 300)
     if kind == "city":
@@ -282,14 +287,14 @@ def _ground_marks(
             )
     else:
         for _ in range(40):
-            y = float(rng.uniform(horizon + 6, ch))
-            x = float(rng.uniform(0, cw))
+            y = float(_uni(rng, horizon + 6, ch))
+            x = float(_uni(rng, 0, cw))
             ln = cw * 0.03 * (y - horizon) / ch
             draw.line((x, y, x + ln, y - ln * 0.2), fill=(*line, 140), width=width)
 
 
 def _bridge(draw, rng, scene: Scene, cw: int, ch: int, horizon: float) -> None:
-    deck_y = horizon + ch * float(rng.uniform(0.05, 0.1))
+    deck_y = horizon + ch * float(_uni(rng, 0.05, 0.1))
     body = shade(mix((110, 90, 70), scene.secondary or (110, 90, 70), 0.25), 0.8)
     if scene.time_of_day == "night":
         body = shade(body, 0.5)
@@ -339,7 +344,7 @@ def _room(scene: Scene, canvas: tuple[int, int], floor: float) -> tuple[Image.Im
         wall = shade(wall, 0.45)
     far = Image.fromarray(_gradient(canvas, shade(wall, 0.85), wall, 0, floor))
     draw = ImageDraw.Draw(far)
-    wx, wy = cw * float(rng.uniform(0.2, 0.55)), ch * float(rng.uniform(0.18, 0.28))
+    wx, wy = cw * float(_uni(rng, 0.2, 0.55)), ch * float(_uni(rng, 0.18, 0.28))
     ww, wh = cw * 0.3, ch * 0.22
     top, bottom = SKIES[scene.time_of_day]
     far.paste(
@@ -364,7 +369,7 @@ def _room(scene: Scene, canvas: tuple[int, int], floor: float) -> tuple[Image.Im
             fill=(*shade(wood, 0.7), 200),
             width=max(1, ch // 400),
         )
-    tx = cw * float(rng.uniform(0.55, 0.8))
+    tx = cw * float(_uni(rng, 0.55, 0.8))
     table = shade(scene.accent, 0.6)
     nd.rectangle(
         (tx - cw * 0.12, floor - ch * 0.09, tx + cw * 0.12, floor - ch * 0.075), fill=table
@@ -401,31 +406,31 @@ def _atmosphere(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.
     if "fog" in kinds:
         fog = (226, 230, 236) if scene.time_of_day != "night" else (120, 130, 150)
         for _ in range(9):
-            y = float(rng.uniform(horizon / k - sh * 0.25, sh * 0.95))
-            bh = sh * float(rng.uniform(0.04, 0.12))
+            y = float(_uni(rng, horizon / k - sh * 0.25, sh * 0.95))
+            bh = sh * float(_uni(rng, 0.04, 0.12))
             draw.ellipse(
                 (
-                    float(rng.uniform(-sw, sw * 0.3)),
+                    float(_uni(rng, -sw, sw * 0.3)),
                     y,
-                    float(rng.uniform(sw * 0.7, sw * 2)),
+                    float(_uni(rng, sw * 0.7, sw * 2)),
                     y + bh,
                 ),
-                fill=(*fog, int(rng.uniform(70, 140))),
+                fill=(*fog, int(_uni(rng, 70, 140))),
             )
         small = small.filter(ImageFilter.GaussianBlur(max(1.0, sh / 40)))
     layer = small.resize(canvas, Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(layer, "RGBA")
     if "rain" in kinds:
         for _ in range(int(cw * ch / 9000)):
-            x, y = float(rng.uniform(0, cw)), float(rng.uniform(0, ch))
-            ln = ch * float(rng.uniform(0.015, 0.04))
+            x, y = float(_uni(rng, 0, cw)), float(_uni(rng, 0, ch))
+            ln = ch * float(_uni(rng, 0.015, 0.04))
             draw.line(
                 (x, y, x - ln * 0.25, y + ln), fill=(200, 210, 230, 110), width=max(1, ch // 900)
             )
     if "snow" in kinds:
         for _ in range(int(cw * ch / 6000)):
-            x, y = float(rng.uniform(0, cw)), float(rng.uniform(0, ch))
-            r = ch * float(rng.uniform(0.001, 0.004))
+            x, y = float(_uni(rng, 0, cw)), float(_uni(rng, 0, ch))
+            r = ch * float(_uni(rng, 0.001, 0.004))
             draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, 200))
     return layer
 
@@ -449,12 +454,12 @@ def _subject(scene: Scene, canvas, frame, horizon: float):
         "boat": _boat,
     }[scene.subject]
     sprites = [draw_fn(unit, colour, outline, pose) for pose in (0, 1)]
-    feet_y = horizon + ch * float(rng.uniform(0.03, 0.08))
+    feet_y = horizon + ch * float(_uni(rng, 0.03, 0.08))
     if scene.subject == "bird":
-        feet_y = horizon - ch * float(rng.uniform(0.12, 0.25))
+        feet_y = horizon - ch * float(_uni(rng, 0.12, 0.25))
     if scene.subject == "boat":
         feet_y = horizon + ch * 0.04
-    x0 = cw * float(rng.uniform(0.38, 0.62))
+    x0 = cw * float(_uni(rng, 0.38, 0.62))
     travel = cw * 0.22 * (1 if rng.random() < 0.5 else -1) if scene.subject_moves else cw * 0.02
     if travel < 0:
         sprites = [ImageOps.mirror(s) for s in sprites]

@@ -22,6 +22,7 @@ from studio.presets.look import apply_grade, apply_texture
 from studio.presets.preset import Look
 
 FAR, NEAR, AIR = 0.55, 1.0, 1.12  # parallax of each layer
+MIN_SIDE = 64  # smaller frames are drawn at a multiple of their size, then scaled down
 PARALLAX_MOVES = (Camera.PAN_LEFT, Camera.PAN_RIGHT, Camera.TILT_UP, Camera.TILT_DOWN)
 
 
@@ -49,16 +50,18 @@ class ShotSpec:
 class ShotRenderer:
     def __init__(self, spec: ShotSpec):
         self.spec = spec
-        w, h = spec.size
-        self.canvas = canvas_size(spec.size, spec.camera)
+        # tiny outputs (thumbnails, fuzzing) are drawn at a workable size and scaled down
+        k = min(math.ceil(MIN_SIDE / max(1, min(spec.size))), max(1, 4096 // max(spec.size)))
+        self.work_size = (spec.size[0] * k, spec.size[1] * k) if k > 1 else tuple(spec.size)
+        self.canvas = canvas_size(self.work_size, spec.camera)
         scene = parse_scene(spec.prompt, spec.seed, spec.palette)
         self.scene = scene
-        layers = paint_layers(scene, self.canvas, spec.size, spec.reference)
+        layers = paint_layers(scene, self.canvas, self.work_size, spec.reference)
         if spec.prompt_b:
             other = paint_layers(
                 parse_scene(spec.prompt_b, spec.seed, spec.palette),
                 self.canvas,
-                spec.size,
+                self.work_size,
                 spec.reference,
             )
             layers = _mix_layers(layers, other, spec.prompt_weight)
@@ -66,14 +69,22 @@ class ShotRenderer:
             layers = _flattened(layers)  # zooms and rolls resample once per frame, not twice
         self.layers = _graded(layers, spec.look)
         caption = spec.caption if spec.caption is not None else _caption(spec)
-        self.overlay: Overlay | None = None
+        overlay = None
         if spec.overlay:
-            self.overlay = build_overlay(
-                spec.size, caption, spec.camera, scene.accent, spec.cameo_images, spec.cameo_handles
+            overlay = build_overlay(
+                self.work_size,
+                caption,
+                spec.camera,
+                scene.accent,
+                spec.cameo_images,
+                spec.cameo_handles,
             )
+        self._work_overlay = overlay
+        self.overlay: Overlay | None = overlay if self.work_size == tuple(spec.size) else None
         self._sprite_cache: dict[tuple[int, int], Image.Image] = {}
         self._air_limits = tuple(
-            max(0.0, (c / f - 1) / 2 - 2 / f) for c, f in zip(self.canvas, spec.size, strict=True)
+            max(0.0, (c / f - 1) / 2 - 2 / f)
+            for c, f in zip(self.canvas, self.work_size, strict=True)
         )
 
     # --- per frame ----------------------------------------------------------------------
@@ -82,9 +93,14 @@ class ShotRenderer:
         return camera_pose(self.spec.camera, i / (n - 1) if n > 1 else 0.0)
 
     def scene_frame(self, i: int, pose: Pose | None = None) -> Image.Image:
-        """The graded scene at frame i, before texture and overlay."""
-        pose = pose or self.pose(i)
-        size, layers = self.spec.size, self.layers
+        """The graded scene at frame i (output size), before texture and overlay."""
+        img = self._compose(i, pose or self.pose(i))
+        if img.size != tuple(self.spec.size):
+            img = img.resize(self.spec.size, Image.Resampling.BOX)
+        return img
+
+    def _compose(self, i: int, pose: Pose) -> Image.Image:
+        size, layers = self.work_size, self.layers
         img = sample(layers.far, pose.parallax(FAR), size)
         if img.mode != "RGB":
             img = img.convert("RGB")
@@ -112,7 +128,13 @@ class ShotRenderer:
         return out
 
     def frame(self, i: int) -> np.ndarray:
-        return self.finish(np.asarray(self.scene_frame(i)), i)
+        if self.work_size == tuple(self.spec.size):
+            return self.finish(np.asarray(self.scene_frame(i)), i)
+        work = np.asarray(self._compose(i, self.pose(i)))
+        out = apply_texture(work, self.spec.look.texture, start_index=i, seed=self.spec.seed)
+        if self._work_overlay is not None:
+            out = self._work_overlay.apply(out)
+        return np.asarray(Image.fromarray(out).resize(self.spec.size, Image.Resampling.BOX))
 
     def _paste_subject(self, img: Image.Image, i: int, pose: Pose) -> None:
         sprites = self.layers.sprites
@@ -124,9 +146,9 @@ class ShotRenderer:
         moving = abs(x1 - x0) > self.canvas[0] * 0.05
         stride = max(1, round(self.spec.fps / 6))
         which = (i // stride) % 2 if moving else 0
-        bob = 0.0 if moving else math.sin(i / self.spec.fps * 2.4) * self.spec.size[1] * 0.004
+        bob = 0.0 if moving else math.sin(i / self.spec.fps * 2.4) * self.work_size[1] * 0.004
         fx, fy = to_frame(
-            (x0 + (x1 - x0) * u, y0 + (y1 - y0) * u + bob), pose, self.canvas, self.spec.size
+            (x0 + (x1 - x0) * u, y0 + (y1 - y0) * u + bob), pose, self.canvas, self.work_size
         )
         scale = round(pose.zoom, 2)
         key = (which, int(scale * 100))
