@@ -52,6 +52,9 @@ def make_engine() -> Engine:
     engine = Engine(autostart=True)
     engine.register(ANIMATIC, _animatic)
     engine.register(DIFFUSERS, _diffusers)
+    if importlib.util.find_spec("studio.cameo") is not None:
+        # consent is checked again on the engine thread right before each job runs
+        engine.add_preflight(importlib.import_module("studio.cameo.guard").engine_preflight())
     return engine
 
 
@@ -81,6 +84,7 @@ class Generator(QObject):
     refused = Signal(str)  # consent/policy refusal message
     shotStatus = Signal(str, str)  # shot id, status text ("queued", "42%", "ready", "failed: …")
     takeLanded = Signal(str, str)  # shot id, take id
+    submitted = Signal(str, str)  # job id, label (at once, before the engine's queued event)
 
     def __init__(self, bridge: EngineBridge, document_provider, parent: QObject | None = None):
         super().__init__(parent)
@@ -89,8 +93,14 @@ class Generator(QObject):
         self.backend = ANIMATIC
         self.jobs: dict[str, JobInfo] = {}
         self.status: dict[str, str] = {}
-        bridge.jobQueued.connect(lambda j, *_: self._set_status(j, "queued"))
+        self._started: set[str] = set()
+        # JobQueued can arrive after JobStarted (the engine thread may pick the job up before
+        # submit() announces it), so a late "queued" never overwrites a later state
+        bridge.jobQueued.connect(lambda j, *_: j not in self._started and self._set_status(j, "queued"))
         bridge.jobStarted.connect(lambda j, *_: self._set_status(j, "starting"))
+        for signal in (bridge.jobStarted, bridge.progress, bridge.jobFinished, bridge.jobFailed,
+                       bridge.jobCancelled):
+            signal.connect(lambda j, *_: self._started.add(j))
         bridge.progress.connect(self._progress)
         bridge.jobFinished.connect(self._finished)
         bridge.jobFailed.connect(lambda j, reason, hint: self._set_status(j, f"failed: {reason}"))
@@ -141,6 +151,7 @@ class Generator(QObject):
         job_id = self.bridge.engine.submit(request, backend=backend)
         self.jobs[job_id] = JobInfo(request, backend, str(doc.bundle.path), request.shot_id, request.describe())
         self._set_status(job_id, "queued")
+        self.submitted.emit(job_id, request.describe())
         return job_id
 
     def generate(self, shot_ids: list[str], operation: Operation = Operation.GENERATE) -> list[str]:

@@ -18,6 +18,12 @@ from ui.storyboard import StoryboardPanel
 LAYOUT_VERSION = 1
 
 
+def _connect(obj, name: str, slot) -> None:
+    signal = getattr(obj, name, None)
+    if signal is not None and hasattr(signal, "connect"):
+        signal.connect(slot)
+
+
 class MainWindow(QMainWindow):
     offer_recovery_on_show = True  # off for --screenshot runs, which must never block
 
@@ -57,6 +63,7 @@ class MainWindow(QMainWindow):
         self.storyboard.blendRequested.connect(self.blend_shots)
         self.ctx.generator.refused.connect(self._refused)
         self.ctx.documentChanged.connect(self._document_changed)
+        _connect(self.player, "statusMessage", lambda m: self.statusBar().showMessage(m, 6000))
         self._hook_document()
         self._hook_timeline()
         self.restore_layout()
@@ -85,16 +92,38 @@ class MainWindow(QMainWindow):
         doc.autosaved.connect(lambda _p: self.statusBar().showMessage("Autosaved", 3000))
 
     def _hook_timeline(self) -> None:
-        for name in ("clipSelected", "selectedClip", "clipActivated"):
-            signal = getattr(self.timeline, name, None)
-            if signal is not None and hasattr(signal, "connect"):
-                signal.connect(self.inspector.show_clip)
-                break
-        for name in ("playheadMoved", "seekRequested"):
-            signal = getattr(self.timeline, name, None)
-            if signal is not None and hasattr(signal, "connect"):
-                signal.connect(lambda f: panels.call_first(self.player, ("seek", "seek_frame"), f))
-                break
+        """Wire the timeline to the player and inspector (each signal only if it exists)."""
+        tl, pl = self.timeline, self.player
+        _connect(tl, "clipSelected", self.inspector.show_clip)
+        _connect(tl, "playheadMoved", lambda f: panels.call_first(pl, ("seek",), f))
+        _connect(pl, "positionChanged", lambda f: panels.call_first(tl, ("setPlayhead",), f))
+        _connect(tl, "projectEdited", lambda: panels.call_first(pl, ("refresh",)))
+        _connect(tl, "editFailed", lambda m: self.statusBar().showMessage(m, 5000))
+        _connect(tl, "clipMenuRequested", self._clip_menu)
+
+    def _clip_menu(self, clip_id: str, menu) -> None:
+        """Remix / Blend / Takes on a timeline clip's context menu."""
+        from ui.commands import SetCurrentTake
+
+        try:
+            _track, clip = self.doc.project.find_clip(clip_id)
+        except KeyError:
+            return
+        if not clip.shot_id:
+            return
+        menu.addSeparator()
+        menu.addAction("Remix…", lambda: self.remix_shot(clip.shot_id))
+        menu.addAction("Blend with…", lambda: self.blend_shots([clip.shot_id]))
+        takes = [t for t in self.doc.project.takes.values()
+                 if t.shot_id == clip.shot_id and t.kind == "video"]
+        if len(takes) > 1:
+            sub = menu.addMenu("Swap Take")
+            for t in sorted(takes, key=lambda t: t.created):
+                act = sub.addAction(f"{t.operation.value} · seed {t.seed} · {t.created[11:16]}")
+                act.setCheckable(True)
+                act.setChecked(t.id == clip.take_id)
+                act.triggered.connect(lambda _c=False, tid=t.id: self.doc.undo_stack.push(
+                    SetCurrentTake(self.doc, clip.shot_id, tid)))
 
     def _timeline_changed(self) -> None:
         panels.call_first(self.timeline, ("refresh", "rebuild", "reload", "sync"))
@@ -108,6 +137,7 @@ class MainWindow(QMainWindow):
         self.docks["timeline"].setWidget(self.timeline)
         old.deleteLater()
         self._hook_timeline()
+        menus.fill_timeline_menu(self)
         panels.call_first(self.player, ("set_project",), self.doc.project, self.doc.resolve)
         menus.bind_undo(self)
         self._update_title()

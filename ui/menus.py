@@ -34,6 +34,9 @@ PLAYBACK_KEYS = [
 ]
 
 
+GLOBAL_KEYS = {"Space", "J", "K", "L", "Left", "Right", "S"}
+
+
 def _act(window, text, shortcut=None, slot=None, menu=None) -> QAction:
     act = QAction(text, window)
     if shortcut:
@@ -52,7 +55,7 @@ def build(w) -> None:
     _storyboard_menu(w, bar.addMenu("&Storyboard"))
     w.timeline_menu = bar.addMenu("&Timeline")
     w.playback_menu = bar.addMenu("&Playback")
-    _widget_menu(w, w.timeline_menu, lambda: w.timeline, TIMELINE_KEYS)
+    fill_timeline_menu(w)
     _widget_menu(w, w.playback_menu, lambda: w.player, PLAYBACK_KEYS)
     view = bar.addMenu("&Window")
     for dock in w.docks.values():
@@ -138,13 +141,22 @@ def rebuild_timeline(w) -> None:
     w.doc.undo_stack.push(SnapshotCommand(w.doc, "Rebuild timeline", assemble_timeline, parts=("tracks",)))
 
 
+def fill_timeline_menu(w) -> None:
+    """(Re)fill the Timeline menu from the current timeline widget (it is rebuilt on Open)."""
+    w.timeline_menu.clear()
+    _widget_menu(w, w.timeline_menu, lambda: w.timeline, TIMELINE_KEYS)
+
+
 def _widget_menu(w, menu: QMenu, widget, keys) -> None:
     """Reuse the widget's own actions for these keys, else add ones calling its methods."""
     own = {a.shortcut().toString(): a for a in widget().actions() if not a.shortcut().isEmpty()}
     for text, key, names in keys:
         seq = QKeySequence(key).toString() if key else ""
         if seq and seq in own:
-            menu.addAction(own.pop(seq))
+            act = own.pop(seq)
+            if key in GLOBAL_KEYS:  # plain keys: text fields still get them (shortcut override)
+                act.setShortcutContext(Qt.WindowShortcut)
+            menu.addAction(act)
             continue
         if not any(callable(getattr(widget(), n, None)) for n in names):
             continue

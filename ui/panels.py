@@ -34,7 +34,10 @@ def make_timeline(doc, parent=None) -> QWidget:
     cls = _load("ui.timeline", "TimelineView")
     if cls is None:
         return placeholder("Timeline unavailable in this build")
-    return cls(doc.project, doc.undo_stack, parent)
+    try:
+        return cls(doc.project, doc.undo_stack, parent, resolve=doc.resolve)
+    except TypeError:
+        return cls(doc.project, doc.undo_stack, parent)
 
 
 def make_player(doc, parent=None) -> QWidget:

@@ -19,11 +19,9 @@ def known_handles(project: Project | None) -> list[str]:
     handles: set[str] = set()
     if importlib.util.find_spec("studio.cameo") is not None:
         try:
-            registry = importlib.import_module("studio.cameo.registry")
-            lister = getattr(registry, "list_handles", None) or getattr(registry, "handles", None)
-            if callable(lister):
-                handles.update(lister())
-        except (ModuleNotFoundError, Exception):  # noqa: BLE001 - a broken registry must not stop typing
+            store = importlib.import_module("studio.cameo.store").CameoStore()
+            handles.update(c.handle for c in store.all())
+        except Exception:  # noqa: BLE001 - a broken cameo folder must not stop typing
             pass
     if project is not None:
         for shot in project.shots:
@@ -70,7 +68,8 @@ class PromptEdit(QPlainTextEdit):
         if partial is None:
             self.completer.popup().hide()
             return
-        self.completer.model().setStringList(self.handles_provider())
+        handles = [h for h in self.handles_provider() if h != partial.lower()]
+        self.completer.model().setStringList(handles)
         self.completer.setCompletionPrefix(partial)
         if self.completer.completionCount() == 0:
             self.completer.popup().hide()

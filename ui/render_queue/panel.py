@@ -41,6 +41,7 @@ class RenderQueuePanel(QWidget):
         layout.addWidget(scroll)
         b = ctx.bridge
         b.jobQueued.connect(self._queued)
+        ctx.generator.submitted.connect(lambda j, label: self._queued(j, label, 0))
         b.jobStarted.connect(lambda j, _l: self._row(j) and self._row(j).started())
         b.progress.connect(lambda j, s, t, e, p: self._row(j) and self._row(j).progressed(s, t, e, p))
         b.preview.connect(lambda j, s, img: self._row(j) and self._row(j).previewed(s, img))

@@ -106,7 +106,7 @@ class StoryboardPanel(QWidget):
             row = self.model.row_of(shot_id)
             if row >= 0:
                 sel.select(self.model.index(row), QItemSelectionModel.Select)
-                self.view.setCurrentIndex(self.model.index(row))
+                sel.setCurrentIndex(self.model.index(row), QItemSelectionModel.NoUpdate)
 
     def _selection(self, *_args) -> None:
         self.selectionChanged.emit(self.selected_ids())
