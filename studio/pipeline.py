@@ -5,7 +5,6 @@ Used by the CLI; the editor runs the same steps interactively.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import tempfile
 import zlib
@@ -15,8 +14,11 @@ from pathlib import Path
 
 from studio.assemble import add_take, assemble_timeline, project_from_storyboard
 from studio.bundle import Bundle, is_bundle
+from studio.cameo.guard import check_request, engine_preflight
+from studio.engine.animatic import AnimaticBackend
 from studio.engine.events import EngineEvent, JobCancelled, JobFailed, JobFinished
 from studio.engine.request import GenerationRequest
+from studio.engine.sound import pick_sound_engine, register_sound_backends, sound_request
 from studio.engine.worker import Engine
 from studio.errors import EngineFailure, InputError, Location
 from studio.model import OutputFormat, Shot, TrackKind
@@ -78,13 +80,15 @@ def build_requests(bundle: Bundle, opts: RenderOptions) -> list[tuple[str, Gener
     """(backend, request) for every shot that needs a picture or a sound take."""
     project = bundle.project
     jobs = []
+    wants_sound = opts.sound and any(s.audio for s in project.shots)
+    sound_engine = pick_sound_engine() if wants_sound else None
     for i, shot in enumerate(project.shots):
         seed = shot_seed(shot, i, opts.seed)
         needs_video = opts.regenerate or not _take_ok(bundle, shot.current_take)
         if needs_video:
             jobs.append((opts.engine, _video_request(bundle, shot, seed, opts)))
         if opts.sound and shot.audio and (opts.regenerate or not _take_ok(bundle, shot.sound_take)):
-            jobs.append(("soundbed", _sound_request(bundle, shot, seed)))
+            jobs.append((sound_engine, sound_request(project, shot, seed, str(bundle.path))))
     return jobs
 
 
@@ -105,24 +109,11 @@ def _video_request(bundle: Bundle, shot: Shot, seed: int, opts: RenderOptions) -
     )
 
 
-def _sound_request(bundle: Bundle, shot: Shot, seed: int) -> GenerationRequest:
-    project = bundle.project
-    return GenerationRequest(
-        shot_id=shot.id, prompt=shot.audio or "", duration=shot.duration, seed=seed,
-        format=project.format, fps=project.fps, bundle=str(bundle.path),
-        label=f"sound {shot.name or project.shots.index(shot) + 1}",
-    )
-
-
 def make_engine(opts: RenderOptions) -> Engine:
     """An engine with the embedded backends and, lazily, the diffusion backend."""
     engine = Engine(autostart=False)
-    from studio.engine.animatic import AnimaticBackend
-
     engine.register("animatic", AnimaticBackend())
-    sound = _optional("studio.engine.sound")
-    if sound is not None:
-        engine.register("soundbed", sound.SoundBedBackend())
+    register_sound_backends(engine, device=opts.device)
     if opts.engine == "diffusers":
         from studio.engine import diffusion
 
@@ -130,27 +121,14 @@ def make_engine(opts: RenderOptions) -> Engine:
             "diffusers",
             lambda: diffusion.make_backend(model=opts.model, device=opts.device, steps=opts.steps),
         )
-    from studio.cameo.guard import engine_preflight
-
     engine.add_preflight(engine_preflight())
     return engine
 
 
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-
-
 def check_consent(requests: list[tuple[str, GenerationRequest]], bundle: Bundle) -> None:
     """Refuse before any work starts when a prompt needs consent it doesn't have."""
-    from studio.cameo.guard import check_request
-
     for backend, request in requests:
-        if backend != "soundbed":
+        if backend not in ("soundbed", "diffusers-audio"):
             check_request(request, project=bundle.project)
 
 
