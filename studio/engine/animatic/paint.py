@@ -154,11 +154,11 @@ def _sun(img: Image.Image, scene: Scene, rng, canvas: tuple[int, int], horizon: 
 
 
 def _ridge(draw, rng, w: int, base: float, height: float, colour: RGB, jag: bool) -> None:
-    xs = np.linspace(0, w, 48 if jag else 24)
+    xs = np.linspace(0, w, 28 if jag else 24)
     phase = _uni(rng, 0, 6.3, 3)
     ys = np.sin(xs / w * 5 + phase[0]) * 0.5 + np.sin(xs / w * 11 + phase[1]) * 0.3 + 0.8
     if jag:
-        ys = ys + _uni(rng, -0.35, 0.35, xs.size)
+        ys = ys + np.abs(_uni(rng, -0.3, 0.3, xs.size)) * (np.arange(xs.size) % 2)
     pts = [(float(x), float(base - height * max(0.05, y))) for x, y in zip(xs, ys, strict=True)]
     draw.polygon([(0, base + 2), *pts, (w, base + 2)], fill=colour)
 
@@ -247,6 +247,8 @@ def _near(scene: Scene, canvas: tuple[int, int], horizon: float) -> Image.Image:
             ground.putalpha(_shore_mask(rng, ground.size))
         near.paste(ground, (0, int(top)), ground)
         _ground_marks(draw, rng, scene, kind, cw, ch, top, colour)
+    if scene.landmark:
+        _landmark(draw, scene, cw, ch, horizon)
     if "bridge" in scene.settings:
         _bridge(draw, rng, scene, cw, ch, horizon)
     if "forest" in scene.settings:
@@ -321,6 +323,103 @@ def _bridge(draw, rng, scene: Scene, cw: int, ch: int, horizon: float) -> None:
     draw.line(
         (0, deck_y - ch * 0.035, cw, deck_y - ch * 0.035), fill=body, width=max(1, int(th / 2))
     )
+
+
+def _landmark(draw, scene: Scene, cw: int, ch: int, horizon: float) -> None:
+    """A lighthouse, house, castle or tower standing on the horizon, off-centre."""
+    rng = scene.rng("landmark")
+    x = cw * float(_uni(rng, 0.2, 0.35) if rng.random() < 0.5 else _uni(rng, 0.65, 0.8))
+    base = horizon + ch * 0.01
+    night = scene.time_of_day == "night"
+    wall = shade((200, 190, 175), 0.45 if night else 1.0)
+    dark = shade(wall, 0.45)
+    lit = (255, 220, 130)
+    u = ch * 0.1
+    match scene.landmark:
+        case "lighthouse":
+            top, wb, wt = base - 2.6 * u, 0.32 * u, 0.2 * u
+            draw.polygon([(x - wb, base), (x - wt, top), (x + wt, top), (x + wb, base)], fill=wall)
+            for k in range(1, 4):  # red bands
+                y0, y1 = base - (2.6 * u) * (k / 4), base - (2.6 * u) * (k / 4) + 0.25 * u
+                f0, f1 = k / 4, (k / 4) - 0.25 * u / (2.6 * u)
+                draw.polygon(
+                    [
+                        (x - wb + (wb - wt) * f0, y0),
+                        (x + wb - (wb - wt) * f0, y0),
+                        (x + wb - (wb - wt) * f1, y1),
+                        (x - wb + (wb - wt) * f1, y1),
+                    ],
+                    fill=(190, 40, 40),
+                )
+            draw.rectangle(
+                (x - wt * 0.9, top - 0.35 * u, x + wt * 0.9, top),
+                fill=lit if night else (240, 235, 200),
+                outline=dark,
+            )
+            draw.polygon(
+                [
+                    (x - wt * 1.2, top - 0.35 * u),
+                    (x, top - 0.6 * u),
+                    (x + wt * 1.2, top - 0.35 * u),
+                ],
+                fill=dark,
+            )
+            if night or scene.time_of_day == "dusk":
+                draw.polygon(
+                    [
+                        (x, top - 0.18 * u),
+                        (x + cw * 0.4, top - 0.5 * u),
+                        (x + cw * 0.4, top + 0.2 * u),
+                    ],
+                    fill=(255, 235, 160, 70),
+                )
+        case "house":
+            hw, hh = 0.9 * u, 0.7 * u
+            draw.rectangle((x - hw / 2, base - hh, x + hw / 2, base), fill=wall, outline=dark)
+            draw.polygon(
+                [(x - hw * 0.6, base - hh), (x, base - hh - 0.55 * u), (x + hw * 0.6, base - hh)],
+                fill=shade(scene.accent, 0.6),
+            )
+            draw.rectangle((x - 0.1 * u, base - 0.4 * u, x + 0.1 * u, base), fill=dark)
+            for wx in (x - hw * 0.3, x + hw * 0.3):
+                draw.rectangle(
+                    (wx - 0.1 * u, base - 0.55 * u, wx + 0.1 * u, base - 0.35 * u),
+                    fill=lit if night else (170, 200, 220),
+                )
+        case "castle":
+            cw_, chh = 1.6 * u, 0.9 * u
+            draw.rectangle((x - cw_ / 2, base - chh, x + cw_ / 2, base), fill=wall, outline=dark)
+            for tx in (x - cw_ / 2, x + cw_ / 2, x):
+                th = 1.5 * u if tx == x else 1.2 * u
+                draw.rectangle(
+                    (tx - 0.2 * u, base - th, tx + 0.2 * u, base),
+                    fill=shade(wall, 0.9),
+                    outline=dark,
+                )
+                draw.polygon(
+                    [
+                        (tx - 0.26 * u, base - th),
+                        (tx, base - th - 0.4 * u),
+                        (tx + 0.26 * u, base - th),
+                    ],
+                    fill=shade(scene.accent, 0.7),
+                )
+            draw.chord(
+                (x - 0.22 * u, base - 0.6 * u, x + 0.22 * u, base - 0.16 * u), 180, 360, fill=dark
+            )
+            draw.rectangle((x - 0.22 * u, base - 0.38 * u, x + 0.22 * u, base), fill=dark)
+        case "tower":
+            draw.rectangle(
+                (x - 0.22 * u, base - 2.0 * u, x + 0.22 * u, base), fill=wall, outline=dark
+            )
+            draw.polygon(
+                [(x - 0.3 * u, base - 2.0 * u), (x, base - 2.8 * u), (x + 0.3 * u, base - 2.0 * u)],
+                fill=dark,
+            )
+            draw.ellipse(
+                (x - 0.1 * u, base - 1.7 * u, x + 0.1 * u, base - 1.5 * u),
+                fill=lit if night else dark,
+            )
 
 
 def _tree(draw, rng, x: float, base: float, height: float) -> None:

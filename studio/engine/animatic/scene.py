@@ -214,6 +214,13 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "boat": ("boat", "ship", "sailboat", "yacht", "canoe", "ferry", "submarine"),
 }
 
+LANDMARKS: dict[str, tuple[str, ...]] = {  # one set piece on the horizon
+    "lighthouse": ("lighthouse",),
+    "house": ("house", "cabin", "cottage", "barn", "hut", "farmhouse", "home"),
+    "castle": ("castle", "fortress", "palace", "ruins"),
+    "tower": ("tower", "church", "steeple", "temple", "monument", "windmill"),
+}
+
 MOTION_WORDS = (
     "run",
     "runs",
@@ -291,6 +298,7 @@ class Scene:
     palette: tuple[RGB, ...]  # the preset's palette
     subject: str | None
     subject_moves: bool
+    landmark: str | None
     layout_key: int
 
     def rng(self, salt: str) -> np.random.Generator:
@@ -341,6 +349,7 @@ def parse_scene(prompt: str, seed: int, palette: list[str] | tuple[str, ...] = (
         palette=tuple(hex_to_rgb(c) for c in palette if _is_hex(c)),
         subject=subject,
         subject_moves=bool(wordset & set(MOTION_WORDS)),
+        landmark=next((k for k, ws in LANDMARKS.items() if wordset & set(ws)), None),
         layout_key=int.from_bytes(digest, "little"),
     )
 

@@ -107,3 +107,15 @@ def test_shots_are_built_once_and_rendered_per_frame():
     assert a.shape == (160, 96, 3) and a.dtype == np.uint8
     assert np.abs(a.astype(int) - b.astype(int)).mean() > 2
     assert np.array_equal(a, ShotRenderer(spec).frame(0))
+
+
+def test_landmarks_are_read_from_the_prompt_and_drawn():
+    assert parse_scene("a lighthouse by the sea", 1).landmark == "lighthouse"
+    assert parse_scene("a cosy cabin in the woods", 1).landmark == "house"
+    assert parse_scene("a field", 1).landmark is None
+    size = (96, 160)
+    with_castle = ShotRenderer(
+        ShotSpec(prompt="a castle on a plain", seed=1, size=size, fps=24, frames=1)
+    ).frame(0)
+    without = ShotRenderer(ShotSpec(prompt="a plain", seed=1, size=size, fps=24, frames=1)).frame(0)
+    assert np.abs(with_castle.astype(int) - without.astype(int)).mean() > 1
