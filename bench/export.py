@@ -12,6 +12,7 @@ watermarks them.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def build_project(folder: Path, frames: int, size: tuple[int, int], fps: int) ->
     return project
 
 
-def pyav_raw(raw: Path, out: Path, settings: ExportSettings, size, fps: int, frames: int) -> float:
+def pyav_raw(raw: Path, out: Path, settings: ExportSettings, size, fps: int, frames: int) -> None:
     """The same raw frames through PyAV's encoder with our stream settings, one thread, no
     composition: separates our pipeline's cost from differences between the x264 builds."""
     import av
@@ -75,7 +76,6 @@ def pyav_raw(raw: Path, out: Path, settings: ExportSettings, size, fps: int, fra
     from studio.export.streams import AudioWriter, add_audio_stream, add_video_stream
 
     w, h = size
-    t0 = time.perf_counter()
     with av.open(str(out), "w", format="mp4", options={"movflags": "+faststart"}) as container:
         video = add_video_stream(container, settings, size, fps)
         n = round(frames / fps * settings.sample_rate)
@@ -89,7 +89,6 @@ def pyav_raw(raw: Path, out: Path, settings: ExportSettings, size, fps: int, fra
         for packet in video.encode(None):
             container.mux(packet)
         audio.finish()
-    return frames / (time.perf_counter() - t0)
 
 
 def ffmpeg_command(
@@ -126,6 +125,22 @@ def ffmpeg_command(
     return cmd
 
 
+def measure(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process's threads and its children) for fn()."""
+    before = _cpu()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0, _cpu() - before
+
+
+def _cpu() -> float:
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _fmt(values: list[float]) -> str:
     return "/".join(f"{v:.1f}" for v in values)
 
@@ -157,47 +172,49 @@ def main() -> int:
         print(f"  compositor alone (decode+fit+watermark): "
               f"{args.frames / (time.perf_counter() - t0):6.1f} frames/s")  # fmt: skip
 
-        def ours() -> float:
-            t0 = time.perf_counter()
+        def ours() -> None:
             export_project(project, resolve, folder / "ours.mp4", settings)
-            return args.frames / (time.perf_counter() - t0)
 
         if shutil.which("ffmpeg") is None:
-            print(f"  ours: {ours():6.1f} frames/s")
+            wall, cpu = measure(ours)
+            print(
+                f"  ours: {args.frames / wall:6.1f} frames/s, {cpu / args.frames * 1e3:.0f} ms CPU/frame"
+            )
             print("  ffmpeg: not installed here, no baseline (apt install ffmpeg)")
             return 0
         cmd = ffmpeg_command(settings, size, args.fps, args.frames, folder / "ffmpeg.mp4")
 
-        def ffmpeg() -> float:
-            t0 = time.perf_counter()
+        def ffmpeg() -> None:
             with raw.open("rb") as stdin:
                 subprocess.run(cmd, stdin=stdin, check=True)
-            return args.frames / (time.perf_counter() - t0)
+
+        def raw_pyav() -> None:
+            pyav_raw(raw, folder / "raw.mp4", settings, size, args.fps, args.frames)
 
         # alternate the runs and keep the best of each, so other load on the (shared)
-        # machine penalises both alike rather than whichever happened to run during it
-        runs_ours, runs_ffmpeg, runs_raw = [], [], []
+        # machine penalises all alike rather than whichever happened to run during it
+        runs: dict[str, list[tuple[float, float]]] = {"ours": [], "ffmpeg": [], "raw": []}
         for _ in range(max(1, args.repeat)):
-            runs_ours.append(ours())
-            runs_ffmpeg.append(ffmpeg())
-            runs_raw.append(
-                pyav_raw(raw, folder / "raw.mp4", settings, size, args.fps, args.frames)
-            )
-        best_ours, best_ffmpeg = max(runs_ours), max(runs_ffmpeg)
+            for name, fn in (("ours", ours), ("ffmpeg", ffmpeg), ("raw", raw_pyav)):
+                runs[name].append(measure(fn))
         mb_ours = (folder / "ours.mp4").stat().st_size / 1e6
         mb_ffmpeg = (folder / "ffmpeg.mp4").stat().st_size / 1e6
     version = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout
-    print(f"  ours   (decode+compose+encode+mux): {best_ours:6.1f} frames/s  ({mb_ours:.1f} MB)")
-    print(
-        f"  ffmpeg (raw rgb24 on stdin):        {best_ffmpeg:6.1f} frames/s  ({mb_ffmpeg:.1f} MB)"
-    )
-    print(f"  PyAV, same raw frames, no compositing: {max(runs_raw):6.1f} frames/s "
-          "(our x264 build and settings alone)")  # fmt: skip
-    print(f"  runs in frames/s: ours {_fmt(runs_ours)}, ffmpeg {_fmt(runs_ffmpeg)}, "
-          f"PyAV raw {_fmt(runs_raw)} "
-          f"({' '.join(version.split()[:3])})")  # fmt: skip
-    print(f"  ratio ours/ffmpeg (best of {len(runs_ours)} each): {best_ours / best_ffmpeg:.2f}x "
-          "(target >= 0.90x)")  # fmt: skip
+    n = args.frames
+    fps = {k: max(n / wall for wall, _ in v) for k, v in runs.items()}
+    cpu = {k: min(c for _, c in v) / n * 1e3 for k, v in runs.items()}  # ms CPU per frame
+    print(f"  ours   (decode+compose+encode+mux): {fps['ours']:6.1f} frames/s  "
+          f"{cpu['ours']:5.0f} ms CPU/frame  ({mb_ours:.1f} MB)")  # fmt: skip
+    print(f"  ffmpeg (raw rgb24 on stdin):        {fps['ffmpeg']:6.1f} frames/s  "
+          f"{cpu['ffmpeg']:5.0f} ms CPU/frame  ({mb_ffmpeg:.1f} MB)")  # fmt: skip
+    print(f"  PyAV, same raw frames, no compose:  {fps['raw']:6.1f} frames/s  "
+          f"{cpu['raw']:5.0f} ms CPU/frame  (x264 build + settings alone)")  # fmt: skip
+    walls = ", ".join(f"{k} {_fmt([n / w for w, _ in v])}" for k, v in runs.items())
+    print(f"  runs in frames/s: {walls}  ({' '.join(version.split()[:3])})")
+    print(f"  ratio ours/ffmpeg, wall-clock frames/s (best of {args.repeat}): "
+          f"{fps['ours'] / fps['ffmpeg']:.2f}x  (target >= 0.90x)")  # fmt: skip
+    print(f"  ratio ours/ffmpeg, CPU efficiency (frames per CPU-second): "
+          f"{cpu['ffmpeg'] / cpu['ours']:.2f}x  (steady when the machine is shared)")  # fmt: skip
     return 0
 
 
