@@ -45,7 +45,7 @@ class Document(QObject):
         self.bundle = bundle
         self.untitled = untitled
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.dirtyChanged.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self._edited)
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave_now)
@@ -78,6 +78,9 @@ class Document(QObject):
 
     def resolve(self, media_path: str) -> Path:
         return self.bundle.resolve(media_path)
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.dirtyChanged.emit(not clean)
 
     def _edited(self, _index: int) -> None:
         self._autosave.start()
