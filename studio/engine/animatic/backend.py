@@ -27,6 +27,9 @@ from studio.presets.preset import StylePreset
 MODEL = "animatic-v1"
 CHUNKS = 8  # progress / preview / cancel points per job
 PREVIEW_SIDE = 256
+# The animatic is the quick engine: x264 "ultrafast" encodes its takes 3–5× faster than
+# "veryfast" at the same quality (crf); files are as small for clean looks, ~2× for grainy ones.
+ENCODER_PRESET = "ultrafast"
 
 
 class AnimaticBackend:
@@ -49,7 +52,7 @@ class AnimaticBackend:
         out.parent.mkdir(parents=True, exist_ok=True)
         try:
             frames = _reported(prefetch(plan.frames), plan.count, ctx, request.previews)
-            info = write_video(out, frames, plan.fps)
+            info = write_video(out, frames, plan.fps, preset=ENCODER_PRESET)
         except BaseException:
             out.unlink(missing_ok=True)  # a cancelled or failed job leaves nothing behind
             raise
