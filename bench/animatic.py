@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
 from studio.engine.animatic import AnimaticBackend  # noqa: E402
+from studio.engine.animatic.backend import ENCODER_PRESET  # noqa: E402
 from studio.engine.animatic.render import ShotRenderer, ShotSpec  # noqa: E402
 from studio.engine.backend import JobContext  # noqa: E402
 from studio.engine.request import GenerationRequest  # noqa: E402
@@ -83,7 +84,7 @@ def encode_fps(size: tuple[int, int], frames: int, case: tuple[str, str, str]) -
     rendered = [renderer.frame(i) for i in range(frames)]
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        write_video(Path(tmp) / "enc.mp4", rendered, 24)
+        write_video(Path(tmp) / "enc.mp4", rendered, 24, preset=ENCODER_PRESET)
         return frames / (time.perf_counter() - t0)
 
 
