@@ -91,6 +91,8 @@ def run(project: Path | None = None, screenshot: Path | None = None, generate_mi
         if screenshot is not None:
             await wait_until_idle(window)
             shoot(window, screenshot)
+            if generate_missing and not window.doc.untitled:
+                window.doc.save()  # keep the takes it was asked to make
             window.doc.undo_stack.setClean()  # a screenshot run never asks to save
             window.close()
             app.quit()

@@ -30,12 +30,22 @@ def _animatic():
 
 
 def _diffusers():
-    """Built on first use only: importing this pulls in torch and diffusers."""
-    module = importlib.import_module("studio.engine.diffusion")
-    for name in ("DiffusersBackend", "DiffusionBackend"):
-        if hasattr(module, name):
-            return getattr(module, name)()
-    raise StudioError("the diffusion engine is not available in this build")
+    """Built on first use only: loading a model pulls in torch and diffusers.
+
+    The backend gets no fixed model: each request names its model (the toolbar's choice)."""
+    module = importlib.import_module("studio.engine.diffusion.backend")
+    return module.DiffusersBackend()
+
+
+def diffusion_models() -> list[tuple[str, str]]:
+    """(label, model id) of the video models installed on this machine (no torch import)."""
+    if importlib.util.find_spec("studio.models") is None:
+        return []
+    try:
+        registry = importlib.import_module("studio.models").ModelRegistry()
+        return [(m.name, m.id) for m in registry.models(kind="video") if not m.problems]
+    except (StudioError, OSError, ValueError):
+        return []
 
 
 def engines_available() -> list[str]:
@@ -91,6 +101,7 @@ class Generator(QObject):
         self.bridge = bridge
         self._doc = document_provider  # callable → current Document (it changes on Open/New)
         self.backend = ANIMATIC
+        self.model: str | None = None  # diffusion model id when backend is DIFFUSERS
         self.jobs: dict[str, JobInfo] = {}
         self.status: dict[str, str] = {}
         self._started: set[str] = set()
@@ -148,6 +159,12 @@ class Generator(QObject):
             self.refused.emit(str(exc))
             return None
         backend = backend or self.backend
+        if backend == DIFFUSERS and not request.model:
+            if not self.model:
+                self.refused.emit("Choose a diffusion model in the toolbar first "
+                                  "(install one with `storyboard-studio models pull`).")
+                return None
+            request.model = self.model
         job_id = self.bridge.engine.submit(request, backend=backend)
         self.jobs[job_id] = JobInfo(request, backend, str(doc.bundle.path), request.shot_id, request.describe())
         self._set_status(job_id, "queued")

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio import __version__
 from ui import menus, panels, settings
@@ -22,6 +29,15 @@ def _connect(obj, name: str, slot) -> None:
     signal = getattr(obj, name, None)
     if signal is not None and hasattr(signal, "connect"):
         signal.connect(slot)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """Tall panels scroll instead of forcing their tab group (and its neighbours) to grow."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 class MainWindow(QMainWindow):
@@ -49,11 +65,11 @@ class MainWindow(QMainWindow):
         self._dock("timeline", "Timeline", self.timeline, Qt.BottomDockWidgetArea)
         self._dock("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea)
         self._dock("queue", "Render Queue", self.queue, Qt.RightDockWidgetArea)
-        self._dock("presets", "Presets", self.presets, Qt.RightDockWidgetArea)
+        self._dock("presets", "Presets", _scrolling(self.presets), Qt.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["queue"], self.docks["presets"])
         cameo = panels.make_cameo_panel(self.ctx)
         if cameo is not None:
-            self._dock("cameos", "Cameos", cameo, Qt.RightDockWidgetArea)
+            self._dock("cameos", "Cameos", _scrolling(cameo), Qt.RightDockWidgetArea)
             self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
         self.docks["queue"].raise_()
         self.default_state = None  # taken after the first show, once docks have real sizes
@@ -68,6 +84,12 @@ class MainWindow(QMainWindow):
         self._hook_timeline()
         self.restore_layout()
         self._update_title()
+        self._select_first_shot()
+
+    def _select_first_shot(self) -> None:
+        """Open on the first shot, so the inspector shows something to edit."""
+        if self.doc.project.shots:
+            self.storyboard.select([self.doc.project.shots[0].id])
 
     def _dock(self, key: str, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -141,6 +163,7 @@ class MainWindow(QMainWindow):
         panels.call_first(self.player, ("set_project",), self.doc.project, self.doc.resolve)
         menus.bind_undo(self)
         self._update_title()
+        self._select_first_shot()
 
     def _update_title(self, *_args) -> None:
         self.setWindowTitle(f"{self.doc.display_name}[*] — Storyboard Studio")
@@ -209,9 +232,18 @@ class MainWindow(QMainWindow):
         if self.default_state is not None:
             return
         if not self._restored:
-            self.resizeDocks([self.docks["storyboard"], self.docks["inspector"]], [400, 400],
-                             Qt.Horizontal)
-            self.resizeDocks([self.docks["timeline"]], [int(self.height() * 0.34)], Qt.Vertical)
+            QTimer.singleShot(0, self._default_sizes)
+        else:
+            self.default_state = self.saveState(LAYOUT_VERSION)
+
+    def _default_sizes(self) -> None:
+        """First-run proportions: wide preview, full-height inspector, a generous timeline."""
+        h = self.height()
+        self.resizeDocks([self.docks["storyboard"], self.docks["inspector"]], [400, 400],
+                         Qt.Horizontal)
+        self.resizeDocks([self.docks["inspector"], self.docks["queue"]],
+                         [int(h * 0.36), int(h * 0.3)], Qt.Vertical)
+        self.resizeDocks([self.docks["timeline"]], [int(h * 0.3)], Qt.Vertical)
         self.default_state = self.saveState(LAYOUT_VERSION)
 
     def _check_recovery_once(self) -> None:

@@ -7,12 +7,14 @@ that call the widget's methods by name.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import threading
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu
 
 from ui import panels, settings
-from ui.generation import ANIMATIC, DIFFUSERS, engines_available
+from ui.generation import ANIMATIC, DIFFUSERS, diffusion_models, engines_available
 
 # (menu text, shortcut, method names tried on the widget)
 TIMELINE_KEYS = [
@@ -115,13 +117,8 @@ def bind_undo(w) -> None:
     for old in (w.act_undo, w.act_redo):
         if old is not None:
             m.removeAction(old)
-            if hasattr(w, "toolbar"):
-                w.toolbar.removeAction(old)
             old.deleteLater()
     w.act_undo, w.act_redo = undo, redo
-    if hasattr(w, "toolbar"):
-        w.toolbar.insertAction(w.toolbar_anchor, undo)
-        w.toolbar.insertAction(w.toolbar_anchor, redo)
 
 
 def _storyboard_menu(w, m: QMenu) -> None:
@@ -167,6 +164,28 @@ def _widget_menu(w, menu: QMenu, widget, keys) -> None:
         menu.addAction("(not available in this build)").setEnabled(False)
 
 
+def _choose_engine(w, data) -> None:
+    backend, model = data or (ANIMATIC, None)
+    w.ctx.generator.backend, w.ctx.generator.model = backend, model
+
+
+class _ModelScan(QObject):
+    """Scans installed models on a thread (it reads the model cache: ~1 s) and reports back."""
+
+    found = Signal(list)
+
+    def start(self) -> None:
+        threading.Thread(target=lambda: self.found.emit(diffusion_models()), daemon=True,
+                         name="model-scan").start()
+
+
+def _add_models(combo: QComboBox) -> None:
+    scan = _ModelScan(combo)
+    scan.found.connect(lambda models: [combo.addItem(f"Diffusion: {label}", (DIFFUSERS, mid))
+                                       for label, mid in models])
+    scan.start()
+
+
 def _toolbar(w) -> None:
     tb = w.addToolBar("Main")
     tb.setObjectName("toolbar-main")
@@ -176,8 +195,6 @@ def _toolbar(w) -> None:
     for act in (w.act_new, w.act_open, w.act_save):
         tb.addAction(act)
     tb.addSeparator()
-    w.toolbar_anchor = tb.addSeparator()
-    bind_undo(w)
     sb = w.storyboard
     for act in (sb.act_add, sb.act_generate, sb.act_generate_all):
         tb.addAction(act)
@@ -186,11 +203,12 @@ def _toolbar(w) -> None:
     label.setProperty("role", "dim")
     tb.addWidget(label)
     combo = QComboBox()
-    names = {ANIMATIC: "Animatic (no GPU)", DIFFUSERS: "Diffusion (local model)"}
-    for name in engines_available() or [ANIMATIC]:
-        combo.addItem(names.get(name, name), name)
-    combo.currentIndexChanged.connect(lambda i: setattr(w.ctx.generator, "backend", combo.itemData(i)))
+    combo.setMinimumWidth(200)
+    combo.addItem("Animatic (no GPU)", (ANIMATIC, None))
+    combo.currentIndexChanged.connect(lambda i: _choose_engine(w, combo.itemData(i)))
     w.engine_combo = combo
+    if DIFFUSERS in engines_available():
+        QTimer.singleShot(300, combo, lambda: _add_models(combo))  # after the window is up
     tb.addWidget(combo)
     tb.addSeparator()
     tb.addAction(w.act_export)

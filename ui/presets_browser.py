@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -31,6 +31,9 @@ NAME_ROLE = Qt.UserRole + 1
 
 
 class PresetsBrowser(QWidget):
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(380, 240)
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx

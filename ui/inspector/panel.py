@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget
 
 from ui.inspector.clip_inspector import ClipInspector
@@ -10,6 +10,9 @@ from ui.inspector.shot_inspector import ShotInspector
 
 
 class InspectorPanel(QScrollArea):
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(400, 560)
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx

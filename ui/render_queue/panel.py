@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolBar, QVBoxLayout, QWidget
 
 from ui.render_queue.row import JobRow
 
 
 class RenderQueuePanel(QWidget):
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(380, 240)
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
