@@ -19,11 +19,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from studio.compose.fit import fit as fit_frame
-from studio.compose.sources import FrameSource, open_source
+from studio.compose.sources import FrameSource, TakeReader, open_source
 from studio.compose.transitions import blend, fade, mix, progress
 from studio.compose.watermark import Watermark
 from studio.errors import InputError, Location
@@ -134,9 +135,27 @@ class Compositor:
 
     def frame(self, index: int) -> np.ndarray:
         """Output frame `index` as a new (H, W, 3) uint8 array the caller may modify."""
-        out = self._render(self.timeline_frame(index))
+        out, fresh = self._render(self.timeline_frame(index))
+        if not fresh:
+            out = out.copy()
         if self.watermark is not None:
             self.watermark.apply(out, index / self.fps)
+        return out
+
+    def encoder_frame(self, index: int) -> av.VideoFrame | np.ndarray:
+        """Output frame `index` for an encoder, with no copy or colour conversion to spare.
+
+        When the picture is exactly one take's decoded frame (output size, nothing to fit, fade
+        or blend) it is that yuv420p av.VideoFrame, so the export skips YUV→RGB→YUV; otherwise
+        an RGB array. Both may be shared with caches: read them, never write to them. No
+        watermark: the exporter stamps its own."""
+        t = self.timeline_frame(index)
+        direct = self._direct(t)
+        if direct is not None:
+            return direct
+        out, fresh = self._render(t)
+        if fresh:
+            out.flags.writeable = False
         return out
 
     def frames(self, start: int = 0, end: int | None = None) -> Iterator[np.ndarray]:
@@ -158,7 +177,8 @@ class Compositor:
         self.close()
 
     # --- layering -----------------------------------------------------------------------
-    def _render(self, t: float) -> np.ndarray:
+    def _render(self, t: float) -> tuple[np.ndarray, bool]:
+        """The frame at time t and whether it is a new array (else shared with a cache)."""
         layers: list[tuple[np.ndarray, float, bool]] = []  # (image, opacity, fresh) top first
         for track in self._tracks:
             got = self._track_frame(track, t)
@@ -167,13 +187,33 @@ class Compositor:
                 if got[1] >= 1.0:
                     break
         if not layers:
-            return np.zeros((self.size[1], self.size[0], 3), np.uint8)
+            return np.zeros((self.size[1], self.size[0], 3), np.uint8), True
         out, alpha, fresh = layers.pop()
         if alpha < 1.0:
             out, fresh = fade(out, alpha), True
         for img, alpha, _ in reversed(layers):
             out, fresh = mix(out, img, alpha), True
-        return out if fresh else out.copy()
+        return out, fresh
+
+    def _direct(self, t: float) -> av.VideoFrame | None:
+        """The decoded take frame shown untouched at time t, if the picture is just that."""
+        for track in self._tracks:
+            active = track.active(t)
+            if not active:
+                continue
+            clip = active[-1]
+            tr = clip.transition_in
+            if len(active) > 1 and tr is not None and tr.kind != TransitionKind.CUT:
+                return None
+            if self._fade_levels(track, clip, t) != (1.0, 1.0):
+                return None
+            path = self._media_path(clip)
+            src = self._source(path, clip.id) if path is not None else None
+            if not isinstance(src, TakeReader) or src.size != self.size:
+                return None
+            frame = src.read(src.index_at(self._source_seconds(clip, t)))
+            return frame if frame.format.name == "yuv420p" else None
+        return None
 
     def _track_frame(self, track: _TrackIndex, t: float) -> tuple[np.ndarray, float, bool] | None:
         active = track.active(t)
@@ -196,6 +236,13 @@ class Compositor:
         img = self._clip_image(clip, t)
         if img is None:
             return None
+        opacity, level = self._fade_levels(track, clip, t)
+        if level < 1.0:
+            return fade(img, level), opacity, True
+        return img, opacity, False
+
+    def _fade_levels(self, track: _TrackIndex, clip: Clip, t: float) -> tuple[float, float]:
+        """(opacity, brightness) of a clip fading in from or out to nothing at time t."""
         opacity, level = 1.0, 1.0
         tin, tout = clip.transition_in, clip.transition_out
         if tin and tin.kind != TransitionKind.CUT and clip.id not in track.overlapped_before:
@@ -208,11 +255,12 @@ class Compositor:
             if d > 0 and clip.end - t <= d:
                 p = 1.0 - progress(t, clip.end - d, d)
                 opacity, level = _apply(tout.kind, p, opacity, level)
-        if level < 1.0:
-            return fade(img, level), opacity, True
-        return img, opacity, False
+        return opacity, level
 
     # --- sources ------------------------------------------------------------------------
+    def _source_seconds(self, clip: Clip, t: float) -> float:
+        return (clip.source_in + (t - clip.start)) / self.project.fps
+
     def _clip_image(self, clip: Clip, t: float) -> np.ndarray | None:
         """The clip's picture at time t, fitted to the output (shared: do not modify)."""
         path = self._media_path(clip)
@@ -222,12 +270,12 @@ class Compositor:
         mode = clip.fit or self.fit
         if src is None:
             return self._placeholder(path)
-        seconds = (clip.source_in + (t - clip.start)) / self.project.fps
-        index = src.index_at(seconds)
+        index = src.index_at(self._source_seconds(clip, t))
         key = (path, index, mode)
         img = self._fitted.get(key)
         if img is None:
             img = fit_frame(src.read(index), self.size, mode, self.quality)
+            img.flags.writeable = False  # shared by the cache: blends and copies only
             self._fitted[key] = img
             while len(self._fitted) > _FITTED_CACHE:
                 self._fitted.popitem(last=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -34,12 +35,35 @@ def _font(px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 @dataclass(frozen=True)
 class _Stamp:
+    """The rendered text as premultiplied integer planes, in RGB and in BT.709 yuv420p, so a
+    frame is stamped with one multiply-add per pixel in whichever form it is in."""
+
     colour: np.ndarray  # (h, w, 3) uint16, premultiplied by alpha (0..255 scale)
     keep: np.ndarray  # (h, w, 1) uint16, 255 - alpha
+    yuv_colour: tuple[np.ndarray, np.ndarray, np.ndarray]  # Y (h, w), U and V (h/2, w/2)
+    yuv_keep: tuple[np.ndarray, np.ndarray]  # luma (h, w) and chroma (h/2, w/2)
 
     @property
     def size(self) -> tuple[int, int]:
         return self.keep.shape[1], self.keep.shape[0]
+
+
+def _yuv_planes(rgb: np.ndarray, alpha: np.ndarray) -> tuple[tuple, tuple]:
+    """Premultiplied BT.709 limited-range planes of an RGB stamp (even-sized) and its alpha."""
+    r, g, b = (rgb[..., i].astype(np.float32) for i in range(3))
+    a = alpha[..., 0].astype(np.float32)
+    y = 16 + 219 / 255 * (0.2126 * r + 0.7152 * g + 0.0722 * b)
+    u = 128 + 224 / 255 * (-0.114572 * r - 0.385428 * g + 0.5 * b)
+    v = 128 + 224 / 255 * (0.5 * r - 0.454153 * g - 0.045847 * b)
+    h, w = a.shape
+
+    def quarter(x: np.ndarray) -> np.ndarray:  # mean of each 2x2 block
+        return x.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+
+    colour = (y * a, quarter(u * a), quarter(v * a))
+    keep = (255 - a, 255 - quarter(a))
+    as_int = lambda x: (x + 0.5).astype(np.uint16)  # noqa: E731
+    return tuple(map(as_int, colour)), tuple(map(as_int, keep))
 
 
 @lru_cache(maxsize=16)
@@ -49,7 +73,8 @@ def _stamp(text: str, px: int) -> _Stamp:
     stroke = max(1, round(px / 9))
     pad = stroke + 2
     left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
-    img = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad), (0, 0, 0, 0))
+    width, height = right - left + 2 * pad, bottom - top + 2 * pad
+    img = Image.new("RGBA", (width + width % 2, height + height % 2), (0, 0, 0, 0))
     ImageDraw.Draw(img).text(
         (pad - left, pad - top),
         text,
@@ -60,7 +85,8 @@ def _stamp(text: str, px: int) -> _Stamp:
     )
     rgba = np.asarray(img).astype(np.uint16)
     alpha = (rgba[..., 3:4] * OPACITY + 0.5).astype(np.uint16)
-    return _Stamp(colour=rgba[..., :3] * alpha, keep=255 - alpha)
+    yuv_colour, yuv_keep = _yuv_planes(rgba[..., :3], alpha)
+    return _Stamp(rgba[..., :3] * alpha, 255 - alpha, yuv_colour, yuv_keep)
 
 
 class Watermark:
@@ -81,6 +107,8 @@ class Watermark:
         sw, sh = min(sw, w), min(sh, h)
         right, bottom = max(0, w - mx - sw), max(0, h - my - sh)
         left, top = min(mx, right), min(my, bottom)
+        # even positions, so the stamp's chroma lines up with yuv420p's 2x2 chroma blocks
+        left, top, right, bottom = (v - v % 2 for v in (left, top, right, bottom))
         # clockwise from top-left
         self.corners = ((left, top), (right, top), (right, bottom), (left, bottom))
 
@@ -110,3 +138,36 @@ class Watermark:
         mixed //= 255
         region[...] = mixed
         return frame
+
+    def apply_yuv(self, frame: av.VideoFrame, seconds: float) -> av.VideoFrame:
+        """Blend into a writable BT.709 yuv420p frame in place at `seconds`; returns it.
+
+        The exporter stamps the encoder's own frames, sparing a round trip through RGB."""
+        if frame.format.name != "yuv420p" or (frame.width, frame.height) != self.size:
+            raise ValueError(f"need a {self.size[0]}x{self.size[1]} yuv420p frame")
+        x, y, w, h = self.box(seconds)
+        _blend(plane_view(frame, 0), x, y, w, h, self._stamp.yuv_keep[0], self._stamp.yuv_colour[0])
+        for i in (1, 2):
+            plane = plane_view(frame, i)
+            cw = min((w + 1) // 2, plane.shape[1] - x // 2)
+            ch = min((h + 1) // 2, plane.shape[0] - y // 2)
+            keep, colour = self._stamp.yuv_keep[1], self._stamp.yuv_colour[i]
+            _blend(plane, x // 2, y // 2, cw, ch, keep, colour)
+        return frame
+
+
+def plane_view(frame: av.VideoFrame, index: int) -> np.ndarray:
+    """A (height, width) numpy view of one plane of a frame (writes go into the frame)."""
+    plane = frame.planes[index]
+    rows = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
+    return rows[:, : plane.width]
+
+
+def _blend(plane: np.ndarray, x: int, y: int, w: int, h: int, keep, colour) -> None:
+    region = plane[y : y + h, x : x + w]
+    h, w = region.shape
+    mixed = region * keep[:h, :w]
+    mixed += colour[:h, :w]
+    mixed += 127
+    mixed //= 255
+    region[...] = mixed

@@ -1,8 +1,9 @@
-"""A producer thread that composes, watermarks and converts frames to YUV ahead of the encoder.
+"""A producer thread that composes, converts to YUV and watermarks frames ahead of the encoder.
 
-Decoding takes, fitting, blending and the RGB→YUV conversion run (mostly without the GIL) on
-this thread while the main thread feeds x264, so composition overlaps encoding instead of
-adding to it.
+Decoding takes, fitting, blending and colour conversion run (mostly without the GIL) on this
+thread while the main thread feeds x264, so composition overlaps encoding instead of adding to
+it. A frame that is just a take's decoded frame skips RGB altogether: it is converted
+YUV→YUV (BT.709) or copied, and the watermark is blended into its YUV planes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 import av
 
 from studio.compose.compositor import Compositor
-from studio.compose.watermark import Watermark
+from studio.compose.watermark import Watermark, plane_view
 
 _END = object()
 
@@ -27,6 +28,24 @@ def to_yuv(rgb, index: int) -> av.VideoFrame:
     )
     frame.pts = index
     return frame
+
+
+def yuv709(frame: av.VideoFrame) -> av.VideoFrame:
+    """A new, writable BT.709 limited-range yuv420p frame with a decoded frame's picture.
+
+    Untagged video is read as BT.601, as the RGB path (libswscale's default) reads it."""
+    if frame.colorspace == 1 and frame.color_range != 2:  # already BT.709, limited: copy
+        out = av.VideoFrame(frame.width, frame.height, "yuv420p")
+        for i in range(3):
+            plane_view(out, i)[...] = plane_view(frame, i)
+        return out
+    return frame.reformat(
+        format="yuv420p",
+        src_colorspace="BT2020" if frame.colorspace == 9 else "ITU601",
+        dst_colorspace="ITU709",
+        src_color_range="JPEG" if frame.color_range == 2 else "MPEG",
+        dst_color_range="MPEG",
+    )
 
 
 class FramePump:
@@ -67,13 +86,16 @@ class FramePump:
             self._thread.join()
 
     def _run(self) -> None:
-        fps = self._compositor.fps
+        comp, fps = self._compositor, self._compositor.fps
         try:
-            for i, rgb in enumerate(self._compositor.frames()):
+            for i in range(comp.frame_count):
                 if self._stop.is_set():
                     return
-                self._watermark.apply(rgb, i / fps)
-                self._put(to_yuv(rgb, i))
+                item = comp.encoder_frame(i)
+                frame = yuv709(item) if isinstance(item, av.VideoFrame) else to_yuv(item, i)
+                self._watermark.apply_yuv(frame, i / fps)
+                frame.pts = i
+                self._put(frame)
             self._put(_END)
         except BaseException as exc:  # handed to the consumer, which re-raises it
             self._put(exc)

@@ -3,6 +3,7 @@ fit modes, frame-rate conversion, stills and missing media."""
 
 from __future__ import annotations
 
+import av
 import numpy as np
 import pytest
 from PIL import Image
@@ -202,3 +203,20 @@ def test_empty_tracks_and_an_empty_timeline(bundle):
     place(p, "a", 0, 4, track=1)  # V1 stays empty
     comp = compositor(p, bundle)
     assert comp.frame_count == 4 and close(comp.frame(0), RED)
+
+
+def test_encoder_frame_passes_plain_take_frames_through_undecoded(bundle):
+    p = new_project()
+    add_take(bundle, p, "a", RED, size=SIZE)  # already the output size
+    add_take(bundle, p, "b", BLUE, size=(64, 36))  # needs fitting
+    place(p, "a", 0, 12, transition_out=crossfade(3, "dip-to-black"))
+    place(p, "b", 8, 12, transition_in=crossfade(2))
+    comp = compositor(p, bundle)
+    plain = comp.encoder_frame(2)
+    assert isinstance(plain, av.VideoFrame) and (plain.width, plain.height) == SIZE
+    assert close(plain.to_ndarray(format="rgb24"), RED)
+    for i in (8, 9, 14):  # crossfade, crossfade, a fitted take: composed in RGB
+        got = comp.encoder_frame(i)
+        assert isinstance(got, np.ndarray) and not got.flags.writeable
+        assert np.array_equal(got, comp.frame(i))
+    assert comp.encoder_frame(30).max() == 0  # past the end: black

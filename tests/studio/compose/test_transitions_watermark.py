@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import av
 import numpy as np
 import pytest
 
@@ -70,3 +71,21 @@ def test_watermark_reads_on_black_and_on_white():
     # nothing outside its box changes
     dark[y : y + h, x : x + w] = 0
     assert dark.max() == 0
+
+
+def test_watermark_in_yuv_matches_the_rgb_one():
+    size = (320, 180)
+    rgb = np.zeros((180, 320, 3), np.uint8)
+    rgb[:, :, 0] = np.linspace(0, 255, 320, dtype=np.uint8)  # a gradient, light and dark
+    rgb[:, :, 2] = 90
+    mark = Watermark(size)
+    for seconds in (0.0, CORNER_SECONDS * 2.5):
+        expected = mark.apply(rgb.copy(), seconds)
+        yuv = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(
+            format="yuv420p", dst_colorspace="ITU709", dst_color_range="MPEG"
+        )
+        got = mark.apply_yuv(yuv, seconds).to_ndarray(format="rgb24").astype(int)
+        x, y, w, h = mark.box(seconds)
+        diff = np.abs(got - expected.astype(int))[y : y + h, x : x + w]
+        assert diff.mean() < 8, "same stamp, same place, either colour space"
+        assert np.abs(got - rgb.astype(int))[y : y + h, x : x + w].mean() > 25

@@ -21,6 +21,7 @@ from tests.studio.compose.factory import (
     RED,
     add_take,
     crossfade,
+    frames_of,
     new_project,
     place,
     resolver,
@@ -232,3 +233,49 @@ def test_settings_presets_and_validation():
         with pytest.raises(InputError) as err:
             bad.validate()
         assert err.value.location.field == f"export.{field}"
+
+
+def write_bt709_take(path, frames, fps):
+    """A take tagged BT.709 (as cameras and many tools write), unlike write_video's untagged."""
+    h, w = frames[0].shape[:2]
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        ctx = stream.codec_context
+        ctx.colorspace = ctx.color_primaries = ctx.color_trc = ctx.color_range = 1
+        for rgb in frames:
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(
+                format="yuv420p", dst_colorspace="ITU709", dst_color_range="MPEG"
+            )
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+
+
+def test_takes_at_the_output_size_pass_through_in_yuv(tmp_path):
+    """Untagged (BT.601) and BT.709 takes at the output size skip RGB; colours and the
+    watermark come out as on the composed path."""
+    size = (108, 192)
+    p = new_project(fps=24)
+    add_take(tmp_path, p, "a", RED, frames=24, size=size)
+    write_bt709_take(tmp_path / "takes" / "b.mp4", frames_of(BLUE, 24, size), 24)
+    p.takes["b"] = p.takes["a"].model_copy(update={"id": "b", "path": "takes/b.mp4"})
+    place(p, "a", 0, 24)
+    place(p, "b", 24, 24)
+    resolve = resolver(tmp_path)
+    with Compositor(p, resolve, size) as comp:
+        direct = [comp.encoder_frame(i) for i in (5, 30)]
+        assert all(isinstance(f, av.VideoFrame) for f in direct), "the fast path is taken"
+        assert direct[1].colorspace == 1
+        plain = [comp.frame(i) for i in range(48)]
+    frames = read_back(export_project(p, resolve, tmp_path / "o.mp4", SMALL).path)["frames"]
+    assert len(frames) == 48
+    mark = Watermark(size)
+    for i, colour in ((5, RED), (30, BLUE)):
+        body = frames[i][60:150].reshape(-1, 3).mean(axis=0)
+        assert np.abs(body - colour).max() < 12, f"frame {i}: colours kept ({body})"
+        x, y, w, h = mark.box(i / 24)
+        diff = np.abs(frames[i].astype(int) - plain[i].astype(int)).sum(axis=2)
+        assert diff[y : y + h, x : x + w].mean() > 40, "watermark stamped in YUV"
+        assert diff[60:150].mean() < 8
