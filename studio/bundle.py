@@ -209,3 +209,12 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
     except OSError:
         return False
+
+
+def record_take(path: Path, take) -> None:
+    """Keep a take that finished for a project that is not open: add it to that project's
+    takes (beside the others, not on the timeline), so no generated work is ever lost."""
+    bundle = Bundle.load(path)
+    if take.id not in bundle.project.takes:
+        bundle.project.takes[take.id] = take
+        bundle.save()

@@ -11,13 +11,16 @@ import importlib
 import importlib.util
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.bundle import record_take
 from studio.engine.request import GenerationRequest, SourceTake
 from studio.engine.worker import Engine
 from studio.errors import PolicyRefusal, StudioError
 from studio.model import Operation, Shot, Take
+from studio.paths import user_data_dir
 from ui.bridge import EngineBridge
 from ui.commands import LandTake
 
@@ -57,14 +60,17 @@ def engines_available() -> list[str]:
     return names
 
 
-def make_engine() -> Engine:
-    """An engine with the animatic backend and, lazily, the diffusers one (no torch yet)."""
-    engine = Engine(autostart=True)
+def make_engine(queue_path: Path | None = None) -> Engine:
+    """An engine with the animatic and sound backends and, lazily, the diffusers one (no torch
+    yet). Its queue is saved in the user data folder, so pending jobs survive a restart."""
+    from studio.engine.sound import register_sound_backends
+
+    engine = Engine(queue_path=queue_path or user_data_dir() / "queue.json", autostart=True)
     engine.register(ANIMATIC, _animatic)
     engine.register(DIFFUSERS, _diffusers)
-    if importlib.util.find_spec("studio.cameo") is not None:
-        # consent is checked again on the engine thread right before each job runs
-        engine.add_preflight(importlib.import_module("studio.cameo.guard").engine_preflight())
+    register_sound_backends(engine)
+    # consent is checked again on the engine thread right before each job runs
+    engine.add_preflight(importlib.import_module("studio.cameo.guard").engine_preflight())
     return engine
 
 
@@ -205,13 +211,26 @@ class Generator(QObject):
     def _finished(self, job_id: str, take: Take | None) -> None:
         info = self.jobs.get(job_id)
         doc = self._doc()
-        if info is None or take is None or info.bundle != str(doc.bundle.path):
-            return  # a job of a project that is no longer open: its file stays in that bundle
+        if take is None:
+            return
+        bundle = info.bundle if info else self.bridge.engine.bundle_of(job_id)
+        if bundle != str(doc.bundle.path):
+            _keep_in_other_project(bundle, take)  # e.g. a job restored after a restart
+            return
         label = f"New take: {_shot_label(doc.project, doc.project.shot(take.shot_id))}" \
             if take.shot_id and _has_shot(doc.project, take.shot_id) else "New take"
         doc.undo_stack.push(LandTake(doc, take, label))
         self._set_status(job_id, "ready")
         self.takeLanded.emit(take.shot_id or "", take.id)
+
+
+def _keep_in_other_project(bundle: str | None, take: Take) -> None:
+    if not bundle:
+        return
+    try:
+        record_take(Path(bundle), take)
+    except StudioError:
+        pass  # that project is gone or unreadable: its take file stays in its takes/ folder
 
 
 def _has_shot(project, shot_id: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -101,15 +102,21 @@ class JobQueue:
         return sorted(self._jobs, key=lambda j: (-j.priority, j.seq))
 
     # --- changes ------------------------------------------------------------------------
-    def add(self, job: Job) -> int:
-        """Queue a job; returns its position among pending jobs."""
+    def add(self, job: Job, announce: Callable[[int], None] | None = None) -> int:
+        """Queue a job; returns its position among pending jobs.
+
+        `announce(position)` runs before the worker can see the job, so "queued" always
+        reaches listeners before "started"."""
         with self._lock:
             job.seq = next(self._seq)
             job.state = JobState.PENDING
             self._jobs.append(job)
             self._save()
+            position = [j.id for j in self._ordered() if j.state == JobState.PENDING].index(job.id)
+            if announce:
+                announce(position)
             self._lock.notify_all()
-            return [j.id for j in self._ordered() if j.state == JobState.PENDING].index(job.id)
+            return position
 
     def take_next(self, stop: threading.Event, timeout: float = 0.2) -> Job | None:
         """Block until a pending job can run (queue not paused); mark it running."""

@@ -54,6 +54,7 @@ class Engine:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._current: str | None = None
+        self._bundles: dict[str, str | None] = {}  # job id → project bundle, for late listeners
         if autostart:
             self.start()
 
@@ -128,8 +129,7 @@ class Engine:
     def submit(self, request: GenerationRequest, backend: str = "animatic", priority: int = 0) -> str:
         job = Job(backend=backend, request=request, priority=priority)
         self._cancels[job.id] = threading.Event()
-        position = self.queue.add(job)
-        self.emit(JobQueued(job.id, label=job.label, position=position))
+        self.queue.add(job, lambda pos: self.emit(JobQueued(job.id, label=job.label, position=pos)))
         return job.id
 
     def cancel(self, job_id: str) -> bool:
@@ -162,6 +162,11 @@ class Engine:
             self.emit(QueueChanged(job_id, paused=self.queue.paused))
         return moved
 
+    def bundle_of(self, job_id: str) -> str | None:
+        """The project bundle a job (queued, running or ended this session) writes into."""
+        job = self.queue.get(job_id)
+        return job.request.bundle if job else self._bundles.get(job_id)
+
     @property
     def running_job(self) -> str | None:
         return self._current
@@ -191,6 +196,7 @@ class Engine:
 
     def _run_job(self, job: Job) -> None:
         cancel = self._cancels.setdefault(job.id, threading.Event())
+        self._bundles[job.id] = job.request.bundle
         out_root = _takes_root(job.request)
         partial = out_root / ".partial" / job.id
         partial.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,42 @@
+"""Engine event order and takes that finish for a project that is not open."""
+
+from __future__ import annotations
+
+from studio.bundle import Bundle, record_take
+from studio.engine.animatic import AnimaticBackend
+from studio.engine.events import JobFinished, JobQueued, JobStarted
+from studio.engine.request import GenerationRequest
+from studio.engine.worker import Engine
+from studio.model import OutputFormat, Project, Shot
+
+
+def test_queued_always_comes_before_started(tmp_path):
+    engine = Engine({"animatic": AnimaticBackend()})
+    events = []
+    engine.subscribe(lambda e: events.append(e))
+    ids = [
+        engine.submit(GenerationRequest(prompt=f"a boat {i}", duration=0.1, fps=24,
+                                        format=OutputFormat.SQUARE, size=(32, 32), bundle=str(tmp_path)))
+        for i in range(3)
+    ]
+    for job_id in ids:
+        assert isinstance(engine.wait(job_id, timeout=60), JobFinished)
+        assert engine.bundle_of(job_id) == str(tmp_path)
+    engine.shutdown()
+    for job_id in ids:
+        kinds = [type(e) for e in events if e.job_id == job_id]
+        assert kinds.index(JobQueued) < kinds.index(JobStarted)
+
+
+def test_take_of_a_closed_project_is_recorded_beside_the_others(tmp_path):
+    shot = Shot(prompt="a lighthouse")
+    bundle = Bundle.create(tmp_path / "p.sbproj", Project(shots=[shot]))
+    engine = Engine({"animatic": AnimaticBackend()})
+    job = engine.submit(GenerationRequest(prompt="a lighthouse", duration=0.1, shot_id=shot.id,
+                                          size=(32, 32), bundle=str(bundle.path)))
+    event = engine.wait(job, timeout=60)
+    engine.shutdown()
+    record_take(bundle.path, event.take)
+    loaded = Bundle.load(bundle.path)
+    assert event.take.id in loaded.project.takes and loaded.take_file(event.take.id).is_file()
+    assert loaded.project.shots[0].current_take is None  # kept beside, not swapped in silently
