@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from fractions import Fraction
 from collections.abc import Iterator
 
 import av
@@ -56,6 +57,7 @@ class FramePump:
         self._watermark = watermark
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
+        self._time_base = Fraction(1, compositor.fps)
         self._thread = threading.Thread(target=self._run, name="export-frames", daemon=True)
 
     def __enter__(self) -> FramePump:
@@ -94,7 +96,8 @@ class FramePump:
                 item = comp.encoder_frame(i)
                 frame = yuv709(item) if isinstance(item, av.VideoFrame) else to_yuv(item, i)
                 self._watermark.apply_yuv(frame, i / fps)
-                frame.pts = i
+                frame.pts = i  # in the encoder's 1/fps time base, whatever the take's was
+                frame.time_base = self._time_base
                 self._put(frame)
             self._put(_END)
         except BaseException as exc:  # handed to the consumer, which re-raises it

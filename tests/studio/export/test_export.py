@@ -26,6 +26,7 @@ from tests.studio.compose.factory import (
     place,
     resolver,
 )
+from tests.studio.compose.test_sources import bar_index
 
 SMALL = ExportSettings(size=(108, 192), preset="superfast", video_bitrate=1_000_000)
 
@@ -59,7 +60,9 @@ def read_back(path):
             "adur": float(a.duration * a.time_base),
             "colour": (v.codec_context.colorspace, v.codec_context.color_primaries),
         }
-        info["frames"] = [fr.to_ndarray(format="rgb24") for fr in f.decode(video=0)]
+        decoded = list(f.decode(video=0))
+        info["frames"] = [fr.to_ndarray(format="rgb24") for fr in decoded]
+        info["times"] = [float(fr.time) for fr in decoded]
     with av.open(str(path)) as f:
         info["audio"] = np.concatenate([fr.to_ndarray() for fr in f.decode(audio=0)], axis=1)
     return info
@@ -74,6 +77,7 @@ def test_export_streams_sizes_durations_and_tags(film):
     got = read_back(result.path)
     assert (result.width, result.height, result.fps, result.frames) == (108, 192, 24, 64)
     assert got["size"] == (108, 192) and got["rate"] == 24 and len(got["frames"]) == 64
+    assert np.allclose(np.diff(got["times"]), 1 / 24, atol=1e-3), "one frame every 1/24 s"
     assert (got["vcodec"], got["profile"], got["pix_fmt"]) == ("h264", "High", "yuv420p")
     assert (got["acodec"], got["sample_rate"], got["channels"]) == ("aac", 48_000, 2)
     assert got["colour"] == (1, 1), "tagged BT.709, the matrix the frames were converted with"
@@ -269,8 +273,12 @@ def test_takes_at_the_output_size_pass_through_in_yuv(tmp_path):
         assert all(isinstance(f, av.VideoFrame) for f in direct), "the fast path is taken"
         assert direct[1].colorspace == 1
         plain = [comp.frame(i) for i in range(48)]
-    frames = read_back(export_project(p, resolve, tmp_path / "o.mp4", SMALL).path)["frames"]
+    got = read_back(export_project(p, resolve, tmp_path / "o.mp4", SMALL).path)
+    frames = got["frames"]
     assert len(frames) == 48
+    assert np.allclose(np.diff(got["times"]), 1 / 24, atol=1e-3), "timestamps from 0 by 1/24 s"
+    bars = [bar_index(f[:, :64]) for f in frames[:12]]  # the takes' moving bar: real motion
+    assert bars == list(range(12)), bars
     mark = Watermark(size)
     for i, colour in ((5, RED), (30, BLUE)):
         body = frames[i][60:150].reshape(-1, 3).mean(axis=0)
