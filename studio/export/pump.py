@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from fractions import Fraction
 from collections.abc import Iterator
+from fractions import Fraction
 
 import av
 
