@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from studio.bundle import record_take
+from studio.cameo.guard import check_request, engine_preflight
 from studio.engine.request import GenerationRequest, SourceTake
 from studio.engine.worker import Engine
 from studio.errors import PolicyRefusal, StudioError
@@ -70,19 +71,13 @@ def make_engine(queue_path: Path | None = None) -> Engine:
     engine.register(DIFFUSERS, _diffusers)
     register_sound_backends(engine)
     # consent is checked again on the engine thread right before each job runs
-    engine.add_preflight(importlib.import_module("studio.cameo.guard").engine_preflight())
+    engine.add_preflight(engine_preflight())
     return engine
 
 
 def guard_request(request: GenerationRequest, project) -> None:
-    """Consent check for cameos (studio.cameo.guard), if that part of the product is built."""
-    if importlib.util.find_spec("studio.cameo") is None:
-        return
-    try:
-        guard = importlib.import_module("studio.cameo.guard")
-    except ModuleNotFoundError:
-        return
-    guard.check_request(request, project=project)
+    """Consent and prompt-policy check before a job is queued (raises PolicyRefusal)."""
+    check_request(request, project=project)
 
 
 @dataclass

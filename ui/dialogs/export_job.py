@@ -6,48 +6,20 @@ with the encoder; progress is throttled so a fast export does not flood the GUI'
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import threading
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studio import __version__
+from studio.cameo.guard import check_export
 from studio.errors import Cancelled, StudioError
+from studio.provenance import provenance_hook
 
 
 def guard_export(project, project_path: Path) -> None:
-    """Consent check before export (studio.cameo.guard), where that part is built."""
-    if importlib.util.find_spec("studio.cameo") is None:
-        return
-    try:
-        guard = importlib.import_module("studio.cameo.guard")
-    except ModuleNotFoundError:
-        return
-    guard.check_export(project, project_path=project_path)
-
-
-def provenance_hook(project):
-    """A callable signing the finished file (studio.provenance.sign_mp4), or None."""
-    if importlib.util.find_spec("studio.provenance") is None:
-        return None
-    try:
-        module = importlib.import_module("studio.provenance")
-    except ModuleNotFoundError:
-        return None
-    sign = getattr(module, "sign_mp4", None)
-    if sign is None:
-        return None
-    families = sorted({t.model or t.engine for t in project.takes.values()})
-    cameos = sorted({c for t in project.takes.values() for c in t.cameos})
-
-    def hook(path: Path) -> None:
-        sign(path, title=project.title, model_families=families, cameos=cameos,
-             tool_version=__version__)
-
-    return hook
+    """Consent check before export: clips whose cameo consent was withdrawn block it."""
+    check_export(project, project_path=str(project_path))
 
 
 class ExportJob(QObject):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QPlainTextEdit
 
+from studio.cameo.store import CameoStore
 from studio.model import Project, mentioned_handles
 
 _PARTIAL = re.compile(r"(?<![\w@])@([A-Za-z0-9_.-]*)$")
@@ -17,12 +16,10 @@ _PARTIAL = re.compile(r"(?<![\w@])@([A-Za-z0-9_.-]*)$")
 def known_handles(project: Project | None) -> list[str]:
     """Cameo handles the user can mention: registered cameos (if built) + ones already used."""
     handles: set[str] = set()
-    if importlib.util.find_spec("studio.cameo") is not None:
-        try:
-            store = importlib.import_module("studio.cameo.store").CameoStore()
-            handles.update(c.handle for c in store.all())
-        except Exception:  # noqa: BLE001 - a broken cameo folder must not stop typing
-            pass
+    try:
+        handles.update(c.handle for c in CameoStore().all())
+    except Exception:  # noqa: BLE001 - a broken cameo folder must not stop typing
+        pass
     if project is not None:
         for shot in project.shots:
             handles.update(mentioned_handles(shot.prompt))
