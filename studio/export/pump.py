@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 import av
+from av.video.reformatter import Interpolation
 
 from studio.compose.compositor import Compositor
 from studio.compose.watermark import Watermark, plane_view
@@ -46,6 +47,9 @@ def yuv709(frame: av.VideoFrame) -> av.VideoFrame:
         dst_colorspace="ITU709",
         src_color_range="JPEG" if frame.color_range == 2 else "MPEG",
         dst_color_range="MPEG",
+        # same chroma grid, so no resampling (POINT); accurate rounding, else luma drifts
+        # about one level darker than the same frame converted through RGB
+        interpolation=Interpolation.POINT | Interpolation.ACCURATE_RND,
     )
 
 

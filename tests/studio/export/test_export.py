@@ -14,6 +14,7 @@ import pytest
 from studio.compose import Compositor, Watermark
 from studio.errors import Cancelled, ExportFailure, InputError
 from studio.export import PLATFORMS, ExportSettings, export_project
+from studio.export.pump import to_yuv
 from studio.model import Clip, TrackKind
 from tests.studio.compose.factory import (
     BLUE,
@@ -287,3 +288,7 @@ def test_takes_at_the_output_size_pass_through_in_yuv(tmp_path):
         diff = np.abs(frames[i].astype(int) - plain[i].astype(int)).sum(axis=2)
         assert diff[y : y + h, x : x + w].mean() > 40, "watermark stamped in YUV"
         assert diff[60:150].mean() < 8
+        # levels match the composed (RGB) path's: its frame converted as the exporter does
+        reference = to_yuv(plain[i], i).to_ndarray(format="rgb24")[60:150].astype(int)
+        bias = (frames[i][60:150].astype(int) - reference).mean()
+        assert abs(bias) < 0.75, f"frame {i}: the YUV path shifts levels by {bias:.2f}"
