@@ -51,19 +51,24 @@ def shot_frames(seed: int, n: int, size: tuple[int, int]) -> list[np.ndarray]:
     return out
 
 
-def build_project(folder: Path, frames: int, size: tuple[int, int], fps: int) -> Project:
+def build_project(
+    folder: Path, frames: int, size: tuple[int, int], fps: int, crossfade: int = 0
+) -> Project:
+    """Shots of SHOT_FRAMES frames, cut or crossfaded, `frames` frames in all."""
     project = Project(title="bench", fps=fps, format=OutputFormat.VERTICAL)
     track = project.ensure_track(TrackKind.VIDEO)
-    start = 0
-    for k in range((frames + SHOT_FRAMES - 1) // SHOT_FRAMES):
+    start, k = 0, 0
+    (folder / "takes").mkdir(exist_ok=True)
+    while start + crossfade < frames or k == 0:
         n = min(SHOT_FRAMES, frames - start)
         rel = f"takes/shot{k}.mp4"
-        (folder / "takes").mkdir(exist_ok=True)
         write_video(folder / rel, shot_frames(k, n, size), fps, crf=14, preset="veryfast")
         project.takes[f"t{k}"] = Take(id=f"t{k}", path=rel, engine="bench", fps=fps, frames=n)
-        cut = Transition(kind="cut", duration=0)
-        track.clips.append(Clip(take_id=f"t{k}", start=start, duration=n, transition_in=cut))
-        start += n
+        kind = "crossfade" if crossfade and k else "cut"
+        tr = Transition(kind=kind, duration=crossfade if kind == "crossfade" else 0)
+        track.clips.append(Clip(take_id=f"t{k}", start=start, duration=n, transition_in=tr))
+        start += n - crossfade
+        k += 1
     return project
 
 
@@ -141,6 +146,11 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _size(text: str) -> tuple[int, int]:
+    w, h = text.lower().split("x")
+    return int(w), int(h)
+
+
 def _fmt(values: list[float]) -> str:
     return "/".join(f"{v:.1f}" for v in values)
 
@@ -150,16 +160,25 @@ def main() -> int:
     ap.add_argument("--frames", type=int, default=120)
     ap.add_argument("--preset", default="medium")
     ap.add_argument("--size", default="1080x1920")
+    ap.add_argument(
+        "--take-size",
+        default=None,
+        help="size of the generated takes (default: the output size, so frames pass through "
+        "in YUV); e.g. 720x1280 makes every frame scaled and composed in RGB",
+    )
+    ap.add_argument("--crossfade", type=int, default=0, help="frames of crossfade between shots")
     ap.add_argument("--fps", type=int, default=30)
     ap.add_argument("--repeat", type=int, default=2, help="alternating runs of each")
     args = ap.parse_args()
-    size = tuple(int(v) for v in args.size.lower().split("x"))
+    size = _size(args.size)
     settings = ExportSettings(size=size, fps=args.fps, preset=args.preset)
+    print(f"takes {args.take_size or args.size}, crossfades {args.crossfade} frames")
     print(f"export {args.frames} frames {size[0]}x{size[1]} @ {args.fps} fps, libx264 "
           f"{args.preset}, {settings.video_bitrate / 1e6:.0f} Mbit/s, High, yuv420p, AAC", flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         folder = Path(tmp)
-        project = build_project(folder, args.frames, size, args.fps)
+        take_size = _size(args.take_size) if args.take_size else size
+        project = build_project(folder, args.frames, take_size, args.fps, args.crossfade)
         resolve = folder.joinpath
 
         # the raw frames ffmpeg will encode: exactly what our exporter feeds its encoder

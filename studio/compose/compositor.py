@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from studio.compose.fit import fit as fit_frame
+from studio.compose.fit import placement
 from studio.compose.sources import FrameSource, TakeReader, open_source
 from studio.compose.transitions import blend, fade, mix, progress
 from studio.compose.watermark import Watermark
@@ -145,8 +146,9 @@ class Compositor:
     def encoder_frame(self, index: int) -> av.VideoFrame | np.ndarray:
         """Output frame `index` for an encoder, with no copy or colour conversion to spare.
 
-        When the picture is exactly one take's decoded frame (output size, nothing to fit, fade
-        or blend) it is that yuv420p av.VideoFrame, so the export skips YUV→RGB→YUV; otherwise
+        When the picture is exactly one take's decoded frame, only scaled (the output's aspect,
+        no crop, bars, fade or blend), it is that yuv420p av.VideoFrame at the take's size, so
+        the export scales and converts it in one YUV pass instead of YUV→RGB→YUV; otherwise
         an RGB array. Both may be shared with caches: read them, never write to them. No
         watermark: the exporter stamps its own."""
         t = self.timeline_frame(index)
@@ -209,8 +211,11 @@ class Compositor:
                 return None
             path = self._media_path(clip)
             src = self._source(path, clip.id) if path is not None else None
-            if not isinstance(src, TakeReader) or src.size != self.size:
+            if not isinstance(src, TakeReader):
                 return None
+            fitted = placement(src.size, self.size, clip.fit or self.fit)
+            if fitted.scaled != self.size or fitted.offset != (0, 0):
+                return None  # cropped or barred: composed in RGB
             frame = src.read(src.index_at(self._source_seconds(clip, t)))
             return frame if frame.format.name == "yuv420p" else None
         return None

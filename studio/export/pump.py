@@ -32,25 +32,32 @@ def to_yuv(rgb, index: int) -> av.VideoFrame:
     return frame
 
 
-def yuv709(frame: av.VideoFrame) -> av.VideoFrame:
-    """A new, writable BT.709 limited-range yuv420p frame with a decoded frame's picture.
+def yuv709(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
+    """A new, writable BT.709 limited-range yuv420p frame of `size` with a decoded frame's
+    picture, scaled if needed, in one libswscale pass.
 
     Untagged video is read as BT.601, as the RGB path (libswscale's default) reads it."""
-    if frame.colorspace == 1 and frame.color_range != 2:  # already BT.709, limited: copy
+    same_size = (frame.width, frame.height) == size
+    if same_size and frame.colorspace == 1 and frame.color_range != 2:  # BT.709 already
         out = av.VideoFrame(frame.width, frame.height, "yuv420p")
         for i in range(3):
             plane_view(out, i)[...] = plane_view(frame, i)
         return out
     return frame.reformat(
+        width=size[0],
+        height=size[1],
         format="yuv420p",
-        src_colorspace="BT2020" if frame.colorspace == 9 else "ITU601",
+        src_colorspace={1: "ITU709", 9: "BT2020"}.get(frame.colorspace, "ITU601"),
         dst_colorspace="ITU709",
         src_color_range="JPEG" if frame.color_range == 2 else "MPEG",
         dst_color_range="MPEG",
-        # same chroma grid, so no resampling (POINT); accurate rounding, else luma drifts
-        # about one level darker than the same frame converted through RGB
-        interpolation=Interpolation.POINT | Interpolation.ACCURATE_RND,
+        # same size: no resampling (POINT) and accurate rounding, else luma drifts a level
+        # darker than through RGB; scaled: bicubic, as the RGB path scales
+        interpolation=_SAME_SIZE if same_size else Interpolation.BICUBIC,
     )
+
+
+_SAME_SIZE = Interpolation.POINT | Interpolation.ACCURATE_RND
 
 
 class FramePump:
@@ -98,7 +105,10 @@ class FramePump:
                 if self._stop.is_set():
                     return
                 item = comp.encoder_frame(i)
-                frame = yuv709(item) if isinstance(item, av.VideoFrame) else to_yuv(item, i)
+                if isinstance(item, av.VideoFrame):
+                    frame = yuv709(item, comp.size)
+                else:
+                    frame = to_yuv(item, i)
                 self._watermark.apply_yuv(frame, i / fps)
                 frame.pts = i  # in the encoder's 1/fps time base, whatever the take's was
                 frame.time_base = self._time_base

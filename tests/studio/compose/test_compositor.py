@@ -220,3 +220,8 @@ def test_encoder_frame_passes_plain_take_frames_through_undecoded(bundle):
         assert isinstance(got, np.ndarray) and not got.flags.writeable
         assert np.array_equal(got, comp.frame(i))
     assert comp.encoder_frame(30).max() == 0  # past the end: black
+    add_take(bundle, p, "big", GREEN, size=(72, 128))  # the output's aspect: only scaled
+    place(p, "big", 40, 4, track=1)
+    comp.reload()
+    got = comp.encoder_frame(41)
+    assert isinstance(got, av.VideoFrame) and (got.width, got.height) == (72, 128)

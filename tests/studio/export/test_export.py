@@ -266,28 +266,34 @@ def test_takes_at_the_output_size_pass_through_in_yuv(tmp_path):
     add_take(tmp_path, p, "a", RED, frames=24, size=size)
     write_bt709_take(tmp_path / "takes" / "b.mp4", frames_of(BLUE, 24, size), 24)
     p.takes["b"] = p.takes["a"].model_copy(update={"id": "b", "path": "takes/b.mp4"})
+    add_take(tmp_path, p, "c", GREEN, frames=24, size=(216, 384))  # scaled in YUV
     place(p, "a", 0, 24)
     place(p, "b", 24, 24)
+    place(p, "c", 48, 24)
     resolve = resolver(tmp_path)
     with Compositor(p, resolve, size) as comp:
-        direct = [comp.encoder_frame(i) for i in (5, 30)]
+        direct = [comp.encoder_frame(i) for i in (5, 30, 60)]
         assert all(isinstance(f, av.VideoFrame) for f in direct), "the fast path is taken"
-        assert direct[1].colorspace == 1
-        plain = [comp.frame(i) for i in range(48)]
+        assert direct[1].colorspace == 1 and direct[2].width == 216
+        plain = [comp.frame(i) for i in range(72)]
     got = read_back(export_project(p, resolve, tmp_path / "o.mp4", SMALL).path)
     frames = got["frames"]
-    assert len(frames) == 48
+    assert len(frames) == 72
     assert np.allclose(np.diff(got["times"]), 1 / 24, atol=1e-3), "timestamps from 0 by 1/24 s"
     bars = [bar_index(f[:, :64]) for f in frames[:12]]  # the takes' moving bar: real motion
     assert bars == list(range(12)), bars
     mark = Watermark(size)
-    for i, colour in ((5, RED), (30, BLUE)):
+    for i, colour in ((5, RED), (30, BLUE), (60, GREEN)):
         body = frames[i][60:150].reshape(-1, 3).mean(axis=0)
         assert np.abs(body - colour).max() < 12, f"frame {i}: colours kept ({body})"
         x, y, w, h = mark.box(i / 24)
         diff = np.abs(frames[i].astype(int) - plain[i].astype(int)).sum(axis=2)
         assert diff[y : y + h, x : x + w].mean() > 40, "watermark stamped in YUV"
         assert diff[60:150].mean() < 8
+        if i == 60:  # scaled in YUV: levels checked against the source colour above
+            moved = np.abs(frames[60][:24].astype(int) - frames[64][:24]).mean()
+            assert moved > 1, "the scaled take's bar moves from frame to frame"
+            continue
         # levels match the composed (RGB) path's: its frame converted as the exporter does
         reference = to_yuv(plain[i], i).to_ndarray(format="rgb24")[60:150].astype(int)
         bias = (frames[i][60:150].astype(int) - reference).mean()
