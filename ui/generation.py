@@ -181,6 +181,22 @@ class Generator(QObject):
                 out.append(job)
         return out
 
+    def continue_take(self, shot_id: str, operation: Operation, seconds: float = 0.0,
+                      backwards: bool = False) -> str | None:
+        """Extend the shot's current take by `seconds` (forwards or back), or make it loop."""
+        project = self._doc().project
+        shot = project.shot(shot_id)
+        take = project.takes.get(shot.current_take or "")
+        if take is None:
+            self.refused.emit("This shot has no take yet: generate it first.")
+            return None
+        duration = take.duration + seconds if operation == Operation.EXTEND else take.duration
+        request = self.request_for(
+            shot, operation, sources=[self.source_for(take)], duration=max(duration, 0.05),
+            extend_seconds=seconds, extend_backwards=backwards, seed=take.seed or 0,
+        )
+        return self.submit(request)
+
     def generate_all(self) -> list[str]:
         return self.generate([s.id for s in self._doc().project.shots])
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio import __version__
+from studio.model import Operation
 from ui import menus, panels, settings
 from ui.context import EditorContext
 from ui.document import Document
@@ -136,6 +137,11 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction("Remix…", lambda: self.remix_shot(clip.shot_id))
         menu.addAction("Blend with…", lambda: self.blend_shots([clip.shot_id]))
+        gen, shot_id = self.ctx.generator, clip.shot_id
+        menu.addAction("Extend 2 s Forward", lambda: gen.continue_take(shot_id, Operation.EXTEND, 2.0))
+        menu.addAction("Extend 2 s Backward",
+                       lambda: gen.continue_take(shot_id, Operation.EXTEND, 2.0, backwards=True))
+        menu.addAction("Make Seamless Loop", lambda: gen.continue_take(shot_id, Operation.LOOP))
         takes = [t for t in self.doc.project.takes.values()
                  if t.shot_id == clip.shot_id and t.kind == "video"]
         if len(takes) > 1:

@@ -7,7 +7,7 @@ the shots before it in storyboard order; later clips on that track move right to
 
 from __future__ import annotations
 
-from studio.model import Clip, Project, Shot, Take, TrackKind
+from studio.model import Clip, Operation, Project, Shot, Take, TrackKind
 
 
 def take_frames(project: Project, take: Take) -> int:
@@ -22,15 +22,22 @@ def clips_of_shot(project: Project, shot_id: str) -> list[Clip]:
     ]
 
 
-def place_take(project: Project, shot: Shot, take: Take) -> list[Clip]:
-    """Make the timeline show `take` for `shot`; returns the clips that now show it."""
+def place_take(project: Project, shot: Shot, take: Take, grow: bool = False) -> list[Clip]:
+    """Make the timeline show `take` for `shot`; returns the clips that now show it.
+
+    With `grow` (an extended take) each clip lengthens to the whole take and the clips after
+    it on its track move right by as much (a ripple), so nothing is covered."""
     available = take_frames(project, take)
     clips = clips_of_shot(project, shot.id)
     for clip in clips:
         clip.take_id, clip.media = take.id, None
-        if clip.source_in >= available:
+        if clip.source_in >= available or grow:
             clip.source_in = 0
-        clip.duration = max(1, min(clip.duration, available - clip.source_in))
+        old_end = clip.end
+        want = available if grow else clip.duration
+        clip.duration = max(1, min(want, available - clip.source_in))
+        if grow:
+            _ripple_after(project, clip, old_end, clip.end - old_end)
     if clips:
         return clips
     track = project.ensure_track(TrackKind.VIDEO, 0)
@@ -46,6 +53,15 @@ def place_take(project: Project, shot: Shot, take: Take) -> list[Clip]:
     track.clips.append(clip)
     track.clips.sort(key=lambda c: c.start)
     return [clip]
+
+
+def _ripple_after(project: Project, clip: Clip, old_end: int, delta: int) -> None:
+    for track in project.tracks:
+        if clip in track.clips and delta:
+            for other in track.clips:
+                if other is not clip and other.start >= old_end - (other.transition_in.duration
+                                                                   if other.transition_in else 0):
+                    other.start += delta
 
 
 def _first_gap(track, mine: int, order: dict) -> int:
@@ -88,10 +104,14 @@ def land_take(project: Project, take: Take) -> None:
     add_take(project, take)
     if not take.shot_id or take.shot_id not in {s.id for s in project.shots}:
         return
+    shot = project.shot(take.shot_id)
+    grow = take.operation == Operation.EXTEND and take.kind == "video" and take.duration > 0
+    if grow:
+        shot.duration = min(600.0, round(take.duration, 3))  # the shot is now as long as its take
     if follows:
         assemble_timeline(project)
     elif take.kind == "video":
-        place_take(project, project.shot(take.shot_id), take)
+        place_take(project, shot, take, grow=grow)
 
 
 def relayout_if_following(project: Project, change) -> None:

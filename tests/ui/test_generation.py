@@ -118,3 +118,28 @@ def test_previews_are_coalesced_while_the_gui_is_busy(window, qtbot):
     # at most one stale preview was delivered for the job: the rest were dropped, not queued
     assert len(shown) <= 1
     assert bridge.previews_dropped >= 1
+
+
+def test_extend_and_loop_from_the_editor(window, qtbot):
+    from studio.model import Operation
+
+    doc, gen = window.doc, window.ctx.generator
+    shot = doc.project.shots[0]
+    gen.generate([shot.id])
+    qtbot.waitUntil(lambda: shot.current_take is not None, timeout=WAIT)
+    first = shot.current_take
+    length_before = doc.project.duration_frames
+
+    assert gen.continue_take(shot.id, Operation.EXTEND, 0.5)
+    qtbot.waitUntil(lambda: doc.project.shot(shot.id).current_take != first, timeout=WAIT)
+    shot = doc.project.shot(shot.id)
+    longer = doc.project.takes[shot.current_take]
+    assert longer.extend_of == first and longer.frames == 24  # 0.5 s take + 0.5 s more
+    assert shot.duration == 1.0 and doc.project.duration_frames == length_before + 12
+
+    assert gen.continue_take(shot.id, Operation.LOOP)
+    qtbot.waitUntil(lambda: doc.project.shot(shot.id).current_take != longer.id, timeout=WAIT)
+    loop = doc.project.takes[doc.project.shot(shot.id).current_take]
+    assert loop.loop_of == longer.id and loop.frames == longer.frames
+    window.act_undo.trigger()  # each landing is one undo step
+    assert doc.project.shot(shot.id).current_take == longer.id
