@@ -174,6 +174,20 @@ def _find_indexes(folder: Path, depth: int):
         yield from _find_indexes(child, depth - 1)
 
 
+def hf_cache_dir() -> str:
+    """The Hub cache as the environment says now (HF_HUB_CACHE, then HF_HOME/hub), so a
+    folder set after huggingface_hub was imported is still honoured."""
+    import os
+
+    from huggingface_hub import constants
+
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.environ["HF_HUB_CACHE"]
+    if os.environ.get("HF_HOME"):
+        return str(Path(os.environ["HF_HOME"]) / "hub")
+    return constants.HF_HUB_CACHE
+
+
 def scan_hf_cache() -> list[ModelInfo]:
     """Diffusers pipelines in the Hugging Face cache (the newest snapshot of each repo)."""
     try:
@@ -181,7 +195,7 @@ def scan_hf_cache() -> list[ModelInfo]:
         from huggingface_hub.errors import CacheNotFound
 
         try:
-            cache = scan_cache_dir()
+            cache = scan_cache_dir(hf_cache_dir())
         except CacheNotFound:
             return []
     except (ImportError, OSError) as exc:
