@@ -90,7 +90,7 @@ def test_export_streams_sizes_durations_and_tags(film):
     )
     assert "Storyboard Studio" in got["meta"]["description"] and got["meta"]["title"] == "Test film"
     assert calls[0] == (0, 64) and calls[-1] == (64, 64) and len(calls) == 65
-    assert result.bytes == result.path.stat().st_size > 0 and result.elapsed > 0
+    assert result.bytes == result.path.stat().st_size > 0
 
 
 def test_shots_differ_and_transitions_show(film):
