@@ -36,8 +36,7 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
     end = board.duration
     for cue in script.audio:
         if cue.start >= end:
-            board.warnings.append(f"audio '{cue.file}' starts after the film ends ({end:g} s); skipped")
-            continue
+            continue  # the storyboard check already warned about it
         source = board.resolve(cue.file)
         media = bundle.import_media(source)
         length = cue.duration or max(probe_media(source).duration - cue.offset, 1 / project.fps)

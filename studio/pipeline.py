@@ -72,6 +72,8 @@ def open_input(path: Path, opts: RenderOptions, workdir: Path) -> tuple[Bundle, 
     if not path.exists():
         raise InputError("no such file", Location(file=str(path)))
     board = load_storyboard(path, PresetLibrary())
+    for warning in board.warnings:
+        log.warning("warning: %s", warning)
     target = opts.keep_project or (workdir / "render.sbproj")
     return project_from_storyboard(board, target), True
 

@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not a failure
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # last resort: a message, not a traceback
         if args.verbose:
             raise

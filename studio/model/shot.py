@@ -30,7 +30,8 @@ class TransitionKind(StrEnum):
     DIP_TO_BLACK = "dip-to-black"
 
 
-CAMEO_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,38}[A-Za-z0-9_]|[A-Za-z0-9_])")
+# any letters, so look-alike spellings (Cyrillic "а" in "@mаya") are kept whole for the guard
+CAMEO_MENTION = re.compile(r"(?<![\w@])@(\w[\w.-]{0,38}\w|\w)")
 
 
 def mentioned_handles(prompt: str) -> list[str]:

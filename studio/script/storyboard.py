@@ -180,6 +180,11 @@ def _check_meaning(board: Storyboard, report: _Reporter, presets: PresetLibrary)
         _check_transition(shots, i, report, board)
     for i, cue in enumerate(script.audio):
         _check_file(board, report, cue.file, ("audio", i, "file"), image=False)
+        if cue.start >= board.duration:
+            board.warnings.append(
+                f"{report.file}:{report.locator.line_of(('audio', i, 'start'))}: audio {i + 1} "
+                f"starts at {cue.start:g} s, after the film ends ({board.duration:g} s); it is skipped"
+            )
         if cue.fade_in + cue.fade_out > (cue.duration or float("inf")):
             report.add("fade_in + fade_out are longer than the cue", ("audio", i, "fade_out"))
 
