@@ -7,8 +7,9 @@ minus the transitions between them.
 
 from __future__ import annotations
 
+from studio.audio.decode import probe_audio
 from studio.bundle import Bundle
-from studio.media.probe import probe_media
+from studio.errors import InputError, Location
 from studio.model import Clip, Project, Shot, Take, Track, TrackKind, Transition, TransitionKind
 from studio.script.storyboard import Storyboard, transition_seconds
 
@@ -39,7 +40,7 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
             continue  # the storyboard check already warned about it
         source = board.resolve(cue.file)
         media = bundle.import_media(source)
-        length = cue.duration or max(probe_media(source).duration - cue.offset, 1 / project.fps)
+        length = cue.duration or max(_sound_seconds(source) - cue.offset, 1 / project.fps)
         length = min(length, end - cue.start)  # sound under the film, not past its end
         track = _named_track(project, TrackKind.AUDIO, f"A{cue.track}")
         track.clips.append(
@@ -52,6 +53,13 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
         )
     bundle.save()
     return bundle
+
+
+def _sound_seconds(path) -> float:
+    info = probe_audio(path)
+    if info is None:
+        raise InputError("this file has no sound to play", Location(file=str(path)))
+    return info.duration
 
 
 def _named_track(project: Project, kind: TrackKind, name: str) -> Track:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from studio.audio.decode import probe_audio
 from studio.errors import InputError, InputErrors, Location
 from studio.presets.library import PresetLibrary, unknown_preset_message
 from studio.script.locate import KeyLocator
@@ -228,5 +229,12 @@ def _check_file(board: Storyboard, report: _Reporter, name: str, path: tuple, im
     if not target.is_file():
         report.add(f"file not found: {name} (looked in {target.parent})", path)
         return
-    if image and target.suffix.lower() not in IMAGE_SUFFIXES:
-        report.add(f"'{name}' is not an image file ({', '.join(sorted(IMAGE_SUFFIXES))})", path)
+    if image:
+        if target.suffix.lower() not in IMAGE_SUFFIXES:
+            report.add(f"'{name}' is not an image file ({', '.join(sorted(IMAGE_SUFFIXES))})", path)
+        return
+    try:
+        if probe_audio(target) is None:
+            report.add(f"'{name}' has no sound in it", path)
+    except InputError as exc:
+        report.add(f"'{name}': {exc.message}", path)

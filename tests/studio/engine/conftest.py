@@ -40,3 +40,21 @@ def wan_backend(registry):
     backend = make_backend("tiny-wan", "cpu", 2, registry=registry)
     yield backend
     backend.release()
+
+
+@pytest.fixture
+def engine():
+    """A running engine with the animatic backend."""
+    from studio.engine.animatic import AnimaticBackend
+    from studio.engine.worker import Engine
+
+    eng = Engine({"animatic": AnimaticBackend()})
+    yield eng
+    eng.shutdown()
+
+
+@pytest.fixture
+def bundle(tmp_path):
+    path = tmp_path / "film.sbproj"
+    path.mkdir()
+    return path

@@ -22,20 +22,6 @@ from studio.model import OutputFormat
 SIZE = (96, 160)
 
 
-@pytest.fixture
-def engine():
-    eng = Engine({"animatic": AnimaticBackend()})
-    yield eng
-    eng.shutdown()
-
-
-@pytest.fixture
-def bundle(tmp_path) -> Path:
-    path = tmp_path / "film.sbproj"
-    path.mkdir()
-    return path
-
-
 def run(engine: Engine, bundle: Path, **kw):
     kw.setdefault("size", SIZE)
     kw.setdefault("duration", 0.5)

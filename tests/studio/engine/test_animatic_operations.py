@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.engine.animatic import AnimaticBackend
 from studio.engine.animatic.operations import blend_weights, circular_retime, loop_overlap
 from studio.engine.events import JobFailed, JobFinished
 from studio.engine.request import GenerationRequest, SourceTake
@@ -16,20 +15,6 @@ from studio.media.video import load_frames
 from studio.model import Operation
 
 SIZE = (96, 160)
-
-
-@pytest.fixture
-def engine():
-    eng = Engine({"animatic": AnimaticBackend()})
-    yield eng
-    eng.shutdown()
-
-
-@pytest.fixture
-def bundle(tmp_path) -> Path:
-    path = tmp_path / "film.sbproj"
-    path.mkdir()
-    return path
 
 
 def submit(engine: Engine, bundle: Path, **kw):

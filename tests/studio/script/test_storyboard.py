@@ -136,3 +136,12 @@ def test_load_missing_file_and_non_utf8(tmp_path):
     bad.write_bytes(b'title = "\xff"\n')
     with pytest.raises(InputError, match="UTF-8"):
         load_storyboard(bad)
+
+
+def test_audio_cue_must_be_sound(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a song")
+    (tmp_path / "still.png").write_bytes((resources_dir() / "examples/refs/bridge.png").read_bytes())
+    text = '[[shot]]\nprompt = "a"\n[[audio]]\nfile = "notes.txt"\n[[audio]]\nfile = "still.png"\n'
+    err = str(error_of(text, tmp_path))
+    assert "board.toml:4" in err and "notes.txt" in err
+    assert "board.toml:6" in err and "no sound" in err
