@@ -31,12 +31,16 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def open_document(project: Path | None):
-    """The project named on the command line, else the example project, else a new one."""
-    from ui.document import Document
+    """The project named on the command line, else unsaved work left by a crash (offered for
+    recovery when the window shows), else the example project, else a new one."""
+    from ui.document import Document, crashed_untitled
     from ui.example import example_bundle
 
     if project is not None:
         return Document.open(project)
+    scratch = crashed_untitled()
+    if scratch is not None:
+        return Document.open(scratch, untitled=True)
     example = example_bundle()
     return Document.open(example) if example else Document.new()
 

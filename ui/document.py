@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from studio.bundle import BUNDLE_SUFFIX, Bundle
+from studio.errors import StudioError
 from studio.model import Project, new_id
 from studio.paths import user_data_dir
 
@@ -58,8 +59,8 @@ class Document(QObject):
         return cls(Bundle.create(folder, project), untitled=True, parent=parent)
 
     @classmethod
-    def open(cls, path: Path, parent: QObject | None = None) -> Document:
-        return cls(Bundle.load(path), parent=parent)
+    def open(cls, path: Path, parent: QObject | None = None, untitled: bool = False) -> Document:
+        return cls(Bundle.load(path), untitled=untitled, parent=parent)
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -139,6 +140,20 @@ class Document(QObject):
         self._autosave.stop()
         if self.untitled and not self.dirty and not self.project.takes:
             shutil.rmtree(self.bundle.path, ignore_errors=True)
+
+
+def crashed_untitled() -> Path | None:
+    """The newest never-saved project that still has unsaved work (an autosave newer than its
+    last save): what the app was doing when it crashed or was killed."""
+    found = []
+    for folder in untitled_dir().glob(f"*{BUNDLE_SUFFIX}"):
+        try:
+            bundle = Bundle.load(folder)
+        except StudioError:
+            continue
+        if bundle.has_recovery():
+            found.append((bundle.autosave_file.stat().st_mtime, folder))
+    return max(found)[1] if found else None
 
 
 def _safe(title: str) -> str:

@@ -142,3 +142,20 @@ def test_menus_show_editor_shortcuts(window):
     for key in ("Space", "J", "K", "L", "Left", "Right", "S", "Del", "Shift+Del", "Ctrl+S",
                 "Ctrl+E", "Ctrl+G"):
         assert key in shortcuts, key
+
+
+def test_untitled_work_left_by_a_crash_reopens_on_the_next_start(qtbot, engine):
+    from studio.model import Project, Shot
+    from ui.app import open_document
+
+    doc = Document.new(Project(title="never saved", shots=[Shot(prompt="a kite over dunes")]))
+    doc.project.shots[0].prompt = "a red kite over dunes"
+    doc.bundle.autosave()  # what the autosave timer writes; then the app dies, unsaved
+    scratch = doc.bundle.path
+    del doc
+
+    again = open_document(None)
+    assert again.bundle.path == scratch and again.untitled
+    assert again.has_recovery()  # the window offers the restore when it shows
+    again.recover()
+    assert again.project.shots[0].prompt == "a red kite over dunes" and again.dirty
