@@ -7,7 +7,6 @@ text-to-audio model (Stable Audio Open, AudioLDM 2) found by the model registry.
 from __future__ import annotations
 
 from studio.engine.request import GenerationRequest
-from studio.engine.sound.soundbed import SoundBedBackend
 from studio.model import Project, Shot
 
 SOUNDBED = "soundbed"
@@ -22,6 +21,22 @@ __all__ = [
     "register_sound_backends",
     "sound_request",
 ]
+
+
+def __getattr__(name: str):
+    """SoundBedBackend is imported on first use: its synthesis pulls in scipy.signal (~1 s),
+    which the editor's start-up should not pay for."""
+    if name == "SoundBedBackend":
+        from studio.engine.sound.soundbed import SoundBedBackend
+
+        return SoundBedBackend
+    raise AttributeError(name)
+
+
+def _soundbed():
+    from studio.engine.sound.soundbed import SoundBedBackend
+
+    return SoundBedBackend()
 
 
 def make_diffusers_audio_backend(model: str | None = None, device: str | None = None,
@@ -49,7 +64,7 @@ def pick_sound_engine(model: str | None = None, registry=None) -> str:
 def register_sound_backends(engine, model: str | None = None, device: str | None = None,
                             steps: int | None = None) -> None:
     """Add both sound backends to an Engine (the diffusers one lazily, on first use)."""
-    engine.register(SOUNDBED, SoundBedBackend())
+    engine.register(SOUNDBED, _soundbed)
     engine.register(DIFFUSERS_AUDIO, lambda: make_diffusers_audio_backend(model, device, steps))
 
 

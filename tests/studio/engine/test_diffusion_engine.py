@@ -319,3 +319,30 @@ def test_generated_take_path_is_inside_bundle(ltx_backend, tmp_path, bundle):
         engine.shutdown()
     assert Path(take.path).parts[0] == "takes" and (bundle / take.path).is_file()
     assert not any((bundle / ".partial").iterdir())
+
+
+def test_cli_render_with_the_diffusion_engine(tiny_models, tmp_path):
+    """The whole path a user takes: script → diffusers takes → compositor → signed MP4."""
+    import av
+
+    from studio.bundle import Bundle
+    from studio.cli.main import main
+
+    board = tmp_path / "board.toml"
+    board.write_text(
+        'format = "square"\nfps = 24\n'
+        '[[shot]]\nprompt = "a red kite over dunes"\nduration = 0.5\n'
+        '[[shot]]\nprompt = "a blue boat at night"\nduration = 0.5\n'
+    )
+    out, proj = tmp_path / "film.mp4", tmp_path / "film.sbproj"
+    code = main(["render", str(board), "-o", str(out), "--engine", "diffusers", "--model",
+                 str(tiny_models / "tiny-ltx"), "--steps", "2", "--size", "96x64",
+                 "--device", "cpu", "--seed", "3", "--project", str(proj), "--no-sound"])
+    assert code == 0
+    with av.open(str(out)) as c:
+        v = c.streams.video[0]
+        assert (v.codec_context.width, v.codec_context.height) == (1080, 1080)
+        assert sum(1 for _ in c.decode(v)) == 24  # two 0.5 s shots at the project's 24 fps
+    takes = list(Bundle.load(proj).project.takes.values())
+    assert {t.engine for t in takes} == {"diffusers"} and [t.seed for t in takes] == [3, 4]
+    assert all(t.params.get("steps") == 2 and t.model for t in takes)
