@@ -98,15 +98,19 @@ class Watermark:
         px = max(9, round(min(w, h) * 0.03))
         self._stamp = _stamp(text, px)
         sw, sh = self._stamp.size
-        # safe margins: 5 % of each side, more where platform buttons sit on vertical video
-        mx = max(2, round(w * 0.05))
-        my = max(2, round(h * (0.07 if h > w else 0.05)))
-        if sw > w - 2 * mx or sh > h - 2 * my:  # tiny frames: shrink to fit
-            self._stamp = _stamp(text, max(6, int(px * (w - 2 * mx) / sw)))
+        # safe margins: 5 % of each side; on vertical video, clear of what the platforms draw
+        # over it (the top ~150 px, the bottom ~250 px and the right-hand button column)
+        vertical = h > w
+        ml = max(2, round(w * 0.05))
+        mr = max(2, round(w * (0.15 if vertical else 0.05)))
+        mt = max(2, round(h * (0.08 if vertical else 0.05)))
+        mb = max(2, round(h * (0.14 if vertical else 0.05)))
+        if sw > w - ml - mr or sh > h - mt - mb:  # tiny frames: shrink to fit
+            self._stamp = _stamp(text, max(6, int(px * (w - ml - mr) / sw)))
             sw, sh = self._stamp.size
         sw, sh = min(sw, w), min(sh, h)
-        right, bottom = max(0, w - mx - sw), max(0, h - my - sh)
-        left, top = min(mx, right), min(my, bottom)
+        right, bottom = max(0, w - mr - sw), max(0, h - mb - sh)
+        left, top = min(ml, right), min(mt, bottom)
         # even positions, so the stamp's chroma lines up with yuv420p's 2x2 chroma blocks
         left, top, right, bottom = (v - v % 2 for v in (left, top, right, bottom))
         # clockwise from top-left
