@@ -41,9 +41,24 @@ def _fps(value: int) -> int:
     return value
 
 
+def _choice(value: object) -> object:
+    """Names from a fixed list are matched without regard to case or stray spaces."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _preset_name(value: object) -> object:
+    value = _text(value)
+    return value.strip().lower() or None
+
+
 Number = Annotated[float, BeforeValidator(_number)]
 Integer = Annotated[int, BeforeValidator(_integer)]
 Text = Annotated[str, BeforeValidator(_text)]
+PresetName = Annotated[str | None, BeforeValidator(_preset_name)]
+CameraName = Annotated[Camera, BeforeValidator(_choice)]
+TransitionName = Annotated[TransitionKind, BeforeValidator(_choice)]
+FormatName = Annotated[OutputFormat, BeforeValidator(_choice)]
+FitName = Annotated[FitMode, BeforeValidator(_choice)]
 
 
 class ScriptShot(BaseModel):
@@ -52,11 +67,11 @@ class ScriptShot(BaseModel):
     prompt: Text = Field(min_length=1)
     name: Text | None = None
     duration: Number = Field(default=3.0, gt=0, le=600)
-    camera: Camera = Camera.STATIC
-    style: Text | None = None
+    camera: CameraName = Camera.STATIC
+    style: PresetName = None
     seed: Integer | None = Field(default=None, ge=0, lt=2**32)
     image: Text | None = None
-    transition: TransitionKind = TransitionKind.CUT
+    transition: TransitionName = TransitionKind.CUT
     transition_duration: Number | None = Field(default=None, ge=0)
     audio: Text | None = None
 
@@ -80,10 +95,10 @@ class ScriptFile(BaseModel):
 
     title: Text = "Untitled"
     description: Text = ""
-    format: OutputFormat = OutputFormat.VERTICAL
+    format: FormatName = OutputFormat.VERTICAL
     fps: Annotated[Integer, AfterValidator(_fps)] = 24
-    style: Text | None = None
-    fit: FitMode = FitMode.COVER
+    style: PresetName = None
+    fit: FitName = FitMode.COVER
     shot: list[ScriptShot] = Field(min_length=1)
     audio: list[ScriptAudio] = Field(default_factory=list)
 

@@ -145,3 +145,13 @@ def test_audio_cue_must_be_sound(tmp_path):
     err = str(error_of(text, tmp_path))
     assert "board.toml:4" in err and "notes.txt" in err
     assert "board.toml:6" in err and "no sound" in err
+
+
+def test_names_from_fixed_lists_ignore_case():
+    board = parse(
+        'format = "Widescreen"\nstyle = "Film-Noir"\n[[shot]]\nprompt = "a"\ncamera = "Dolly-In "\n'
+        'transition = "CrossFade"\n[[shot]]\nprompt = "b"\n'
+    )
+    s = board.script
+    assert (s.format, s.style, s.shot[0].camera, s.shot[0].transition) == (
+        "widescreen", "film-noir", "dolly-in", "crossfade")
