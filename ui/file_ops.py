@@ -130,6 +130,23 @@ class FileOps(QObject):
         self.ctx.set_document(Document(bundle, untitled=True))
         return True
 
+    def export_storyboard(self, path: str | Path | None = None) -> bool:
+        """The storyboard as a script (TOML) to read, diff, edit by hand or render headless."""
+        from studio.script.writer import write_storyboard
+
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self.window, "Export storyboard script",
+                                                  f"{self.ctx.doc.project.title}.toml",
+                                                  "Storyboard script (*.toml)")
+        if not path:
+            return False
+        try:
+            write_storyboard(self.ctx.doc.bundle, Path(path))
+        except (StudioError, OSError) as exc:
+            self.error("Cannot export the storyboard script", exc)
+            return False
+        return True
+
     def _add_recent(self, path: Path) -> None:
         settings.add_recent(path)
         self.recentChanged.emit()

@@ -76,6 +76,7 @@ def _file_menu(w, m: QMenu) -> None:
     w.recent_menu = m.addMenu("Open Recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
     _act(w, "Import Storyboard…", "Ctrl+I", lambda: f.import_storyboard(), m)
+    _act(w, "Export Storyboard Script…", None, lambda: f.export_storyboard(), m)
     m.addSeparator()
     w.act_save = _act(w, "Save", QKeySequence.Save, f.save, m)
     w.act_save_as = _act(w, "Save As…", "Ctrl+Shift+S", lambda: f.save_as(), m)

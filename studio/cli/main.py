@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "studio.cli.validate",
     "studio.cli.presets",
     "studio.cli.interchange",
+    "studio.cli.script",
     "studio.cli.models",
     "studio.cli.cameo",
     "studio.cli.gui",

@@ -138,7 +138,7 @@ def to_toml(data: dict, prefix: str = "") -> str:
         if isinstance(value, dict):
             tables.append((key, value))
         else:
-            lines.append(f"{key} = {_toml_value(value)}")
+            lines.append(f"{key} = {toml_value(value)}")
     out = "\n".join(lines)
     for key, value in tables:
         name = f"{prefix}.{key}" if prefix else key
@@ -146,12 +146,23 @@ def to_toml(data: dict, prefix: str = "") -> str:
     return out.strip() + "\n"
 
 
-def _toml_value(value) -> str:
+def toml_value(value) -> str:
+    """One TOML value: booleans, numbers, lists, or a basic string with every escape needed."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return '"' + "".join(_escape(ch) for ch in str(value)) + '"'
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if ord(ch) < 0x20 or ord(ch) == 0x7F:
+        return f"\\u{ord(ch):04x}"
+    return ch

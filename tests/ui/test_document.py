@@ -159,3 +159,13 @@ def test_untitled_work_left_by_a_crash_reopens_on_the_next_start(qtbot, engine):
     assert again.has_recovery()  # the window offers the restore when it shows
     again.recover()
     assert again.project.shots[0].prompt == "a red kite over dunes" and again.dirty
+
+
+def test_export_storyboard_script_from_the_file_menu(window, tmp_path):
+    from studio.script import load_storyboard
+
+    window.storyboard.act_add.trigger()
+    out = tmp_path / "board.toml"
+    assert window.files.export_storyboard(out)
+    board = load_storyboard(out)
+    assert [s.prompt for s in board.script.shot] == [s.prompt for s in window.doc.project.shots]

@@ -1,0 +1,75 @@
+"""A project's storyboard written back as a script: the storyboard is also a text file.
+
+The inverse of storyboard.py: shots and audio cues become `[[shot]]` and `[[audio]]` tables a
+creator can read, diff, edit by hand and render again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from studio.bundle import Bundle
+from studio.model import Clip, Project, Shot, TrackKind
+from studio.presets.library import toml_value
+
+_HEADER = "# Storyboard Studio storyboard script. Render it: storyboard-studio render {name} -o film.mp4\n"
+
+
+def storyboard_text(bundle: Bundle, script_path: Path) -> str:
+    """TOML for the bundle's project; media paths are written relative to the script."""
+    project = bundle.project
+    base = Path(script_path).resolve().parent
+    lines = [_HEADER.format(name=Path(script_path).name)]
+    lines += _pairs({"title": project.title, "format": project.format.value, "fps": project.fps,
+                     "style": project.style, "fit": project.fit.value})
+    for shot in project.shots:
+        lines += ["", "[[shot]]", *_pairs(_shot_fields(shot, bundle, base))]
+    for number, clip in _audio_cues(project):
+        lines += ["", "[[audio]]", *_pairs(_cue_fields(clip, number, project, bundle, base))]
+    return "\n".join(lines) + "\n"
+
+
+def write_storyboard(bundle: Bundle, script_path: Path) -> Path:
+    from studio import atomic
+
+    atomic.write_text(Path(script_path), storyboard_text(bundle, script_path))
+    return Path(script_path)
+
+
+def _pairs(fields: dict) -> list[str]:
+    return [f"{k} = {toml_value(v)}" for k, v in fields.items() if v is not None]
+
+
+def _relative(bundle: Bundle, media: str, base: Path) -> str:
+    return Path(os.path.relpath(bundle.resolve(media), base)).as_posix()
+
+
+def _shot_fields(shot: Shot, bundle: Bundle, base: Path) -> dict:
+    cut = shot.transition == "cut"
+    return {
+        "name": shot.name, "prompt": shot.prompt, "duration": shot.duration,
+        "camera": shot.camera.value, "style": shot.style, "seed": shot.seed,
+        "image": _relative(bundle, shot.image, base) if shot.image else None,
+        "transition": None if cut else shot.transition.value,
+        "transition_duration": None if cut else shot.transition_duration,
+        "audio": shot.audio,
+    }
+
+
+def _audio_cues(project: Project) -> list[tuple[int, Clip]]:
+    """Imported sound on audio tracks (generated shot sound comes from each shot's `audio`)."""
+    out = []
+    for number, track in enumerate(project.tracks_of(TrackKind.AUDIO), start=1):
+        out += [(number, c) for c in track.sorted_clips() if c.media]
+    return out
+
+
+def _cue_fields(clip: Clip, track: int, project: Project, bundle: Bundle, base: Path) -> dict:
+    fps = project.fps
+    return {
+        "file": _relative(bundle, clip.media, base), "start": clip.start / fps,
+        "offset": clip.source_in / fps or None, "duration": clip.duration / fps,
+        "gain_db": clip.gain_db, "fade_in": clip.fade_in or None, "fade_out": clip.fade_out or None,
+        "pan": clip.pan or None, "track": track,
+    }
