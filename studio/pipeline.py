@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studio.assemble import add_take, assemble_timeline, project_from_storyboard
+from studio.assemble import assemble_timeline, project_from_storyboard
 from studio.bundle import Bundle, is_bundle
 from studio.cameo.guard import check_request, engine_preflight
 from studio.engine.animatic import AnimaticBackend
@@ -22,6 +22,7 @@ from studio.engine.sound import pick_sound_engine, register_sound_backends, soun
 from studio.engine.worker import Engine
 from studio.errors import EngineFailure, InputError, Location
 from studio.model import OutputFormat, Shot, TrackKind
+from studio.placement import land_take
 from studio.presets.library import PresetLibrary
 from studio.script import load_storyboard
 
@@ -135,7 +136,8 @@ def check_consent(requests: list[tuple[str, GenerationRequest]], bundle: Bundle)
 
 
 def generate(engine: Engine, bundle: Bundle, requests, on_event=None) -> list[str]:
-    """Run every job; on success add the takes to the project; on any failure raise."""
+    """Run every job; on success land the takes (a hand-edited timeline is changed only where
+    those shots sit); on any failure raise."""
     if on_event:
         engine.subscribe(on_event)
     ids = [engine.submit(req, backend) for backend, req in requests]
@@ -145,7 +147,7 @@ def generate(engine: Engine, bundle: Bundle, requests, on_event=None) -> list[st
         for job_id in ids:
             event = engine.wait(job_id)
             if isinstance(event, JobFinished) and event.take:
-                add_take(bundle.project, event.take)
+                land_take(bundle.project, event.take)
                 takes.append(event.take.id)
             elif isinstance(event, JobFailed):
                 failures.append(event)
@@ -186,7 +188,7 @@ def render(input_path: Path, opts: RenderOptions) -> RenderReport:
         requests = build_requests(bundle, opts)
         check_consent(requests, bundle)
         takes = generate(make_engine(opts), bundle, requests, opts.on_event) if requests else []
-        if from_script or takes or not bundle.project.tracks_of(TrackKind.VIDEO):
+        if not any(t.clips for t in bundle.project.tracks_of(TrackKind.VIDEO)):
             assemble_timeline(bundle.project)
         if not from_script or opts.keep_project:
             bundle.save()

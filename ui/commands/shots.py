@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from studio.model import Shot
+from studio.placement import relayout_if_following
 from ui.document import Document
-from ui.placement import relayout_if_following
 
 # Fields whose edits arrive keystroke by keystroke or as a spin-box drag: merged into one undo.
 MERGED_FIELDS = {"prompt", "duration", "seed", "audio", "transition_duration"}

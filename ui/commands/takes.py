@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from studio.model import Take
+from studio.placement import land_take, place_take
 from ui.commands.shots import SnapshotCommand
 from ui.document import Document
-from ui.placement import land_take, place_take
 
 
 class LandTake(SnapshotCommand):

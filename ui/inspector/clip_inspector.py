@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.model import FitMode, Transition, TransitionKind
+from studio.placement import take_frames
 from ui.commands import EditClip, SetCurrentTake
-from ui.placement import take_frames
 
 
 class ClipInspector(QWidget):

@@ -152,3 +152,29 @@ def test_vertical_default(tmp_path, fmt, size):
     assert main(["render", str(tmp_path / "v.toml"), "-o", str(out)]) == 0
     info = read_back(out)
     assert info["size"] == size and len(info["frames"]) == 24 - 3
+
+
+def test_render_bundle_keeps_hand_edits_when_a_take_is_regenerated(tmp_path):
+    from studio.bundle import Bundle
+    from studio.model import TrackKind
+
+    board = write_board(tmp_path).read_text().replace("duration = 1.0", "duration = 0.5")
+    board = board.replace("transition_duration = 0.25", "transition_duration = 0.125")
+    (tmp_path / "b.toml").write_text(board)
+    proj = tmp_path / "film.sbproj"
+    assert main(["render", str(tmp_path / "b.toml"), "-o", str(tmp_path / "1.mp4"),
+                 "--project", str(proj)]) == 0
+    bundle = Bundle.load(proj)
+    video = bundle.project.tracks_of(TrackKind.VIDEO)[0]
+    first = video.sorted_clips()[0]
+    first.duration -= 4  # a hand trim of the first clip's tail
+    lost = bundle.project.shots[1]
+    bundle.take_file(lost.current_take).unlink()  # the second shot's take went missing
+    bundle.save()
+
+    assert main(["render", str(proj), "-o", str(tmp_path / "2.mp4")]) == 0
+    again = Bundle.load(proj)
+    clips = again.project.tracks_of(TrackKind.VIDEO)[0].sorted_clips()
+    assert clips[0].duration == first.duration  # the trim survived
+    assert clips[1].take_id == again.project.shots[1].current_take != lost.current_take
+    assert again.take_file(clips[1].take_id).is_file() and len(again.project.takes) == 3

@@ -7,6 +7,7 @@ the shots before it in storyboard order; later clips on that track move right to
 
 from __future__ import annotations
 
+from studio.assemble import SOUND_TRACK, VIDEO_TRACK, add_take, assemble_timeline
 from studio.model import Clip, Operation, Project, Shot, Take, TrackKind
 
 
@@ -72,8 +73,6 @@ def _first_gap(track, mine: int, order: dict) -> int:
 
 def _timeline_key(project: Project) -> list[tuple]:
     """The storyboard-made tracks, ignoring clip ids (which assemble regenerates)."""
-    from studio.assemble import SOUND_TRACK, VIDEO_TRACK
-
     out = []
     for track in project.tracks:
         if track.name in (VIDEO_TRACK, SOUND_TRACK):
@@ -85,8 +84,6 @@ def _timeline_key(project: Project) -> list[tuple]:
 
 def follows_storyboard(project: Project) -> bool:
     """True when the timeline is exactly what the storyboard order makes (no hand edits)."""
-    from studio.assemble import assemble_timeline
-
     expected = project.model_copy(deep=True)
     assemble_timeline(expected)
     return _timeline_key(expected) == _timeline_key(project)
@@ -98,8 +95,6 @@ def land_take(project: Project, take: Take) -> None:
     An untouched timeline (one that follows the storyboard) is re-laid in storyboard order
     with the shots' transitions; a hand-edited one is changed only where this shot sits.
     """
-    from studio.assemble import add_take, assemble_timeline
-
     follows = follows_storyboard(project)
     add_take(project, take)
     if not take.shot_id or take.shot_id not in {s.id for s in project.shots}:
@@ -116,8 +111,6 @@ def land_take(project: Project, take: Take) -> None:
 
 def relayout_if_following(project: Project, change) -> None:
     """Apply a storyboard change; keep an untouched timeline following the storyboard."""
-    from studio.assemble import assemble_timeline
-
     follows = follows_storyboard(project)
     change(project)
     if follows:
