@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import av
 import numpy as np
+from av.video.reformatter import Interpolation
 from PIL import Image, ImageFilter
 
 from studio.model import FitMode
@@ -21,8 +22,12 @@ from studio.model import FitMode
 Size = tuple[int, int]  # (width, height)
 Source = np.ndarray | av.VideoFrame
 
+# libswscale's YUV→RGB is a level or two dark unless asked for accurate rounding with full
+# chroma interpolation (its table converter truncates, its generic path is biased): with these
+# flags a decoded frame's RGB is the take's exact colours (±0.5 level), whatever the size.
+EXACT = Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INT
 # Quality names the compositor accepts: "high" for export, "draft" for a live preview.
-_SWS = {"high": "BICUBIC", "draft": "FAST_BILINEAR"}
+_SWS = {"high": Interpolation.BICUBIC | EXACT, "draft": Interpolation.FAST_BILINEAR | EXACT}
 _PIL = {"high": Image.Resampling.BICUBIC, "draft": Image.Resampling.BILINEAR}
 
 BLUR_SIDE = 96  # the long side of the blurred background before it is enlarged

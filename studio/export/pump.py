@@ -17,6 +17,7 @@ import av
 from av.video.reformatter import Interpolation
 
 from studio.compose.compositor import Compositor
+from studio.compose.fit import EXACT
 from studio.compose.watermark import Watermark, plane_view
 
 _END = object()
@@ -26,7 +27,10 @@ def to_yuv(rgb, index: int) -> av.VideoFrame:
     """An RGB frame as the encoder's yuv420p (BT.709, limited range), stamped with its pts."""
     frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
     frame = frame.reformat(
-        format="yuv420p", dst_colorspace="ITU709", dst_color_range="MPEG", interpolation="BICUBIC"
+        format="yuv420p",
+        dst_colorspace="ITU709",
+        dst_color_range="MPEG",
+        interpolation=Interpolation.BICUBIC | EXACT,
     )
     frame.pts = index
     return frame
@@ -51,13 +55,10 @@ def yuv709(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
         dst_colorspace="ITU709",
         src_color_range="JPEG" if frame.color_range == 2 else "MPEG",
         dst_color_range="MPEG",
-        # same size: no resampling (POINT) and accurate rounding, else luma drifts a level
-        # darker than through RGB; scaled: bicubic, as the RGB path scales
-        interpolation=_SAME_SIZE if same_size else Interpolation.BICUBIC,
+        # accurate rounding and full chroma (EXACT), else levels drift darker than the take's;
+        # same size: no resampling (POINT); scaled: bicubic, as the RGB path scales
+        interpolation=(Interpolation.POINT if same_size else Interpolation.BICUBIC) | EXACT,
     )
-
-
-_SAME_SIZE = Interpolation.POINT | Interpolation.ACCURATE_RND
 
 
 class FramePump:
