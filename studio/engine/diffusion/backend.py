@@ -19,13 +19,13 @@ import numpy as np
 
 from studio.engine.backend import JobContext
 from studio.engine.diffusion import sources as S
+from studio.engine.diffusion.kept import Kept, LatentStore, latents_key
 from studio.engine.diffusion.plan import JobPlan, make_plan
 from studio.engine.request import GenerationRequest, TakeResult
 from studio.errors import Cancelled, EngineFailure
 from studio.media.video import write_video
 from studio.model import Operation
 from studio.models.registry import ModelInfo, ModelRegistry
-from studio.paths import user_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,8 @@ class DiffusersBackend:
         self.previews = previews
         self.long_job_s = long_job_s
         self.last_latents: tuple[str, object] | None = None  # (job id, latents) of the last run
+        self._kept: tuple[str, Kept] | None = None  # latents of a run whose take is not saved yet
+        self._store = LatentStore()
         self._loaded: Loaded | None = None
         self._lock = threading.RLock()
         self._presets = None
@@ -109,6 +111,7 @@ class DiffusersBackend:
         with self._lock:
             self._loaded = None
             self.last_latents = None
+            self._kept = None  # what was kept on disk stays there for a retry
             free_memory()
 
     @property
@@ -150,11 +153,9 @@ class DiffusersBackend:
                 raise
 
     def _generate(self, loaded: Loaded, request: GenerationRequest, ctx: JobContext) -> TakeResult:
-        import torch
-
         from studio.engine.diffusion import latents as L
         from studio.engine.diffusion.previews import factors_for
-        from studio.engine.diffusion.sampling import StepHook, decode_with_retry, prompt_kwargs
+        from studio.engine.diffusion.sampling import StepHook, decode_with_retry
 
         pipe, family, info = loaded.pipe, loaded.info.family, loaded.info
         spatial, temporal = L.compression(pipe, family)
@@ -171,11 +172,55 @@ class DiffusersBackend:
         self._info = meta = {
             "size": plan.size, "frames": frames, "steps": plan.steps, **loaded.memory,
         }
-        if self.previews and request.previews and loaded.factors is None:
-            loaded.factors = factors_for(pipe, family, info.revision)
+        key = latents_key(model_fields(loaded), plan, request, frames)
+        kept = self._find_kept(key)
+        if kept is None:
+            if self.previews and request.previews and loaded.factors is None:
+                loaded.factors = factors_for(pipe, family, info.revision)
+            hook = StepHook(ctx, family, geom, loaded.factors if request.previews else None,
+                            start.pins, self.previews and request.previews)
+            result, sampled_s = self._sample(pipe, family, plan, request, start, frames, geom, hook)
+            kept = Kept(result, {"job": ctx.job_id, "steps_run": hook.steps_done,
+                                 "sampled_s": round(sampled_s, 2), "model": info.id,
+                                 "seed": request.seed, "prompt": plan.prompt})
+            self._kept = (key, kept)
+            if sampled_s > self.long_job_s:  # a crash in the decode must not lose this
+                meta["latents_file"] = str(self._keep_on_disk(key, kept))
+        else:
+            hook = StepHook(ctx, family, geom, None, None, False)
+            hook.steps_done = kept.info.get("steps_run", plan.steps)
+            meta["reused_latents"] = True
+            log.info("job %s: reusing sampled latents %s; decoding only", ctx.job_id, key)
+        result = kept.latents
+        self.last_latents = (ctx.job_id, result)
+        ctx.check_cancelled()
+        ctx.step(0, 1, phase="decoding")
+        try:
+            pixels = decode_with_retry(pipe, family, result, geom, request.seed, meta)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            raise self._decode_failed(exc, key, kept, meta) from exc
+        out, fps = assemble(pixels)
+        out = apply_preset_look(out, plan, request.seed)
+        path = ctx.output_dir / "take.mp4"
+        video = write_video(path, out, fps)
+        self._forget(key)  # the take is the durable result now
+        return TakeResult(
+            path=path, width=video.width, height=video.height, fps=fps, frames=video.frames,
+            engine=self.name, model=info.id, prompt=plan.prompt,
+            negative_prompt=plan.negative_prompt,
+            params=self._params(loaded, plan, request, frames, hook, start, meta),
+        )
+
+    def _sample(self, pipe, family, plan: JobPlan, request, start: Start, frames: int, geom, hook):
+        """One pipeline run to latents (never decoded here); returns (latents, seconds)."""
+        import torch
+
+        from studio.engine.diffusion import latents as L
+        from studio.engine.diffusion.sampling import prompt_kwargs
+
         device = pipe._execution_device
-        hook = StepHook(ctx, family, geom, loaded.factors if request.previews else None,
-                        start.pins, self.previews and request.previews)
         kwargs = dict(
             height=plan.height, width=plan.width, num_frames=frames,
             num_inference_steps=plan.steps, guidance_scale=plan.guidance,
@@ -195,25 +240,33 @@ class DiffusersBackend:
                 result = pipe(latents=first, **kwargs).frames
         else:
             result = pipe(**kwargs).frames
-        sampled_s = time.perf_counter() - began
-        self.last_latents = (ctx.job_id, result)
-        if sampled_s > self.long_job_s:
-            meta["latents_file"] = str(save_latents(ctx.job_id, result))
-        ctx.check_cancelled()
-        ctx.step(0, 1, phase="decoding")
-        pixels = decode_with_retry(pipe, family, result, geom, request.seed, meta)
-        out, fps = assemble(pixels)
-        out = apply_preset_look(out, plan, request.seed)
-        path = ctx.output_dir / "take.mp4"
-        video = write_video(path, out, fps)
-        if meta.get("latents_file"):
-            os.unlink(meta["latents_file"])
-        return TakeResult(
-            path=path, width=video.width, height=video.height, fps=fps, frames=video.frames,
-            engine=self.name, model=info.id, prompt=plan.prompt,
-            negative_prompt=plan.negative_prompt,
-            params=self._params(loaded, plan, request, frames, hook, start, meta),
-        )
+        return result, time.perf_counter() - began
+
+    # --- kept latents (a retry after a failed decode only decodes) ---------------------------
+    def _find_kept(self, key: str) -> Kept | None:
+        if self._kept and self._kept[0] == key:
+            return self._kept[1]
+        return self._store.load(key)
+
+    def _keep_on_disk(self, key: str, kept: Kept):
+        path = self._store.tensor_path(key)
+        if not path.is_file():
+            path = self._store.save(key, kept.latents, kept.info)
+        return path
+
+    def _forget(self, key: str) -> None:
+        self._kept = None
+        self._store.discard(key)
+
+    def _decode_failed(self, exc: BaseException, key: str, kept: Kept, meta: dict) -> EngineFailure:
+        """Keep the sampling on disk (Retry, even after a restart, only decodes) and say so."""
+        from studio.engine.diffusion.sampling import decode_failure
+
+        try:
+            meta["latents_file"] = str(self._keep_on_disk(key, kept))
+        except Exception:
+            log.exception("could not keep the sampled latents on disk")
+        return decode_failure(exc, meta)
 
     def _params(self, loaded, plan: JobPlan, request, frames, hook, start, meta) -> dict:
         info, pipe = loaded.info, loaded.pipe
@@ -229,6 +282,8 @@ class DiffusersBackend:
             "dtype": str(next(pipe.transformer.parameters()).dtype).replace("torch.", ""),
             "previews": hook.gate.made,
         }
+        if meta.get("reused_latents"):
+            params["reused_latents"] = True  # sampled by an earlier, failed run of this request
         if start.clean is not None:
             params["strength"] = start.strength
         if plan.prompt_b:
@@ -358,12 +413,9 @@ def apply_preset_look(frames: np.ndarray, plan: JobPlan, seed: int) -> np.ndarra
     return apply_look(frames, plan.preset.look, 0, seed)
 
 
-def save_latents(job_id: str, latents) -> str:
-    """Keep sampled latents on disk (safetensors) until the take is safely written."""
-    from safetensors.torch import save_file
-
-    folder = user_cache_dir() / "latents"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{job_id}.safetensors"
-    save_file({"latents": latents.detach().contiguous().cpu()}, str(path))
-    return str(path)
+def model_fields(loaded: Loaded) -> dict:
+    """What names the weights and the sampler, for the kept-latents key."""
+    info, pipe = loaded.info, loaded.pipe
+    return {"id": info.id, "revision": info.revision, "commit": info.commit,
+            "family": info.family.name, "pipeline": pipe.__class__.__name__,
+            "scheduler": pipe.scheduler.__class__.__name__}

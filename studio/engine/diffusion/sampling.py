@@ -129,13 +129,7 @@ def decode_with_retry(pipe, family, latents, geom, seed, plan_info: dict) -> np.
     enable_vae_tiling(pipe)
     plan_info["vae_tiling"] = True
     plan_info["vae_tiling_retry"] = True
-    try:
-        return decode(pipe, family, latents, geom, seed)
-    except Exception as exc:
-        if is_out_of_memory(exc):
-            free_memory()
-            raise out_of_memory("decoding", plan_info) from None
-        raise
+    return decode(pipe, family, latents, geom, seed)
 
 
 def out_of_memory(stage: str, info: dict) -> EngineFailure:
@@ -144,10 +138,36 @@ def out_of_memory(stage: str, info: dict) -> EngineFailure:
     failure = EngineFailure(
         f"out of memory while {stage} {info.get('frames')} frames at {w}×{h} "
         f"({info.get('steps')} steps, offload: {info.get('offload', 'none')})"
-        + (f"; sampled latents kept at {info['latents_file']}" if info.get("latents_file") else "")
+        + _kept_note(info)
     )
     failure.hint = (
         "lower the frame count (shorter shot), the size (--size), or the steps, "
         "or set a smaller VRAM budget (STUDIO_VRAM_GB) so the model is offloaded to the CPU"
     )
+    if info.get("latents_file"):
+        failure.hint = (
+            "close other programs using the GPU or set a smaller VRAM budget (STUDIO_VRAM_GB), "
+            "then Retry: only the decode runs again. Changing the shot samples it anew."
+        )
     return failure
+
+
+def decode_failure(exc: BaseException, info: dict) -> EngineFailure:
+    """A failed decode (after the tiling retry) as an EngineFailure that says the sampling is kept."""
+    if is_out_of_memory(exc):
+        free_memory()
+        return out_of_memory("decoding", info)
+    if isinstance(exc, EngineFailure):
+        failure = EngineFailure(f"{exc}{_kept_note(info)}")
+        failure.hint = getattr(exc, "hint", "")
+        return failure
+    failure = EngineFailure(f"decoding failed ({exc.__class__.__name__}: {exc}){_kept_note(info)}")
+    failure.hint = "Retry decodes the kept sampling again without re-sampling"
+    return failure
+
+
+def _kept_note(info: dict) -> str:
+    if not info.get("latents_file"):
+        return ""
+    return (f"; the sampling was kept ({info['latents_file']}) — Retry will only decode it, "
+            "not sample again")

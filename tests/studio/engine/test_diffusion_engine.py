@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -346,3 +347,138 @@ def test_cli_render_with_the_diffusion_engine(tiny_models, tmp_path):
     takes = list(Bundle.load(proj).project.takes.values())
     assert {t.engine for t in takes} == {"diffusers"} and [t.seed for t in takes] == [3, 4]
     assert all(t.params.get("steps") == 2 and t.model for t in takes)
+
+
+# --- a failed decode keeps the sampling; retrying the same request only decodes -------------------
+def count_transformer_calls(backend) -> dict:
+    backend.load()
+    calls = {"n": 0}
+    transformer = backend._loaded.pipe.transformer
+    calls["hook"] = transformer.register_forward_hook(lambda *a: calls.__setitem__("n", calls["n"] + 1))
+    return calls
+
+
+def kept_files():
+    from studio.paths import user_cache_dir
+
+    folder = user_cache_dir() / "latents"
+    return sorted(p.name for p in folder.glob("*")) if folder.exists() else []
+
+
+def test_failed_decode_keeps_sampling_and_retry_after_restart_only_decodes(
+    ltx_backend, tmp_path, bundle, monkeypatch
+):
+    import torch
+
+    events = []
+    engine = make_engine(ltx_backend, tmp_path, events)
+    request = dict(prompt="hours of sampling", seed=11, steps=3)
+    try:
+        normal = finished(engine, bundle, **request)
+        assert kept_files() == []  # a saved take leaves nothing behind
+        vae = ltx_backend._loaded.pipe.vae
+
+        def out_of_memory(*args, **kwargs):  # survives the tiling retry
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 40.00 GiB")
+
+        monkeypatch.setattr(vae, "decode", out_of_memory)
+        failed_job, event = run(engine, bundle, **request)
+        assert isinstance(event, JobFailed)
+        assert "out of memory while decoding" in event.reason
+        assert "sampling was kept" in event.reason and "Retry will only decode" in event.reason
+        assert "Retry" in event.hint
+        files = kept_files()
+        assert len(files) == 2 and {f.rsplit(".", 1)[1] for f in files} == {"json", "safetensors"}
+
+        ltx_backend.release()  # as after a restart: nothing kept in memory, a fresh pipeline
+        calls = count_transformer_calls(ltx_backend)
+        retry_job, event = run(engine, bundle, **request)  # the Retry button resubmits the request
+        assert isinstance(event, JobFinished), getattr(event, "reason", event)
+        retried = event.take
+    finally:
+        engine.shutdown()
+        if "calls" in locals():
+            calls["hook"].remove()
+    assert calls["n"] == 0  # never sampled again
+    phases = {e.phase for e in events if isinstance(e, StepProgress) and e.job_id == retry_job}
+    assert "sampling" not in phases and "decoding" in phases
+    assert retried.params["reused_latents"] is True and retried.params["steps_run"] == 3
+    assert "reused_latents" not in normal.params
+    assert retried.frames == normal.frames == 13 and retried.seed == 11
+    a, b = (load_frames(bundle / t.path).astype(int) for t in (normal, retried))
+    assert a.shape == b.shape and np.abs(a - b).mean() < 0.5  # the same latents, the same take
+    assert kept_files() == []  # removed once the take is saved
+
+
+def test_kept_latents_serve_only_the_same_request(wan_backend, tmp_path, bundle, monkeypatch):
+    from studio.paths import user_cache_dir
+
+    wan_backend.load()
+    vae = wan_backend._loaded.pipe.vae
+    real_decode = vae.decode
+    seen_on_disk = []
+
+    def broken(*args, **kwargs):  # not an out-of-memory: no tiling retry, still kept
+        seen_on_disk.append(kept_files())
+        raise RuntimeError("VAE kernel failed")
+
+    monkeypatch.setattr(wan_backend, "long_job_s", 0.0)  # long job: on disk before the decode
+    monkeypatch.setattr(vae, "decode", broken)
+    calls = count_transformer_calls(wan_backend)
+    engine = make_engine(wan_backend, tmp_path)
+    try:
+        _, event = run(engine, bundle, prompt="tide", seed=5)
+        assert isinstance(event, JobFailed) and "decoding failed" in event.reason
+        assert "VAE kernel failed" in event.reason and "Retry will only decode" in event.reason
+        assert len(seen_on_disk[0]) == 2  # a crash during the decode would not lose it either
+        sampled = calls["n"]
+        assert sampled > 0
+        sidecar = next((user_cache_dir() / "latents").glob("*.json"))
+        info = json.loads(sidecar.read_text())
+        assert info["seed"] == 5 and info["prompt"] == "tide" and info["steps_run"] == 2
+        monkeypatch.setattr(vae, "decode", real_decode)  # (undo() would also undo STUDIO_HOME)
+        monkeypatch.setattr(wan_backend, "long_job_s", 30.0)
+
+        other = finished(engine, bundle, prompt="tide", seed=6)  # another seed samples anew
+        assert calls["n"] > sampled and "reused_latents" not in other.params
+        assert len(kept_files()) == 2  # the seed-5 sampling is still waiting for its retry
+        before = calls["n"]
+        again = finished(engine, bundle, prompt="tide", seed=5)
+        assert calls["n"] == before and again.params["reused_latents"] is True
+        assert again.frames == other.frames == 9
+    finally:
+        engine.shutdown()
+        calls["hook"].remove()
+    assert kept_files() == []
+
+
+def test_latents_key_follows_what_determines_the_sampling(tmp_path):
+    from studio.engine.diffusion.kept import latents_key
+    from studio.engine.diffusion.plan import make_plan
+    from studio.models.families import LTX_VIDEO
+
+    model = {"id": "tiny-ltx", "revision": "abc"}
+    base = dict(prompt="a kite", duration=1.0, seed=3, size=SIZE)
+
+    def key(model=model, **changes):
+        request = GenerationRequest(**{**base, **changes})
+        plan = make_plan(request, LTX_VIDEO, None, 32, 8, 2)
+        return latents_key(model, plan, request, plan.frames)
+
+    same = key()
+    assert key() == same
+    assert key(bundle=str(tmp_path), label="x", previews=False, shot_id="s1") == same
+    for change in (dict(seed=4), dict(prompt="a boat"), dict(steps=5), dict(guidance=2.0),
+                   dict(size=(128, 64)), dict(duration=2.0), dict(camera="orbit")):
+        assert key(**change) != same, change
+    assert key(model={"id": "tiny-ltx", "revision": "abd"}) != same
+    clip = tmp_path / "a.mp4"
+    clip.write_bytes(b"x" * 10)
+    src = SourceTake(take_id="t1", path=str(clip), fps=24, frames=12)
+    remix = key(operation=Operation.REMIX, sources=[src])
+    assert remix != same and key(operation=Operation.REMIX, sources=[src], strength=0.9) != remix
+    image = tmp_path / "first.png"
+    image.write_bytes(b"one")
+    first = key(image=str(image))
+    image.write_bytes(b"two")  # edited in place: a new sampling
+    assert key(image=str(image)) != first
