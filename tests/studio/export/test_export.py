@@ -241,7 +241,7 @@ def test_settings_presets_and_validation():
 
 
 def write_bt709_take(path, frames, fps):
-    """A take tagged BT.709 (as cameras and many tools write), unlike write_video's untagged."""
+    """A take tagged BT.709 by a plain RGB->YUV reformat (as cameras and other tools write)."""
     h, w = frames[0].shape[:2]
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=fps)
