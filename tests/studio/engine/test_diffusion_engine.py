@@ -52,6 +52,12 @@ def source(bundle, take) -> SourceTake:
     return SourceTake(take_id=take.id, path=str(bundle / take.path), fps=take.fps, frames=take.frames)
 
 
+def blocks(frames: np.ndarray, k: int = 8) -> np.ndarray:
+    """Mean of each k×k block per channel: the picture without codec-level pixel noise."""
+    n, h, w, c = frames.shape
+    return frames[:, : h // k * k, : w // k * k].reshape(n, h // k, k, w // k, k, c).mean(axis=(2, 4))
+
+
 def test_importing_the_backend_does_not_import_torch():
     code = "import sys, studio.engine.diffusion, studio.models, studio.cli.models; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -151,12 +157,13 @@ def test_remix_blend_extend_loop_lineage_and_length(ltx_backend, tmp_path, bundl
     assert ext.extend_of == a.id and ext.frames == a.frames + 12
     assert back.extend_of == a.id and back.frames == a.frames + 6
     assert loop.loop_of == a.id and loop.frames == a.frames and loop.fps == a.fps
-    src = load_frames(bundle / a.path)
-    other = np.abs(load_frames(bundle / b.path).astype(int) - src).mean()
-    # extend: the source plays first, unchanged apart from re-encoding (random weights are noisy)
-    assert np.abs(load_frames(bundle / ext.path)[: a.frames].astype(int) - src).mean() < other / 3
+    src = blocks(load_frames(bundle / a.path))
+    other = np.abs(blocks(load_frames(bundle / b.path)) - src).mean()
+    # extend: the source plays first, unchanged apart from re-encoding. Compared as 8×8 block
+    # means: random weights give pixel noise that H.264 4:2:0 re-encoding smears a lot.
+    assert np.abs(blocks(load_frames(bundle / ext.path)[: a.frames]) - src).mean() < other / 3
     # backwards: the source comes last
-    assert np.abs(load_frames(bundle / back.path)[-a.frames:].astype(int) - src).mean() < other / 3
+    assert np.abs(blocks(load_frames(bundle / back.path)[-a.frames:]) - src).mean() < other / 3
     for take in (remix, blend, ext, back, loop):
         assert probe(bundle / take.path).frames == take.frames
 
