@@ -46,6 +46,9 @@ class MonotonicClock:
         self._origin = self.position()
         self._started_at = None
 
+    def scrub(self, position: float) -> None:
+        """Silent: nothing to play while scrubbing."""
+
     def position(self) -> float:
         if self._started_at is None:
             return self._origin
@@ -76,6 +79,10 @@ class AudioClock:
             self._player.pause()
         else:
             self._silent.stop()
+
+    def scrub(self, position: float) -> None:
+        """A short grain of sound at `position` (the scrub slider, while paused)."""
+        self._player.scrub(position)
 
     def position(self) -> float:
         return float(self._player.clock()) if self._audible else self._silent.position()

@@ -211,11 +211,7 @@ class PreviewPlayer(QWidget):
         self.pause()
         self.seek(self.position + frames)
 
-    def _start(self, speed: int) -> None:
-        if self.project is None or self.frame_count == 0:
-            return
-        if speed > 0 and self.position >= self.frame_count - 1:
-            self._set_position(0)  # play from the top after the end, as players do
+    def _ensure_clock(self) -> PlaybackClock:
         if self.clock is None:
             self.clock = self._clock_factory(self.project, self.resolve)
             notice = getattr(self.clock, "notice", None)
@@ -223,6 +219,14 @@ class PreviewPlayer(QWidget):
                 self._noticed.add(notice)
                 self.status.setText(notice)
                 self.statusMessage.emit(notice)
+        return self.clock
+
+    def _start(self, speed: int) -> None:
+        if self.project is None or self.frame_count == 0:
+            return
+        if speed > 0 and self.position >= self.frame_count - 1:
+            self._set_position(0)  # play from the top after the end, as players do
+        self._ensure_clock()
         was_playing = self.speed != 0
         self.speed = speed
         self.clock.start(self.position / self.fps, speed)
@@ -292,7 +296,12 @@ class PreviewPlayer(QWidget):
         self.statusMessage.emit(f"Preview: {message}")
 
     def _slider_moved(self, value: int) -> None:
+        """Dragging the slider while paused plays a short grain of sound at each position."""
         self.seek(value)
+        if self.speed == 0 and self.project is not None and self.frame_count:
+            scrub = getattr(self._ensure_clock(), "scrub", None)
+            if scrub is not None:
+                scrub(self.position / self.fps)
 
     @Slot(bool)
     def set_safe_area(self, on: bool) -> None:

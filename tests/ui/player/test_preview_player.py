@@ -185,3 +185,24 @@ def test_safe_area_overlay(qtbot, bundle):
     after = player.screen.grab().toImage().pixelColor(*at)
     assert player.safe_box.isChecked() and after != before
     assert after.red() >= before.red()
+
+
+def test_dragging_the_slider_while_paused_plays_sound_grains(qtbot, bundle):
+    from ui.player.clock import AudioClock
+
+    class FakeSound:
+        def __init__(self):
+            self.grains = []
+
+        def scrub(self, seconds):
+            self.grains.append(seconds)
+
+    project, resolve = bundle
+    sound = FakeSound()
+    player = make_player(qtbot, AudioClock(sound, MonotonicClock()))
+    player.set_project(project, resolve)
+    for frame in (12, 24, 36):
+        player.slider.setValue(frame)  # what a drag of the handle does
+    assert sound.grains == [12 / project.fps, 24 / project.fps, 36 / project.fps]
+    player.seek(5)  # a seek from the timeline is not a scrub of the slider
+    assert len(sound.grains) == 3
