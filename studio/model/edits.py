@@ -263,23 +263,40 @@ def free_start(
 
 
 def trim_limits(project: Project, clip_id: str, edge: Edge) -> tuple[int, int]:
-    """Timeline frames the given edge may be dragged between (take length and neighbours)."""
+    """Timeline frames the given edge may be dragged between (take length and neighbours).
+
+    An edge inside a transition may move too: the transition follows it (longer, shorter, or
+    gone once the clips no longer overlap), as long as each clip keeps a frame of its own."""
     track, clip = find(project, clip_id)
     prev, nxt = neighbours(track, clip)
     length = clip_source_frames(project, clip)
     if edge == "in":
-        if prev is not None and prev.end > clip.start:
-            return clip.start, clip.start  # inside a transition: remove it to trim this edge
         lo = clip.start - clip.source_in
         if prev is not None:
-            lo = max(lo, prev.end)
+            lo = max(lo, prev.start + 1 if _overlaps(prev, clip) else prev.end)
+            before = neighbours(track, prev)[0]
+            if before is not None:
+                lo = max(lo, before.end)  # never three clips at once
         return max(0, lo), clip.end - 1
-    if nxt is not None and clip.end > nxt.start:
-        return clip.end, clip.end
     hi = clip.start + (length - clip.source_in) if length is not None else 1 << 40
     if nxt is not None:
-        hi = min(hi, nxt.start)
+        hi = min(hi, nxt.end - 1 if _overlaps(clip, nxt) else nxt.start)
+        after = neighbours(track, nxt)[1]
+        if after is not None:
+            hi = min(hi, after.start)
     return clip.start + 1, max(clip.start + 1, hi)
+
+
+def _overlaps(left: Clip, right: Clip) -> bool:
+    return left.end > right.start
+
+
+def _with_overlap(clip: Clip, overlap: int) -> Clip:
+    """`clip` whose incoming transition lasts `overlap` frames (none when nothing overlaps)."""
+    if overlap <= 0:
+        return clip.model_copy(update={"transition_in": None})
+    trans = clip.transition_in or Transition(kind=TransitionKind.CROSSFADE, duration=overlap)
+    return clip.model_copy(update={"transition_in": trans.model_copy(update={"duration": overlap})})
 
 
 def trim_clip(project: Project, clip_id: str, edge: Edge, frame: int) -> Edit:
@@ -288,6 +305,9 @@ def trim_clip(project: Project, clip_id: str, edge: Edge, frame: int) -> Edit:
     track, clip = find(project, clip_id)
     lo, hi = trim_limits(project, clip_id, edge)
     frame = min(max(int(frame), lo), hi)
+    prev, nxt = neighbours(track, clip)
+    rec = _Recorder(project, "Trim clip")
+    rec.track(track)
     if edge == "in":
         delta = frame - clip.start
         new = clip.model_copy(
@@ -297,10 +317,13 @@ def trim_clip(project: Project, clip_id: str, edge: Edge, frame: int) -> Edit:
                 "duration": clip.duration - delta,
             }
         )
+        if prev is not None and (_overlaps(prev, clip) or _overlaps(prev, new)):
+            new = _with_overlap(new, prev.end - frame)
     else:
         new = clip.model_copy(update={"duration": frame - clip.start})
-    rec = _Recorder(project, "Trim clip")
-    _replace(rec.track(track), clip, new)
+        if nxt is not None and (_overlaps(clip, nxt) or _overlaps(new, nxt)):
+            _replace(track, nxt, _with_overlap(nxt, frame - nxt.start))
+    _replace(track, clip, new)
     return rec.finish(clip_id)
 
 

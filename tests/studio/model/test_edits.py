@@ -303,3 +303,50 @@ def test_random_edit_sequences_stay_valid_and_undo_exactly(gd, script):
     for e, snapshot in reversed(history):
         e.undo(p)
         assert dump(p) == snapshot
+
+
+def crossfaded() -> Project:
+    """c0 and c1 overlap by a 12-frame crossfade (c1 has 24 frames of take before its in point)."""
+    p = make_project([(0, 48), (36, 48)])
+    c1 = p.tracks[0].clips[1]
+    p.tracks[0].clips[1] = c1.model_copy(update={
+        "source_in": 24, "transition_in": E.Transition(kind=TransitionKind.CROSSFADE, duration=12)})
+    E.check_track(p.tracks[0])
+    return p
+
+
+def transition_of(p: Project, clip_id: str):
+    return E.find(p, clip_id)[1].transition_in
+
+
+def test_trimming_an_in_edge_inside_a_transition_moves_the_transition():
+    p = crossfaded()
+    before = dump(p)
+    first = E.trim_clip(p, "c1", "in", 40)
+    assert clips(p) == [(0, 48), (40, 44)] and transition_of(p, "c1").duration == 8
+    assert transition_of(p, "c1").kind == TransitionKind.CROSSFADE
+    E.trim_clip(p, "c1", "in", 30)  # longer transition, bounded by the take's frames before
+    assert transition_of(p, "c1").duration == 18
+    E.trim_clip(p, "c1", "in", 52)  # past the end of c0: a gap, no transition left
+    assert clips(p)[1][0] == 52 and transition_of(p, "c1") is None
+    again = crossfaded()
+    expected = dump(again)
+    E.trim_clip(again, "c1", "in", 40).undo(again)
+    assert dump(again) == expected  # undo is exact
+    assert first.name == "Trim clip" and before != dump(p)
+
+
+def test_trimming_an_out_edge_inside_a_transition_moves_the_transition():
+    p = crossfaded()
+    E.trim_clip(p, "c0", "out", 42)
+    assert clips(p)[0] == (0, 42) and transition_of(p, "c1").duration == 6
+    E.trim_clip(p, "c0", "out", 60)
+    assert transition_of(p, "c1").duration == 24
+    E.trim_clip(p, "c0", "out", 30)  # before c1 starts: the crossfade is gone
+    assert transition_of(p, "c1") is None and clips(p) == [(0, 30), (36, 48)]
+
+
+def test_trim_limits_never_let_three_clips_play_at_once():
+    p = make_project([(0, 48), (48, 48), (96, 48)])
+    assert E.trim_limits(p, "c1", "out") == (49, 96)
+    assert E.trim_limits(p, "c1", "in")[0] == 48
