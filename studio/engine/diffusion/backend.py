@@ -326,22 +326,19 @@ class DiffusersBackend:
         return plan.frames, start, lambda px: (px, plan.fps)
 
     def _remix(self, pipe, family, plan, request):
-        from studio.engine.diffusion import latents as L
-
         self._need(request, 1)
         src = request.sources[0]
         frames_in = S.read_source(src)
         n = plan.frames_for(len(frames_in) / src.fps)
-        clip = S.fit(S.stretch(frames_in, n), plan.size)
-        start = Start(L.encode_frames(pipe, family, clip), request.strength)
+        start = Start(_encode_clip(pipe, family, frames_in, n, plan.size), request.strength)
         return n, start, lambda px: (px, plan.fps)
 
     def _blend(self, pipe, family, plan, request):
         from studio.engine.diffusion import latents as L
 
         self._need(request, 2)
-        a, b = (S.fit(S.stretch(S.read_source(s), plan.frames), plan.size) for s in request.sources[:2])
-        za, zb = L.encode_frames(pipe, family, a), L.encode_frames(pipe, family, b)
+        za, zb = (_encode_clip(pipe, family, S.read_source(s), plan.frames, plan.size)
+                  for s in request.sources[:2])
         weights = S.curve_at(request.blend_curve, np.linspace(0, 1, za.shape[2]))
         start = Start(L.blend_over_time(za, zb, weights), request.strength)
         return plan.frames, start, lambda px: (px, plan.fps)
@@ -381,8 +378,7 @@ class DiffusersBackend:
         src = request.sources[0]
         source = S.read_source(src)
         n = plan.frames_for(len(source) / src.fps)
-        clip = S.fit(S.stretch(source, n), plan.size)
-        z = L.encode_frames(pipe, family, clip)
+        z = _encode_clip(pipe, family, source, n, plan.size)
         weights = S.loop_weights(z.shape[2], tail=max(1, z.shape[2] // 3))
         start = Start(L.blend_over_time(z, z[:, :, :1].expand_as(z), weights), request.strength)
 
@@ -419,3 +415,10 @@ def model_fields(loaded: Loaded) -> dict:
     return {"id": info.id, "revision": info.revision, "commit": info.commit,
             "family": info.family.name, "pipeline": pipe.__class__.__name__,
             "scheduler": pipe.scheduler.__class__.__name__}
+
+
+def _encode_clip(pipe, family, frames: np.ndarray, count: int, size: tuple[int, int]):
+    """A source clip retimed to `count` frames, fitted to the generation size, as latents."""
+    from studio.engine.diffusion import latents as L
+
+    return L.encode_frames(pipe, family, S.fit(S.stretch(frames, count), size))
