@@ -25,8 +25,18 @@ from studio.audio.wavfile import write_wav  # noqa: E402
 from studio.model import Clip, Project, Track, TrackKind  # noqa: E402
 
 SR, FPS = 48_000, 24
-SOUNDS = ["rain", "wind", "city traffic", "crowd chatter", "footsteps", "room tone hum",
-          "ocean waves", "campfire", "birds in a forest", "engine idling"]
+SOUNDS = [
+    "rain",
+    "wind",
+    "city traffic",
+    "crowd chatter",
+    "footsteps",
+    "room tone hum",
+    "ocean waves",
+    "campfire",
+    "birds in a forest",
+    "engine idling",
+]
 
 
 def build_project(folder: Path, minutes: float, tracks: int) -> Project:
@@ -45,9 +55,17 @@ def build_project(folder: Path, minutes: float, tracks: int) -> Project:
         track = Track(kind=TrackKind.AUDIO, name=label, gain_db=-3.0 * (i % 3))
         start = (i * 7 * FPS) % clip_frames
         while start < total:
-            track.clips.append(Clip(media=names[i], start=start, duration=min(clip_frames, total - start),
-                                    fade_in=0.5, fade_out=0.5, pan=((i % 5) - 2) / 2,
-                                    gain_db=-2.0))
+            track.clips.append(
+                Clip(
+                    media=names[i],
+                    start=start,
+                    duration=min(clip_frames, total - start),
+                    fade_in=0.5,
+                    fade_out=0.5,
+                    pan=((i % 5) - 2) / 2,
+                    gain_db=-2.0,
+                )
+            )
             start += clip_frames + (FPS if i % 2 else 0)
         project.tracks.append(track)
     return project
@@ -124,35 +142,50 @@ def main() -> None:
         render_project_audio(project, resolve, options=MixOptions(cache=cache))
         warm = time.perf_counter() - t0
         t0 = time.perf_counter()
-        raw = render_project_audio(project, resolve, options=MixOptions(cache=cache, limiter=False,
-                                                                          ducking=False))
+        raw = render_project_audio(
+            project, resolve, options=MixOptions(cache=cache, limiter=False, ducking=False)
+        )
         baseline = time.perf_counter() - t0
         t0 = time.perf_counter()
         _, lufs = render_export_audio(project, resolve, options=MixOptions(cache=cache))
         export = time.perf_counter() - t0
         print(f"mix (decode included):   {cold:6.2f} s  real-time factor {length / cold:7.1f}x")
         print(f"mix (decoded, cached):   {warm:6.2f} s  real-time factor {length / warm:7.1f}x")
-        print(f"  of which plain summing {baseline:6.2f} s  ({baseline / warm:.0%}; the rest: ducking"
-              f" + true-peak limiter)")
-        print(f"export mix (-14 LUFS):   {export:6.2f} s  real-time factor {length / export:7.1f}x"
-              f"  measured {lufs:.2f} LUFS")
+        print(
+            f"  of which plain summing {baseline:6.2f} s  ({baseline / warm:.0%}; the rest: ducking"
+            f" + true-peak limiter)"
+        )
+        print(
+            f"export mix (-14 LUFS):   {export:6.2f} s  real-time factor {length / export:7.1f}x"
+            f"  measured {lufs:.2f} LUFS"
+        )
         del raw
 
         chunk = 0.5
         t0 = time.perf_counter()
         n = 20
         for i in range(n):
-            render_project_audio(project, resolve, start_s=30 + i * chunk, duration_s=chunk,
-                                 options=MixOptions(cache=cache, strict=False))
+            render_project_audio(
+                project,
+                resolve,
+                start_s=30 + i * chunk,
+                duration_s=chunk,
+                options=MixOptions(cache=cache, strict=False),
+            )
         per_chunk = (time.perf_counter() - t0) / n
-        print(f"player chunk ({chunk:.1f} s):      {per_chunk * 1000:6.1f} ms  "
-              f"({chunk / per_chunk:.1f}x real time)")
+        print(
+            f"player chunk ({chunk:.1f} s):      {per_chunk * 1000:6.1f} ms  "
+            f"({chunk / per_chunk:.1f}x real time)"
+        )
 
-        audio_drift, wall_drift, underruns = drift_after(args.drift_seconds, project, resolve,
-                                                         args.ppm)
-        print(f"A/V drift after {args.drift_seconds:.0f} s (sound card {args.ppm:+.0f} ppm): "
-              f"audio clock {audio_drift * 1000:.3f} ms, wall-clock player {wall_drift * 1000:.2f} ms"
-              f", underruns {underruns}")
+        audio_drift, wall_drift, underruns = drift_after(
+            args.drift_seconds, project, resolve, args.ppm
+        )
+        print(
+            f"A/V drift after {args.drift_seconds:.0f} s (sound card {args.ppm:+.0f} ppm): "
+            f"audio clock {audio_drift * 1000:.3f} ms, wall-clock player {wall_drift * 1000:.2f} ms"
+            f", underruns {underruns}"
+        )
 
 
 if __name__ == "__main__":

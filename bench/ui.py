@@ -38,8 +38,13 @@ print("SHOWN", flush=True)
 
 def time_to_shown(code: str) -> tuple[float, str]:
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     shown, out = None, []
     for line in proc.stdout:
         out.append(line)
@@ -90,8 +95,10 @@ def pct(values: list[float], q: float) -> float:
 
 
 def report(name: str, late: list[float]) -> None:
-    print(f"  {name}: p50 {pct(late, 0.5):.1f} ms, p99 {pct(late, 0.99):.1f} ms, "
-          f"max {max(late, default=0):.1f} ms over {len(late)} beats")
+    print(
+        f"  {name}: p50 {pct(late, 0.5):.1f} ms, p99 {pct(late, 0.99):.1f} ms, "
+        f"max {max(late, default=0):.1f} ms over {len(late)} beats"
+    )
 
 
 def bench_stalls() -> None:
@@ -105,8 +112,9 @@ def bench_stalls() -> None:
     app = create_app()
     folder = Path(tempfile.mkdtemp()) / "stall.sbproj"
     project = Project(title="stall", fps=24)
-    project.shots = [Shot(prompt=f"a lighthouse in a storm, take {i}", duration=2.0, seed=i)
-                     for i in range(3)]
+    project.shots = [
+        Shot(prompt=f"a lighthouse in a storm, take {i}", duration=2.0, seed=i) for i in range(3)
+    ]
     engine = make_engine()
     win = MainWindow(Document(Bundle.create(folder, project)), engine)
     win.offer_recovery_on_show = False
@@ -118,12 +126,16 @@ def bench_stalls() -> None:
     report("idle baseline", idle)
     win.ctx.generator.generate([s.id for s in project.shots])
     t1 = time.perf_counter()
-    busy = heartbeat(app, lambda: not win.ctx.generator.busy() and
-                     all(s.current_take for s in win.doc.project.shots))
+    busy = heartbeat(
+        app,
+        lambda: not win.ctx.generator.busy() and all(s.current_take for s in win.doc.project.shots),
+    )
     took = time.perf_counter() - t1
     report(f"animatic, 3 shots x 2 s at 1080x1920 ({took:.1f} s)", busy)
-    print(f"  previews delivered {win.ctx.bridge.previews_delivered}, "
-          f"dropped as stale {win.ctx.bridge.previews_dropped}")
+    print(
+        f"  previews delivered {win.ctx.bridge.previews_delivered}, "
+        f"dropped as stale {win.ctx.bridge.previews_dropped}"
+    )
     bench_tiny_diffusers(app, win)
     win.doc.undo_stack.setClean()
     win.close()
@@ -150,10 +162,15 @@ def bench_tiny_diffusers(app, win) -> None:
     request = gen.request_for(shot, size=(64, 64), duration=0.5)
     job = gen.submit(request)
     t1 = time.perf_counter()
-    late = heartbeat(app, lambda: not gen.busy() and win.doc.project.shot(shot.id).current_take != before)
+    late = heartbeat(
+        app, lambda: not gen.busy() and win.doc.project.shot(shot.id).current_take != before
+    )
     status = gen.status.get(shot.id, "")
-    report(f"tiny diffusers (LTX, random weights, CPU, 4 steps; {time.perf_counter() - t1:.1f} s,"
-           f" job {job} {status})", late)
+    report(
+        f"tiny diffusers (LTX, random weights, CPU, 4 steps; {time.perf_counter() - t1:.1f} s,"
+        f" job {job} {status})",
+        late,
+    )
 
 
 def bench_open_large() -> None:
@@ -169,8 +186,14 @@ def bench_open_large() -> None:
     track = Track(name="V1")
     for i in range(1000):
         shot = Shot(prompt=f"shot {i}: a street at night, neon signs", duration=1.0)
-        take = Take(shot_id=shot.id, path=f"takes/{shot.id}.mp4", engine="animatic", fps=24,
-                    frames=24, duration=1.0)
+        take = Take(
+            shot_id=shot.id,
+            path=f"takes/{shot.id}.mp4",
+            engine="animatic",
+            fps=24,
+            frames=24,
+            duration=1.0,
+        )
         shot.current_take = take.id
         project.shots.append(shot)
         project.takes[take.id] = take
@@ -191,9 +214,11 @@ def bench_open_large() -> None:
     win.storyboard.act_add.trigger()
     app.processEvents()
     edit = time.perf_counter() - t
-    print(f"open a 1,000-clip project (load + storyboard + timeline + first paint): "
-          f"{opened:.2f} s (target < 1 s); storyboard rows {win.storyboard.model.rowCount()}, "
-          f"timeline clip items {getattr(win.timeline, 'item_count', '?')}")
+    print(
+        f"open a 1,000-clip project (load + storyboard + timeline + first paint): "
+        f"{opened:.2f} s (target < 1 s); storyboard rows {win.storyboard.model.rowCount()}, "
+        f"timeline clip items {getattr(win.timeline, 'item_count', '?')}"
+    )
     print(f"  one storyboard edit on it (add shot, undoable): {edit * 1000:.0f} ms")
     win.doc.undo_stack.setClean()
     win.close()

@@ -29,9 +29,16 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
         image = bundle.import_media(board.resolve(s.image)) if s.image else None
         project.shots.append(
             Shot(
-                name=s.name, prompt=s.prompt, duration=s.duration, camera=s.camera, style=s.style,
-                seed=s.seed, image=image, transition=s.transition,
-                transition_duration=transition_seconds(s), audio=s.audio,
+                name=s.name,
+                prompt=s.prompt,
+                duration=s.duration,
+                camera=s.camera,
+                style=s.style,
+                seed=s.seed,
+                image=image,
+                transition=s.transition,
+                transition_duration=transition_seconds(s),
+                audio=s.audio,
             )
         )
     end = board.duration
@@ -45,10 +52,14 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
         track = _named_track(project, TrackKind.AUDIO, f"A{cue.track}")
         track.clips.append(
             Clip(
-                media=media, start=project.seconds_to_frames(cue.start),
+                media=media,
+                start=project.seconds_to_frames(cue.start),
                 source_in=project.seconds_to_frames(cue.offset),
-                duration=max(1, project.seconds_to_frames(length)), gain_db=cue.gain_db,
-                fade_in=cue.fade_in, fade_out=cue.fade_out, pan=cue.pan,
+                duration=max(1, project.seconds_to_frames(length)),
+                gain_db=cue.gain_db,
+                fade_in=cue.fade_in,
+                fade_out=cue.fade_out,
+                pan=cue.pan,
             )
         )
     bundle.save()

@@ -55,7 +55,9 @@ def parse_project(text: str, file: str = PROJECT_FILE) -> Project:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", Location(file=file, line=exc.lineno)) from None
+        raise InputError(
+            f"not valid JSON: {exc.msg}", Location(file=file, line=exc.lineno)
+        ) from None
     if not isinstance(data, dict):
         raise InputError("a project file must hold a JSON object", Location(file=file))
     if "schema_version" not in data:
@@ -73,7 +75,12 @@ def check_references(project: Project, file: str) -> None:
     errors: list[InputError] = []
     for key, take in project.takes.items():
         if take.id != key:
-            errors.append(InputError(f"take id '{take.id}' differs from its key", Location(file, None, f"takes.{key}.id")))
+            errors.append(
+                InputError(
+                    f"take id '{take.id}' differs from its key",
+                    Location(file, None, f"takes.{key}.id"),
+                )
+            )
         _check_media_path(take.path, f"takes.{key}.path", file, errors, allow_absolute=False)
     for s_i, shot in enumerate(project.shots):
         if shot.image:
@@ -82,7 +89,11 @@ def check_references(project: Project, file: str) -> None:
         for c_i, clip in enumerate(track.clips):
             where = f"tracks[{t_i}].clips[{c_i}]"
             if clip.take_id and clip.take_id not in project.takes:
-                errors.append(InputError(f"unknown take '{clip.take_id}'", Location(file, None, where + ".take_id")))
+                errors.append(
+                    InputError(
+                        f"unknown take '{clip.take_id}'", Location(file, None, where + ".take_id")
+                    )
+                )
             if clip.media:
                 _check_media_path(clip.media, where + ".media", file, errors, allow_absolute=True)
     if errors:
@@ -93,10 +104,14 @@ def _check_media_path(path: str, field: str, file: str, errors: list, allow_abso
     p = PurePosixPath(path.replace("\\", "/"))
     if p.is_absolute() or (len(path) > 1 and path[1] == ":"):
         if not allow_absolute:
-            errors.append(InputError("absolute paths are not allowed here", Location(file, None, field)))
+            errors.append(
+                InputError("absolute paths are not allowed here", Location(file, None, field))
+            )
         return
     if ".." in p.parts:
-        errors.append(InputError(f"path '{path}' escapes the project bundle", Location(file, None, field)))
+        errors.append(
+            InputError(f"path '{path}' escapes the project bundle", Location(file, None, field))
+        )
 
 
 class Bundle:
@@ -189,7 +204,9 @@ class Bundle:
         try:
             text = file.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise InputError("no project here (project.json is missing)", Location(file=str(file))) from None
+            raise InputError(
+                "no project here (project.json is missing)", Location(file=str(file))
+            ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read the project: {exc}", Location(file=str(file))) from None
         return cls(folder, parse_project(text, str(file)))

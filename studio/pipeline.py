@@ -69,7 +69,9 @@ def open_input(path: Path, opts: RenderOptions, workdir: Path) -> tuple[Bundle, 
     if is_bundle(path):
         return Bundle.load(path), False
     if path.is_dir():
-        raise InputError("this folder is not a project bundle (no project.json)", Location(str(path)))
+        raise InputError(
+            "this folder is not a project bundle (no project.json)", Location(str(path))
+        )
     if not path.exists():
         raise InputError("no such file", Location(file=str(path)))
     board = load_storyboard(path, PresetLibrary())
@@ -104,11 +106,22 @@ def _take_ok(bundle: Bundle, take_id: str | None) -> bool:
 def _video_request(bundle: Bundle, shot: Shot, seed: int, opts: RenderOptions) -> GenerationRequest:
     project = bundle.project
     return GenerationRequest(
-        shot_id=shot.id, prompt=shot.prompt, duration=shot.duration, camera=shot.camera,
-        preset=shot.effective_style(project.style), seed=seed, format=project.format,
-        fps=project.fps, image=str(bundle.resolve(shot.image)) if shot.image else None,
-        cameos=shot.cameos, bundle=str(bundle.path), size=opts.size, steps=opts.steps,
-        model=opts.model, device=opts.device, label=f"shot {shot.name or project.shots.index(shot) + 1}",
+        shot_id=shot.id,
+        prompt=shot.prompt,
+        duration=shot.duration,
+        camera=shot.camera,
+        preset=shot.effective_style(project.style),
+        seed=seed,
+        format=project.format,
+        fps=project.fps,
+        image=str(bundle.resolve(shot.image)) if shot.image else None,
+        cameos=shot.cameos,
+        bundle=str(bundle.path),
+        size=opts.size,
+        steps=opts.steps,
+        model=opts.model,
+        device=opts.device,
+        label=f"shot {shot.name or project.shots.index(shot) + 1}",
     )
 
 
@@ -174,7 +187,11 @@ def export(bundle: Bundle, opts: RenderOptions):
     check_export(project, project_path=str(bundle.path))
     settings = ExportSettings()
     return export_project(
-        project, bundle.resolve, opts.output, settings, progress=opts.on_export,
+        project,
+        bundle.resolve,
+        opts.output,
+        settings,
+        progress=opts.on_export,
         provenance=provenance_hook(project),
     )
 

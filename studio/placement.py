@@ -19,7 +19,11 @@ def take_frames(project: Project, take: Take) -> int:
 
 def clips_of_shot(project: Project, shot_id: str) -> list[Clip]:
     return [
-        c for t in project.tracks if t.kind == TrackKind.VIDEO for c in t.clips if c.shot_id == shot_id
+        c
+        for t in project.tracks
+        if t.kind == TrackKind.VIDEO
+        for c in t.clips
+        if c.shot_id == shot_id
     ]
 
 
@@ -60,8 +64,9 @@ def _ripple_after(project: Project, clip: Clip, old_end: int, delta: int) -> Non
     for track in project.tracks:
         if clip in track.clips and delta:
             for other in track.clips:
-                if other is not clip and other.start >= old_end - (other.transition_in.duration
-                                                                   if other.transition_in else 0):
+                if other is not clip and other.start >= old_end - (
+                    other.transition_in.duration if other.transition_in else 0
+                ):
                     other.start += delta
 
 
@@ -77,8 +82,18 @@ def _timeline_key(project: Project) -> list[tuple]:
     for track in project.tracks:
         if track.name in (VIDEO_TRACK, SOUND_TRACK):
             for c in track.sorted_clips():
-                out.append((track.name, c.take_id, c.shot_id, c.start, c.source_in, c.duration,
-                            c.transition_in, c.transition_out))
+                out.append(
+                    (
+                        track.name,
+                        c.take_id,
+                        c.shot_id,
+                        c.start,
+                        c.source_in,
+                        c.duration,
+                        c.transition_in,
+                        c.transition_out,
+                    )
+                )
     return out
 
 

@@ -75,7 +75,9 @@ async def wait_until_idle(window, timeout: float = 300.0, settle: float = 0.5) -
     return False
 
 
-def run(project: Path | None = None, screenshot: Path | None = None, generate_missing: bool = False) -> int:
+def run(
+    project: Path | None = None, screenshot: Path | None = None, generate_missing: bool = False
+) -> int:
     import qasync
 
     app, window = build_window(project)

@@ -61,8 +61,9 @@ class AddCameoDialog(QDialog):
         form.addRow(buttons)
 
     def _pick(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Reference images", "",
-                                                "Images (*.png *.jpg *.jpeg *.webp)")
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Reference images", "", "Images (*.png *.jpg *.jpeg *.webp)"
+        )
         if files:
             self.images = files
             self.images_label.setText(f"{len(files)} image(s)")
@@ -104,8 +105,12 @@ class CameoPanel(QWidget):
         root.addWidget(self.table, 2)
 
         files = QHBoxLayout()
-        for text, slot in (("Add…", self._on_add), ("Import…", self._on_import),
-                           ("Export…", self._on_export), ("Remove", self._on_remove)):
+        for text, slot in (
+            ("Add…", self._on_add),
+            ("Import…", self._on_import),
+            ("Export…", self._on_export),
+            ("Remove", self._on_remove),
+        ):
             button = QPushButton(text)
             button.clicked.connect(slot)
             files.addWidget(button)
@@ -166,17 +171,27 @@ class CameoPanel(QWidget):
         if record and record.policy.allow:
             policy += f" ({len(record.policy.allow)} approved)"
         decision = cameo.decision(self.me.user_id)
-        return [cameo.profile.mention, cameo.profile.display_name,
-                "me" if mine else (cameo.profile.owner_name or cameo.profile.owner_id), policy,
-                "allowed" if decision.allowed else f"refused: {decision.reason}"]
+        return [
+            cameo.profile.mention,
+            cameo.profile.display_name,
+            "me" if mine else (cameo.profile.owner_name or cameo.profile.owner_id),
+            policy,
+            "allowed" if decision.allowed else f"refused: {decision.reason}",
+        ]
 
     def _fill_notifications(self) -> None:
         self.notifications.clear()
         for cameo, entry in uses_of_my_cameos(self.store):
-            who = "you" if entry.user_id == self.me.user_id else f"{entry.user_name} ({entry.user_id})"
+            who = (
+                "you"
+                if entry.user_id == self.me.user_id
+                else f"{entry.user_name} ({entry.user_id})"
+            )
             where = f" in {entry.project}" if entry.project else ""
-            item = QListWidgetItem(f"{entry.time}  @{cameo.handle}  {entry.outcome}  by {who}"
-                                   f"{where} — {entry.prompt[:60]}")
+            item = QListWidgetItem(
+                f"{entry.time}  @{cameo.handle}  {entry.outcome}  by {who}"
+                f"{where} — {entry.prompt[:60]}"
+            )
             if entry.outcome == "refused":
                 item.setForeground(Qt.darkRed)
             item.setToolTip(entry.reason)
@@ -221,31 +236,39 @@ class CameoPanel(QWidget):
         return True
 
     def add_cameo(self, handle: str, name: str, images: list[str | Path]) -> bool:
-        return self._do(lambda: self.store.create(handle, name, [Path(p) for p in images], self.me),
-                        f"Created @{handle.lstrip('@')} (only you may use it)")
+        return self._do(
+            lambda: self.store.create(handle, name, [Path(p) for p in images], self.me),
+            f"Created @{handle.lstrip('@')} (only you may use it)",
+        )
 
     def set_policy(self, mode: str) -> bool:
         handle = self.selected_handle()
         if not handle:
             return False
-        return self._do(lambda: self.store.set_policy(handle, self.me, mode=mode),
-                        f"@{handle}: {dict(MODES)[mode].lower()} may use it")
+        return self._do(
+            lambda: self.store.set_policy(handle, self.me, mode=mode),
+            f"@{handle}: {dict(MODES)[mode].lower()} may use it",
+        )
 
     def grant(self, user_id: str) -> bool:
         handle = self.selected_handle()
         if not handle or not user_id.strip():
             self.status.setText("Select one of your cameos and enter a user id")
             return False
-        return self._do(lambda: self.store.grant(handle, self.me, user_id.strip()),
-                        f"@{handle}: approved {user_id.strip()}; export the cameo to send it")
+        return self._do(
+            lambda: self.store.grant(handle, self.me, user_id.strip()),
+            f"@{handle}: approved {user_id.strip()}; export the cameo to send it",
+        )
 
     def revoke(self, user_id: str | None) -> bool:
         handle = self.selected_handle()
         if not handle:
             return False
         user = user_id.strip() if user_id else None
-        return self._do(lambda: self.store.revoke(handle, self.me, user),
-                        f"@{handle}: consent withdrawn from {user or 'everyone'}, effective now")
+        return self._do(
+            lambda: self.store.revoke(handle, self.me, user),
+            f"@{handle}: consent withdrawn from {user or 'everyone'}, effective now",
+        )
 
     def import_file(self, path: str | Path) -> bool:
         from studio.cameo.transfer import import_cameo
@@ -275,8 +298,9 @@ class CameoPanel(QWidget):
         cameo = self.selected_cameo()
         if cameo is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export cameo", f"{cameo.handle}.cameo",
-                                              "Cameo files (*.cameo)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export cameo", f"{cameo.handle}.cameo", "Cameo files (*.cameo)"
+        )
         if path:
             self.export_file(path)
 

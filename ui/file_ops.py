@@ -28,9 +28,12 @@ class FileOps(QObject):
         if not doc.dirty:
             return True
         answer = QMessageBox.question(
-            self.window, "Unsaved changes",
+            self.window,
+            "Unsaved changes",
             f"Save the changes to “{doc.display_name}” before closing it?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+            QMessageBox.Save,
+        )
         if answer == QMessageBox.Save:
             return self.save()
         if answer == QMessageBox.Discard:
@@ -69,10 +72,13 @@ class FileOps(QObject):
 
     def offer_recovery(self, doc: Document) -> bool:
         answer = QMessageBox.question(
-            self.window, "Restore unsaved work?",
+            self.window,
+            "Restore unsaved work?",
             f"“{doc.display_name}” has unsaved changes from a session that did not close "
             "normally. Restore them?",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+            QMessageBox.Yes | QMessageBox.No,
+            QMessageBox.Yes,
+        )
         if answer == QMessageBox.Yes:
             try:
                 doc.recover()
@@ -97,8 +103,11 @@ class FileOps(QObject):
     def save_as(self, path: str | Path | None = None) -> bool:
         if not path:
             path, _ = QFileDialog.getSaveFileName(
-                self.window, "Save project as", self.ctx.doc.display_name + BUNDLE_SUFFIX,
-                f"Storyboard Studio project (*{BUNDLE_SUFFIX})")
+                self.window,
+                "Save project as",
+                self.ctx.doc.display_name + BUNDLE_SUFFIX,
+                f"Storyboard Studio project (*{BUNDLE_SUFFIX})",
+            )
         if not path:
             return False
         try:
@@ -115,8 +124,9 @@ class FileOps(QObject):
         if not self.maybe_save():
             return False
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self.window, "Import storyboard", "",
-                                                  "Storyboard script (*.toml)")
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Import storyboard", "", "Storyboard script (*.toml)"
+            )
         if not path:
             return False
         try:
@@ -135,9 +145,12 @@ class FileOps(QObject):
         from studio.script.writer import write_storyboard
 
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self.window, "Export storyboard script",
-                                                  f"{self.ctx.doc.project.title}.toml",
-                                                  "Storyboard script (*.toml)")
+            path, _ = QFileDialog.getSaveFileName(
+                self.window,
+                "Export storyboard script",
+                f"{self.ctx.doc.project.title}.toml",
+                "Storyboard script (*.toml)",
+            )
         if not path:
             return False
         try:

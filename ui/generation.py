@@ -108,10 +108,17 @@ class Generator(QObject):
         self._started: set[str] = set()
         # JobQueued can arrive after JobStarted (the engine thread may pick the job up before
         # submit() announces it), so a late "queued" never overwrites a later state
-        bridge.jobQueued.connect(lambda j, *_: j not in self._started and self._set_status(j, "queued"))
+        bridge.jobQueued.connect(
+            lambda j, *_: j not in self._started and self._set_status(j, "queued")
+        )
         bridge.jobStarted.connect(lambda j, *_: self._set_status(j, "starting"))
-        for signal in (bridge.jobStarted, bridge.progress, bridge.jobFinished, bridge.jobFailed,
-                       bridge.jobCancelled):
+        for signal in (
+            bridge.jobStarted,
+            bridge.progress,
+            bridge.jobFinished,
+            bridge.jobFailed,
+            bridge.jobCancelled,
+        ):
             signal.connect(lambda j, *_: self._started.add(j))
         bridge.progress.connect(self._progress)
         bridge.jobFinished.connect(self._finished)
@@ -119,7 +126,9 @@ class Generator(QObject):
         bridge.jobCancelled.connect(lambda j: self._set_status(j, "cancelled"))
 
     # --- building requests --------------------------------------------------------------
-    def request_for(self, shot: Shot, operation: Operation = Operation.GENERATE, **extra) -> GenerationRequest:
+    def request_for(
+        self, shot: Shot, operation: Operation = Operation.GENERATE, **extra
+    ) -> GenerationRequest:
         doc = self._doc()
         project = doc.project
         seed = shot.seed if shot.seed is not None else random.randrange(2**31)
@@ -146,8 +155,12 @@ class Generator(QObject):
     def source_for(self, take: Take) -> SourceTake:
         doc = self._doc()
         return SourceTake(
-            take_id=take.id, path=str(doc.resolve(take.path)), fps=take.fps or doc.project.fps,
-            frames=take.frames, prompt=take.prompt, seed=take.seed,
+            take_id=take.id,
+            path=str(doc.resolve(take.path)),
+            fps=take.fps or doc.project.fps,
+            frames=take.frames,
+            prompt=take.prompt,
+            seed=take.seed,
         )
 
     # --- submitting ---------------------------------------------------------------------
@@ -162,12 +175,16 @@ class Generator(QObject):
         backend = backend or self.backend
         if backend == DIFFUSERS and not request.model:
             if not self.model:
-                self.refused.emit("Choose a diffusion model in the toolbar first "
-                                  "(install one with `storyboard-studio models pull`).")
+                self.refused.emit(
+                    "Choose a diffusion model in the toolbar first "
+                    "(install one with `storyboard-studio models pull`)."
+                )
                 return None
             request.model = self.model
         job_id = self.bridge.engine.submit(request, backend=backend)
-        self.jobs[job_id] = JobInfo(request, backend, str(doc.bundle.path), request.shot_id, request.describe())
+        self.jobs[job_id] = JobInfo(
+            request, backend, str(doc.bundle.path), request.shot_id, request.describe()
+        )
         self._set_status(job_id, "queued")
         self.submitted.emit(job_id, request.describe())
         return job_id
@@ -181,8 +198,9 @@ class Generator(QObject):
                 out.append(job)
         return out
 
-    def continue_take(self, shot_id: str, operation: Operation, seconds: float = 0.0,
-                      backwards: bool = False) -> str | None:
+    def continue_take(
+        self, shot_id: str, operation: Operation, seconds: float = 0.0, backwards: bool = False
+    ) -> str | None:
         """Extend the shot's current take by `seconds` (forwards or back), or make it loop."""
         project = self._doc().project
         shot = project.shot(shot_id)
@@ -192,8 +210,13 @@ class Generator(QObject):
             return None
         duration = take.duration + seconds if operation == Operation.EXTEND else take.duration
         request = self.request_for(
-            shot, operation, sources=[self.source_for(take)], duration=max(duration, 0.05),
-            extend_seconds=seconds, extend_backwards=backwards, seed=take.seed or 0,
+            shot,
+            operation,
+            sources=[self.source_for(take)],
+            duration=max(duration, 0.05),
+            extend_seconds=seconds,
+            extend_backwards=backwards,
+            seed=take.seed or 0,
         )
         return self.submit(request)
 
@@ -228,8 +251,11 @@ class Generator(QObject):
         if bundle != str(doc.bundle.path):
             _keep_in_other_project(bundle, take)  # e.g. a job restored after a restart
             return
-        label = f"New take: {_shot_label(doc.project, doc.project.shot(take.shot_id))}" \
-            if take.shot_id and _has_shot(doc.project, take.shot_id) else "New take"
+        label = (
+            f"New take: {_shot_label(doc.project, doc.project.shot(take.shot_id))}"
+            if take.shot_id and _has_shot(doc.project, take.shot_id)
+            else "New take"
+        )
         doc.undo_stack.push(LandTake(doc, take, label))
         self._set_status(job_id, "ready")
         self.takeLanded.emit(take.shot_id or "", take.id)

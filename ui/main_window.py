@@ -96,8 +96,11 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{key}")
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
-                         | QDockWidget.DockWidgetClosable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetMovable
+            | QDockWidget.DockWidgetFloatable
+            | QDockWidget.DockWidgetClosable
+        )
         self.addDockWidget(area, dock)
         self.docks[key] = dock
         return dock
@@ -138,20 +141,30 @@ class MainWindow(QMainWindow):
         menu.addAction("Remix…", lambda: self.remix_shot(clip.shot_id))
         menu.addAction("Blend with…", lambda: self.blend_shots([clip.shot_id]))
         gen, shot_id = self.ctx.generator, clip.shot_id
-        menu.addAction("Extend 2 s Forward", lambda: gen.continue_take(shot_id, Operation.EXTEND, 2.0))
-        menu.addAction("Extend 2 s Backward",
-                       lambda: gen.continue_take(shot_id, Operation.EXTEND, 2.0, backwards=True))
+        menu.addAction(
+            "Extend 2 s Forward", lambda: gen.continue_take(shot_id, Operation.EXTEND, 2.0)
+        )
+        menu.addAction(
+            "Extend 2 s Backward",
+            lambda: gen.continue_take(shot_id, Operation.EXTEND, 2.0, backwards=True),
+        )
         menu.addAction("Make Seamless Loop", lambda: gen.continue_take(shot_id, Operation.LOOP))
-        takes = [t for t in self.doc.project.takes.values()
-                 if t.shot_id == clip.shot_id and t.kind == "video"]
+        takes = [
+            t
+            for t in self.doc.project.takes.values()
+            if t.shot_id == clip.shot_id and t.kind == "video"
+        ]
         if len(takes) > 1:
             sub = menu.addMenu("Swap Take")
             for t in sorted(takes, key=lambda t: t.created):
                 act = sub.addAction(f"{t.operation.value} · seed {t.seed} · {t.created[11:16]}")
                 act.setCheckable(True)
                 act.setChecked(t.id == clip.take_id)
-                act.triggered.connect(lambda _c=False, tid=t.id: self.doc.undo_stack.push(
-                    SetCurrentTake(self.doc, clip.shot_id, tid)))
+                act.triggered.connect(
+                    lambda _c=False, tid=t.id: self.doc.undo_stack.push(
+                        SetCurrentTake(self.doc, clip.shot_id, tid)
+                    )
+                )
 
     def _timeline_changed(self) -> None:
         panels.call_first(self.timeline, ("refresh", "rebuild", "reload", "sync"))
@@ -195,9 +208,12 @@ class MainWindow(QMainWindow):
         ExportDialog(self.ctx, self).exec()
 
     def about(self) -> None:
-        QMessageBox.about(self, "About Storyboard Studio",
-                          f"Storyboard Studio {__version__}\nStoryboards to AI-generated short "
-                          "films, on your own machine.")
+        QMessageBox.about(
+            self,
+            "About Storyboard Studio",
+            f"Storyboard Studio {__version__}\nStoryboards to AI-generated short "
+            "films, on your own machine.",
+        )
 
     # --- layout -------------------------------------------------------------------------
     def restore_layout(self) -> None:
@@ -207,7 +223,8 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
         self._restored = isinstance(state, QByteArray | bytes) and self.restoreState(
-            state, LAYOUT_VERSION)
+            state, LAYOUT_VERSION
+        )
 
     def save_layout(self) -> None:
         s = settings.settings()
@@ -245,10 +262,14 @@ class MainWindow(QMainWindow):
     def _default_sizes(self) -> None:
         """First-run proportions: wide preview, full-height inspector, a generous timeline."""
         h = self.height()
-        self.resizeDocks([self.docks["storyboard"], self.docks["inspector"]], [400, 400],
-                         Qt.Horizontal)
-        self.resizeDocks([self.docks["inspector"], self.docks["queue"]],
-                         [int(h * 0.36), int(h * 0.3)], Qt.Vertical)
+        self.resizeDocks(
+            [self.docks["storyboard"], self.docks["inspector"]], [400, 400], Qt.Horizontal
+        )
+        self.resizeDocks(
+            [self.docks["inspector"], self.docks["queue"]],
+            [int(h * 0.36), int(h * 0.3)],
+            Qt.Vertical,
+        )
         self.resizeDocks([self.docks["timeline"]], [int(h * 0.3)], Qt.Vertical)
         self.default_state = self.saveState(LAYOUT_VERSION)
 

@@ -124,9 +124,21 @@ def bind_undo(w) -> None:
 
 def _storyboard_menu(w, m: QMenu) -> None:
     sb = w.storyboard
-    for act in (sb.act_add, sb.act_duplicate, sb.act_delete, None, sb.act_up, sb.act_down, None,
-                sb.act_generate, sb.act_reroll, sb.act_generate_all, None, sb.act_remix,
-                sb.act_blend):
+    for act in (
+        sb.act_add,
+        sb.act_duplicate,
+        sb.act_delete,
+        None,
+        sb.act_up,
+        sb.act_down,
+        None,
+        sb.act_generate,
+        sb.act_reroll,
+        sb.act_generate_all,
+        None,
+        sb.act_remix,
+        sb.act_blend,
+    ):
         m.addSeparator() if act is None else m.addAction(act)
     m.addSeparator()
     _act(w, "Rebuild Timeline from Storyboard", None, lambda: rebuild_timeline(w), m)
@@ -136,7 +148,9 @@ def rebuild_timeline(w) -> None:
     from studio.assemble import assemble_timeline
     from ui.commands import SnapshotCommand
 
-    w.doc.undo_stack.push(SnapshotCommand(w.doc, "Rebuild timeline", assemble_timeline, parts=("tracks",)))
+    w.doc.undo_stack.push(
+        SnapshotCommand(w.doc, "Rebuild timeline", assemble_timeline, parts=("tracks",))
+    )
 
 
 def fill_timeline_menu(w) -> None:
@@ -176,14 +190,18 @@ class _ModelScan(QObject):
     found = Signal(list)
 
     def start(self) -> None:
-        threading.Thread(target=lambda: self.found.emit(diffusion_models()), daemon=True,
-                         name="model-scan").start()
+        threading.Thread(
+            target=lambda: self.found.emit(diffusion_models()), daemon=True, name="model-scan"
+        ).start()
 
 
 def _add_models(combo: QComboBox) -> None:
     scan = _ModelScan(combo)
-    scan.found.connect(lambda models: [combo.addItem(f"Diffusion: {label}", (DIFFUSERS, mid))
-                                       for label, mid in models])
+    scan.found.connect(
+        lambda models: [
+            combo.addItem(f"Diffusion: {label}", (DIFFUSERS, mid)) for label, mid in models
+        ]
+    )
     scan.start()
 
 

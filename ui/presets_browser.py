@@ -45,7 +45,9 @@ class PresetsBrowser(QWidget):
         self.suffix = QLineEdit()
         self.negative = QPlainTextEdit()
         self.negative.setMaximumHeight(60)
-        self.guidance = QDoubleSpinBox(minimum=0, maximum=30, singleStep=0.5, specialValueText="engine default")
+        self.guidance = QDoubleSpinBox(
+            minimum=0, maximum=30, singleStep=0.5, specialValueText="engine default"
+        )
         self.steps = QSpinBox(minimum=0, maximum=200, specialValueText="engine default")
         self.kind = QLabel()
         self.kind.setProperty("role", "dim")
@@ -91,7 +93,9 @@ class PresetsBrowser(QWidget):
             self.list.addItem(f"Presets could not be loaded: {exc}")
             return
         for p in presets:
-            item = QListWidgetItem(swatch_icon(p), (p.title or p.name) + ("" if p.builtin else "  · mine"))
+            item = QListWidgetItem(
+                swatch_icon(p), (p.title or p.name) + ("" if p.builtin else "  · mine")
+            )
             item.setData(NAME_ROLE, p.name)
             self.list.addItem(item)
             if p.name == select:
@@ -108,7 +112,9 @@ class PresetsBrowser(QWidget):
         if p is None:
             return
         self.swatch.setPixmap(swatch_pixmap(p, 180, 22))
-        self.kind.setText(f"{p.name} — {'built-in (duplicate to change it)' if p.builtin else 'your preset'}")
+        self.kind.setText(
+            f"{p.name} — {'built-in (duplicate to change it)' if p.builtin else 'your preset'}"
+        )
         self.title.setText(p.title)
         self.description.setText(p.description)
         self.prefix.setText(p.prompt_prefix)
@@ -127,10 +133,15 @@ class PresetsBrowser(QWidget):
     def _edited(self, base: StylePreset, name: str) -> StylePreset:
         data = base.model_dump()
         data.update(
-            name=name, extends=None, title=self.title.text(), description=self.description.text(),
-            prompt_prefix=self.prefix.text(), prompt_suffix=self.suffix.text(),
+            name=name,
+            extends=None,
+            title=self.title.text(),
+            description=self.description.text(),
+            prompt_prefix=self.prefix.text(),
+            prompt_suffix=self.suffix.text(),
             negative_prompt=self.negative.toPlainText(),
-            guidance=self.guidance.value() or None, steps=self.steps.value() or None,
+            guidance=self.guidance.value() or None,
+            steps=self.steps.value() or None,
         )
         return StylePreset.model_validate(data)
 
@@ -139,15 +150,17 @@ class PresetsBrowser(QWidget):
         if base is None:
             return None
         if name is None:
-            name, ok = QInputDialog.getText(self, "New preset", "Name (lower-case, dashes):",
-                                            text=f"my-{base.name}")
+            name, ok = QInputDialog.getText(
+                self, "New preset", "Name (lower-case, dashes):", text=f"my-{base.name}"
+            )
             if not ok:
                 return None
         name = re.sub(r"[^a-z0-9-]+", "-", name.strip().lower()).strip("-")
         if not name:
             return None
-        preset = base.model_copy(update={"name": name, "title": f"{base.title or base.name} (mine)",
-                                         "extends": None})
+        preset = base.model_copy(
+            update={"name": name, "title": f"{base.title or base.name} (mine)", "extends": None}
+        )
         return self._write(preset)
 
     def save(self) -> None:

@@ -43,15 +43,22 @@ class Layer:
 
 def _rain(rng, n, sr, k):
     hiss = stereo(band(pink(rng, n), sr, 500, 9000), band(pink(rng, n), sr, 500, 9000), 0.8)
-    drops = [scatter(n, events(rng, n, sr, 120 * k), rng.uniform(0.2, 1, n // 10 + 1),
-                     burst(rng, sr, 0.005, 2500, None)) for _ in range(2)]
+    drops = [
+        scatter(
+            n,
+            events(rng, n, sr, 120 * k),
+            rng.uniform(0.2, 1, n // 10 + 1),
+            burst(rng, sr, 0.005, 2500, None),
+        )
+        for _ in range(2)
+    ]
     return hiss * 0.6 + stereo(drops[0], drops[1]) * 0.8
 
 
 def _wind(rng, n, sr, k):
     gust = lfo(rng, n, sr, 0.25, 0.85)
     low = band(brown(rng, n), sr, 60, 900) * gust
-    whistle = band(pink(rng, n), sr, 700, 1800) * gust ** 3 * 0.5
+    whistle = band(pink(rng, n), sr, 700, 1800) * gust**3 * 0.5
     other = band(brown(rng, n), sr, 60, 900) * lfo(rng, n, sr, 0.25, 0.85)
     return stereo(low + whistle, other + whistle, 0.6)
 
@@ -60,9 +67,11 @@ def _waves(rng, n, sr, k):
     t = np.arange(n) / sr
     period = rng.uniform(6.5, 9.5)
     phase = (t / period + rng.random()) % 1.0
-    swell = (np.where(phase < 0.35, phase / 0.35, np.exp(-(phase - 0.35) * 5.0)) ** 1.5).astype(np.float32)
+    swell = (np.where(phase < 0.35, phase / 0.35, np.exp(-(phase - 0.35) * 5.0)) ** 1.5).astype(
+        np.float32
+    )
     body = band(brown(rng, n), sr, 40, 1500) * (0.25 + swell)
-    foam = band(white(rng, n), sr, 2000, 9000) * swell ** 2 * 0.35
+    foam = band(white(rng, n), sr, 2000, 9000) * swell**2 * 0.35
     return stereo(body + foam, band(brown(rng, n), sr, 40, 1500) * (0.25 + swell) + foam, 0.5)
 
 
@@ -77,7 +86,9 @@ def _traffic(rng, n, sr, k):
         t = np.arange(lo, hi) / sr
         shape = np.exp(-(((t - centre) / (span / 3)) ** 2)).astype(np.float32)
         car = band(pink(rng, hi - lo), sr, rng.uniform(150, 300), rng.uniform(1500, 3000)) * shape
-        out[lo:hi] += panned(car, np.clip((t - centre) / span * 2, -1, 1) * rng.choice([-1, 1])) * 0.9
+        out[lo:hi] += (
+            panned(car, np.clip((t - centre) / span * 2, -1, 1) * rng.choice([-1, 1])) * 0.9
+        )
     return out
 
 
@@ -89,15 +100,19 @@ def _crowd(rng, n, sr, k):
         formant = rng.uniform(350, 900)
         voice = band(white(rng, n), sr, formant, formant * 3.5) * syllables * phrase
         voices.append(panned(voice, rng.uniform(-0.8, 0.8)))
-    return sum(voices) + stereo(band(pink(rng, n), sr, 200, 3000), band(pink(rng, n), sr, 200, 3000)) * 0.15
+    return (
+        sum(voices)
+        + stereo(band(pink(rng, n), sr, 200, 3000), band(pink(rng, n), sr, 200, 3000)) * 0.15
+    )
 
 
 def _footsteps(rng, n, sr, k):
     rate = 1.9 * k if k <= 1.2 else 3.0  # "running" doubles the pace via k
     positions = events(rng, n, sr, rate, jitter=0.08, first_at=rng.uniform(0.05, 0.4))
     heel = burst(rng, sr, 0.05, 80, 2500)
-    toe = np.concatenate([np.zeros(int(0.045 * sr), np.float32),
-                          burst(rng, sr, 0.04, 300, 5000) * 0.5])
+    toe = np.concatenate(
+        [np.zeros(int(0.045 * sr), np.float32), burst(rng, sr, 0.04, 300, 5000) * 0.5]
+    )
     grain = np.zeros(max(heel.size, toe.size), np.float32)
     grain[: heel.size] += heel
     grain[: toe.size] += toe
@@ -118,17 +133,24 @@ def _hum(rng, n, sr, k):
 def _drone(rng, n, sr, k):
     t = np.arange(n) / sr
     root = rng.uniform(55, 82)
-    voices = [np.sin(2 * np.pi * root * r * t * (1 + d)) for r in (1, 1.5, 2) for d in (-0.002, 0.002)]
+    voices = [
+        np.sin(2 * np.pi * root * r * t * (1 + d)) for r in (1, 1.5, 2) for d in (-0.002, 0.002)
+    ]
     tone = (sum(voices) * lfo(rng, n, sr, 0.1, 0.4)).astype(np.float32)
-    return stereo(tone, np.roll(tone, sr // 50), 0.5) + stereo(band(pink(rng, n), sr, 50, 400)) * 0.3
+    return (
+        stereo(tone, np.roll(tone, sr // 50), 0.5) + stereo(band(pink(rng, n), sr, 50, 400)) * 0.3
+    )
 
 
 def _fire(rng, n, sr, k):
     roar = stereo(band(brown(rng, n), sr, 40, 500), band(brown(rng, n), sr, 40, 500), 0.6)
     bursts = lfo(rng, n, sr, 1.5, 0.9)
     grain = burst(rng, sr, 0.008, 1500, None, 0.0003)
-    pops = [scatter(n, events(rng, n, sr, 25 * k), rng.uniform(0.1, 1.0, n // 20 + 1) ** 3, grain) * bursts
-            for _ in range(2)]
+    pops = [
+        scatter(n, events(rng, n, sr, 25 * k), rng.uniform(0.1, 1.0, n // 20 + 1) ** 3, grain)
+        * bursts
+        for _ in range(2)
+    ]
     return roar * 0.5 + stereo(pops[0], pops[1]) * 1.6
 
 
@@ -168,14 +190,18 @@ def _thunder(rng, n, sr, k):
         head = decay(sr, 0.25)[:length]
         snap[: head.size] = head
         crack = band(white(rng, length), sr, 800, 5000) * snap * 0.3
-        out[pos : pos + length] += stereo(roll + crack, band(brown(rng, length), sr, 25, 400) * env + crack, 0.5) * 2.5
+        out[pos : pos + length] += (
+            stereo(roll + crack, band(brown(rng, length), sr, 25, 400) * env + crack, 0.5) * 2.5
+        )
     return out
 
 
 def _engine(rng, n, sr, k):
     rpm = rng.uniform(28, 45) * (1 + 0.15 * (lfo(rng, n, sr, 0.15) - 0.5))
     phase = 2 * np.pi * np.cumsum(rpm) / sr
-    tone = sum(np.sin(h * phase + rng.random() * 6.28) / h ** 0.8 for h in range(1, 9)).astype(np.float32)
+    tone = sum(np.sin(h * phase + rng.random() * 6.28) / h**0.8 for h in range(1, 9)).astype(
+        np.float32
+    )
     body = band(tone, sr, 25, 900) + band(brown(rng, n), sr, 30, 500) * 0.6
     return stereo(body, band(tone, sr, 25, 900) + band(brown(rng, n), sr, 30, 500) * 0.6, 0.3)
 
@@ -187,9 +213,10 @@ def _bubble(rng, sr):
 
 def _stream(rng, n, sr, k):
     base = stereo(band(white(rng, n), sr, 600, 6000), band(white(rng, n), sr, 600, 6000), 0.8) * 0.4
-    bubbles = [scatter(n, events(rng, n, sr, 40 * k), rng.uniform(0.2, 1, n // 10 + 1),
-                       _bubble(rng, sr))
-               for _ in range(2)]
+    bubbles = [
+        scatter(n, events(rng, n, sr, 40 * k), rng.uniform(0.2, 1, n // 10 + 1), _bubble(rng, sr))
+        for _ in range(2)
+    ]
     return base + stereo(bubbles[0], bubbles[1]) * 0.7
 
 
@@ -201,9 +228,20 @@ def _clock(rng, n, sr, k):
 
 
 RECIPES: dict[str, Recipe] = {
-    "rain": _rain, "wind": _wind, "waves": _waves, "traffic": _traffic, "crowd": _crowd,
-    "footsteps": _footsteps, "hum": _hum, "drone": _drone, "fire": _fire, "birds": _birds,
-    "thunder": _thunder, "engine": _engine, "stream": _stream, "clock": _clock,
+    "rain": _rain,
+    "wind": _wind,
+    "waves": _waves,
+    "traffic": _traffic,
+    "crowd": _crowd,
+    "footsteps": _footsteps,
+    "hum": _hum,
+    "drone": _drone,
+    "fire": _fire,
+    "birds": _birds,
+    "thunder": _thunder,
+    "engine": _engine,
+    "stream": _stream,
+    "clock": _clock,
 }
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -211,26 +249,97 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "wind": ("wind", "windy", "breeze", "gust", "gusts", "gale", "blizzard", "howling"),
     "waves": ("wave", "waves", "sea", "ocean", "surf", "beach", "shore", "tide", "coast"),
     "traffic": ("traffic", "city", "street", "cars", "car", "road", "highway", "urban", "downtown"),
-    "crowd": ("crowd", "people", "chatter", "chatting", "cafe", "restaurant", "market", "party",
-              "murmur", "audience", "bar", "voices", "festival"),
+    "crowd": (
+        "crowd",
+        "people",
+        "chatter",
+        "chatting",
+        "cafe",
+        "restaurant",
+        "market",
+        "party",
+        "murmur",
+        "audience",
+        "bar",
+        "voices",
+        "festival",
+    ),
     "footsteps": ("footsteps", "footstep", "steps", "walking", "walk", "running", "run", "walks"),
-    "hum": ("hum", "humming", "room", "tone", "hvac", "fridge", "electrical", "office", "ambience",
-            "ambient", "interior", "indoors", "quiet", "silence", "buzz"),
+    "hum": (
+        "hum",
+        "humming",
+        "room",
+        "tone",
+        "hvac",
+        "fridge",
+        "electrical",
+        "office",
+        "ambience",
+        "ambient",
+        "interior",
+        "indoors",
+        "quiet",
+        "silence",
+        "buzz",
+    ),
     "drone": ("drone", "ominous", "tension", "eerie", "dark", "space", "pad", "suspense"),
     "fire": ("fire", "campfire", "fireplace", "crackling", "crackle", "flames", "burning"),
-    "birds": ("bird", "birds", "birdsong", "forest", "jungle", "morning", "park", "garden",
-              "woods", "chirping", "dawn"),
+    "birds": (
+        "bird",
+        "birds",
+        "birdsong",
+        "forest",
+        "jungle",
+        "morning",
+        "park",
+        "garden",
+        "woods",
+        "chirping",
+        "dawn",
+    ),
     "thunder": ("thunder", "thunderstorm", "storm", "lightning", "rumble"),
-    "engine": ("engine", "motor", "plane", "airplane", "jet", "train", "truck", "motorcycle",
-               "boat", "idling", "vehicle"),
+    "engine": (
+        "engine",
+        "motor",
+        "plane",
+        "airplane",
+        "jet",
+        "train",
+        "truck",
+        "motorcycle",
+        "boat",
+        "idling",
+        "vehicle",
+    ),
     "stream": ("stream", "river", "creek", "brook", "water", "waterfall", "fountain", "bubbling"),
     "clock": ("clock", "ticking", "tick", "watch"),
 }
 
-_LOUDER = {"heavy": 1.6, "loud": 1.6, "strong": 1.5, "pouring": 1.7, "busy": 1.5, "close": 1.4,
-           "running": 1.8, "roaring": 1.7, "raging": 1.7, "intense": 1.5}
-_SOFTER = {"light": 0.55, "gentle": 0.55, "soft": 0.55, "distant": 0.4, "faint": 0.35,
-           "far": 0.45, "quiet": 0.6, "calm": 0.6, "slow": 0.7, "low": 0.7, "muffled": 0.5}
+_LOUDER = {
+    "heavy": 1.6,
+    "loud": 1.6,
+    "strong": 1.5,
+    "pouring": 1.7,
+    "busy": 1.5,
+    "close": 1.4,
+    "running": 1.8,
+    "roaring": 1.7,
+    "raging": 1.7,
+    "intense": 1.5,
+}
+_SOFTER = {
+    "light": 0.55,
+    "gentle": 0.55,
+    "soft": 0.55,
+    "distant": 0.4,
+    "faint": 0.35,
+    "far": 0.45,
+    "quiet": 0.6,
+    "calm": 0.6,
+    "slow": 0.7,
+    "low": 0.7,
+    "muffled": 0.5,
+}
 _WORD = re.compile(r"[a-z]+")
 
 

@@ -33,8 +33,10 @@ def _phase_filters(oversample: int) -> tuple[np.ndarray, ...]:
     h = firwin(2 * half + 1, 1.0 / oversample, window=("kaiser", 7.0)) * oversample
     phases = []
     for p in range(1, oversample):
-        taps = [h[oversample * i + p + half] if 0 <= oversample * i + p + half <= 2 * half else 0.0
-                for i in range(-6, 7)]
+        taps = [
+            h[oversample * i + p + half] if 0 <= oversample * i + p + half <= 2 * half else 0.0
+            for i in range(-6, 7)
+        ]
         phases.append(np.asarray(taps, dtype=np.float32))
     return tuple(phases)
 

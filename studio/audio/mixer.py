@@ -88,8 +88,12 @@ def render_export_audio(
         samples = render_project_audio(project, resolve, sample_rate, 0.0, duration_s, options=opts)
         return samples, integrated_loudness(samples, sample_rate)
     raw_opts = MixOptions(
-        ducking=opts.ducking, duck_db=opts.duck_db, duck_threshold_db=opts.duck_threshold_db,
-        limiter=False, strict=opts.strict, cache=opts.cache,
+        ducking=opts.ducking,
+        duck_db=opts.duck_db,
+        duck_threshold_db=opts.duck_threshold_db,
+        limiter=False,
+        strict=opts.strict,
+        cache=opts.cache,
     )
     raw = render_project_audio(project, resolve, sample_rate, 0.0, duration_s, options=raw_opts)
     return normalise(raw, sample_rate, target_lufs, ceiling_dbtp=opts.ceiling_dbtp)
@@ -119,8 +123,20 @@ def _render_window(
         for ci, clip, prev_clip, next_clip in clips:
             role = clip_role(project, track, clip)
             bus = {Role.MUSIC: buses.music, Role.SPEECH: buses.speech}.get(role, buses.other)
-            if _place_clip(project, resolve, cache, sr, a, b, track, clip, (prev_clip, next_clip),
-                           bus, opts, f"tracks[{ti}].clips[{ci}]"):
+            if _place_clip(
+                project,
+                resolve,
+                cache,
+                sr,
+                a,
+                b,
+                track,
+                clip,
+                (prev_clip, next_clip),
+                bus,
+                opts,
+                f"tracks[{ti}].clips[{ci}]",
+            ):
                 buses.used.add(role)
     mix = _sum_buses(buses, sr, opts)
     if opts.limiter:
@@ -139,8 +155,14 @@ def _audible_tracks(project: Project):
         index = {id(c): i for i, c in enumerate(track.clips)}
         before = [None, *ordered[:-1]]
         after = [*ordered[1:], None]
-        yield ti, track, [(index[id(c)], c, prev, nxt)
-                          for c, prev, nxt in zip(ordered, before, after, strict=True)]
+        yield (
+            ti,
+            track,
+            [
+                (index[id(c)], c, prev, nxt)
+                for c, prev, nxt in zip(ordered, before, after, strict=True)
+            ],
+        )
 
 
 def _sum_buses(buses: _Buses, sr: int, opts: MixOptions) -> np.ndarray:
@@ -160,8 +182,10 @@ def _clip_source(project: Project, clip: Clip, resolve: Callable[[str], Path], f
         return Path(resolve(clip.media))
     take = project.takes.get(clip.take_id or "")
     if take is None:
-        raise InputError(f"clip refers to a take that is not in the project: {clip.take_id}",
-                         Location(field=f"{field}.take_id"))
+        raise InputError(
+            f"clip refers to a take that is not in the project: {clip.take_id}",
+            Location(field=f"{field}.take_id"),
+        )
     return Path(resolve(take.path))
 
 
@@ -215,8 +239,9 @@ def _place_clip(
     return True
 
 
-def _fade_lengths(clip: Clip, prev_clip: Clip | None, next_clip: Clip | None, fps: int,
-                  sr: int) -> tuple[int, int]:
+def _fade_lengths(
+    clip: Clip, prev_clip: Clip | None, next_clip: Clip | None, fps: int, sr: int
+) -> tuple[int, int]:
     """Fade in/out in samples: the clip's own fades, widened by transitions from/to black and
     by overlaps: two clips that overlap on a track crossfade over the overlap."""
     fade_in = clip.fade_in

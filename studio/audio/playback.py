@@ -71,8 +71,11 @@ def sounddevice_factory(device: int | str | None = None) -> StreamFactory:
     return factory
 
 
-def mix_source(project: Project | Callable[[], Project | None] | None,
-               resolve: Callable[[str], Path] | None, sample_rate: int = SAMPLE_RATE) -> Source:
+def mix_source(
+    project: Project | Callable[[], Project | None] | None,
+    resolve: Callable[[str], Path] | None,
+    sample_rate: int = SAMPLE_RATE,
+) -> Source:
     """A Source over the project's mix; pass a callable to always play the current edit."""
     from studio.audio.mixer import MixOptions, render_project_audio
 
@@ -83,8 +86,9 @@ def mix_source(project: Project | Callable[[], Project | None] | None,
         n = int(round(duration_s * sample_rate))
         if current is None or resolve is None:
             return np.zeros((n, 2), np.float32)
-        return render_project_audio(current, resolve, sample_rate, start_s, duration_s,
-                                    options=options)
+        return render_project_audio(
+            current, resolve, sample_rate, start_s, duration_s, options=options
+        )
 
     return render
 
@@ -134,8 +138,9 @@ class AudioPlayer:
         self._stream = self._open_stream(stream_factory)
         self._thread = None
         if self._stream is not None:
-            self._thread = threading.Thread(target=self._render_loop, name="audio-render",
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._render_loop, name="audio-render", daemon=True
+            )
             self._thread.start()
 
     # --- state --------------------------------------------------------------------------
@@ -155,8 +160,13 @@ class AudioPlayer:
     def _open_stream(self, factory: StreamFactory | None) -> OutputStream | None:
         try:
             factory = factory or sounddevice_factory()
-            stream = factory(samplerate=self.sample_rate, channels=2, dtype="float32",
-                             blocksize=self._block, callback=self._callback)
+            stream = factory(
+                samplerate=self.sample_rate,
+                channels=2,
+                dtype="float32",
+                blocksize=self._block,
+                callback=self._callback,
+            )
             stream.start()
             return stream
         except NoAudioDevice as exc:
@@ -314,8 +324,11 @@ class AudioPlayer:
                 self._render_chunk(*job)
 
     def _has_work(self) -> bool:
-        return self._closed or self._grain_at is not None or (
-            self._playing and self._buffered < self._ahead)
+        return (
+            self._closed
+            or self._grain_at is not None
+            or (self._playing and self._buffered < self._ahead)
+        )
 
     def _render_chunk(self, start: int, generation: int) -> None:
         sr = self.sample_rate

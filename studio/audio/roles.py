@@ -18,8 +18,24 @@ class Role(StrEnum):
 
 _MUSIC = {"music", "score", "song", "songs", "bgm", "soundtrack", "beat", "beats", "melody", "tune"}
 _SPEECH = {
-    "voice", "voices", "vo", "voiceover", "dialog", "dialogue", "dialogues", "speech", "narration",
-    "narrator", "talk", "talking", "speaking", "spoken", "interview", "podcast", "tts", "lines",
+    "voice",
+    "voices",
+    "vo",
+    "voiceover",
+    "dialog",
+    "dialogue",
+    "dialogues",
+    "speech",
+    "narration",
+    "narrator",
+    "talk",
+    "talking",
+    "speaking",
+    "spoken",
+    "interview",
+    "podcast",
+    "tts",
+    "lines",
 }
 _WORD = re.compile(r"[a-z]+")
 

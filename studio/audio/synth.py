@@ -34,7 +34,9 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return (x / rms).astype(np.float32)
 
 
-def band(x: np.ndarray, sr: int, low: float | None, high: float | None, order: int = 2) -> np.ndarray:
+def band(
+    x: np.ndarray, sr: int, low: float | None, high: float | None, order: int = 2
+) -> np.ndarray:
     """Butterworth high-pass (low), low-pass (high) or band-pass (both)."""
     nyq = sr / 2
     if low and high:
@@ -48,7 +50,9 @@ def band(x: np.ndarray, sr: int, low: float | None, high: float | None, order: i
     return sosfilt(sos, x, axis=0).astype(np.float32)
 
 
-def lfo(rng: np.random.Generator, n: int, sr: int, rate_hz: float, depth: float = 1.0) -> np.ndarray:
+def lfo(
+    rng: np.random.Generator, n: int, sr: int, rate_hz: float, depth: float = 1.0
+) -> np.ndarray:
     """A smooth random curve in [1 - depth, 1] wandering at about `rate_hz` (gusts, swells)."""
     points = max(4, int(n / sr * rate_hz) + 4)
     knots = rng.random(points)
@@ -60,8 +64,14 @@ def lfo(rng: np.random.Generator, n: int, sr: int, rate_hz: float, depth: float 
     return (1.0 - depth + depth * curve).astype(np.float32)
 
 
-def events(rng: np.random.Generator, n: int, sr: int, per_second: float, jitter: float = 1.0,
-           first_at: float | None = None) -> np.ndarray:
+def events(
+    rng: np.random.Generator,
+    n: int,
+    sr: int,
+    per_second: float,
+    jitter: float = 1.0,
+    first_at: float | None = None,
+) -> np.ndarray:
     """Sample positions of events at about `per_second` (Poisson when jitter=1, regular at 0)."""
     duration = n / sr
     if per_second <= 0 or duration <= 0:
@@ -96,8 +106,14 @@ def decay(sr: int, seconds: float, attack: float = 0.002) -> np.ndarray:
     return env.astype(np.float32)
 
 
-def burst(rng: np.random.Generator, sr: int, seconds: float, low: float | None,
-          high: float | None, attack: float = 0.002) -> np.ndarray:
+def burst(
+    rng: np.random.Generator,
+    sr: int,
+    seconds: float,
+    low: float | None,
+    high: float | None,
+    attack: float = 0.002,
+) -> np.ndarray:
     """A short filtered-noise hit (a drop, a step, a crackle) decaying over `seconds`."""
     env = decay(sr, seconds, attack)
     return band(white(rng, env.size), sr, low, high) * env

@@ -34,7 +34,9 @@ class Peaks:
     def duration(self) -> float:
         return self.mins.size / self.rate
 
-    def columns(self, start_s: float, duration_s: float, count: int) -> tuple[np.ndarray, np.ndarray]:
+    def columns(
+        self, start_s: float, duration_s: float, count: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(mins, maxs) for `count` pixel columns covering [start_s, start_s + duration_s);
         columns past the end of the sound are 0."""
         lows, highs = np.zeros(count, np.float32), np.zeros(count, np.float32)
@@ -54,8 +56,9 @@ class Peaks:
         return lows, highs
 
 
-def compute_peaks(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
-                  rate: int = BUCKETS_PER_SECOND) -> Peaks:
+def compute_peaks(
+    samples: np.ndarray, sample_rate: int = SAMPLE_RATE, rate: int = BUCKETS_PER_SECOND
+) -> Peaks:
     """Peaks of (N, 2) samples."""
     bucket = max(1, sample_rate // rate)
     lo = samples.min(axis=1) if samples.ndim == 2 else samples
@@ -64,8 +67,11 @@ def compute_peaks(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
     pad = count * bucket - lo.size
     lo = np.pad(lo, (0, pad)).reshape(count, bucket).min(axis=1) if count else lo[:0]
     hi = np.pad(hi, (0, pad)).reshape(count, bucket).max(axis=1) if count else hi[:0]
-    return Peaks(sample_rate / bucket, np.minimum(lo, 0).astype(np.float32),
-                 np.maximum(hi, 0).astype(np.float32))
+    return Peaks(
+        sample_rate / bucket,
+        np.minimum(lo, 0).astype(np.float32),
+        np.maximum(hi, 0).astype(np.float32),
+    )
 
 
 def cache_file(path: Path, rate: int = BUCKETS_PER_SECOND) -> Path:
@@ -92,8 +98,12 @@ def waveform_peaks(path: Path, rate: int = BUCKETS_PER_SECOND) -> Peaks | None:
     peaks = compute_peaks(samples, SAMPLE_RATE, rate) if samples is not None else None
     buf = io.BytesIO()
     empty = np.zeros(0, np.float32)
-    np.savez(buf, rate=np.float64(peaks.rate if peaks else rate),
-             mins=peaks.mins if peaks else empty, maxs=peaks.maxs if peaks else empty,
-             silent=np.bool_(peaks is None))
+    np.savez(
+        buf,
+        rate=np.float64(peaks.rate if peaks else rate),
+        mins=peaks.mins if peaks else empty,
+        maxs=peaks.maxs if peaks else empty,
+        silent=np.bool_(peaks is None),
+    )
     atomic.write_bytes(cached, buf.getvalue())
     return peaks

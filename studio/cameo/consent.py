@@ -164,20 +164,33 @@ def evaluate(
     owner = profile.owner_name or profile.owner_id
     problem = record_problem(record, profile)
     if problem:
-        return Decision(False, "no-valid-consent", problem,
-                        f"ask {owner} to export the cameo again and import the file")
+        return Decision(
+            False,
+            "no-valid-consent",
+            problem,
+            f"ask {owner} to export the cameo again and import the file",
+        )
     assert record is not None
     policy = record.policy
     ask = f"ask {owner} ({profile.owner_id}) for consent"
     if policy.mode == ConsentMode.WITHDRAWN:
-        return Decision(False, "withdrawn", "its owner has withdrawn all consent",
-                        "remove the cameo from the prompt" if user_id != profile.owner_id
-                        else f"set a policy again: cameo policy @{profile.handle} only-me")
+        return Decision(
+            False,
+            "withdrawn",
+            "its owner has withdrawn all consent",
+            "remove the cameo from the prompt"
+            if user_id != profile.owner_id
+            else f"set a policy again: cameo policy @{profile.handle} only-me",
+        )
     if _passed(policy.expires, now):
         return Decision(False, "expired", f"its consent expired on {policy.expires}", ask)
     if user_id in policy.deny:
-        return Decision(False, "denied", "its owner has revoked your consent",
-                        "remove the cameo from the prompt")
+        return Decision(
+            False,
+            "denied",
+            "its owner has revoked your consent",
+            "remove the cameo from the prompt",
+        )
     if user_id == profile.owner_id:
         return Decision(True, "owner", "you own this cameo")
     if policy.mode == ConsentMode.EVERYONE:

@@ -43,8 +43,9 @@ def _first_position(text: str, folded: str, cameo: StoredCameo) -> tuple[int, in
     return best
 
 
-def detect(texts: list[str | None], cameos: list[StoredCameo],
-           explicit: list[str] | None = None) -> Detection:
+def detect(
+    texts: list[str | None], cameos: list[StoredCameo], explicit: list[str] | None = None
+) -> Detection:
     """Every known cameo, unknown @mention and public figure the texts refer to."""
     found: dict[str, tuple[tuple[int, int], StoredCameo]] = {}
     unknown: list[str] = []

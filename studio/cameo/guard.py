@@ -26,8 +26,9 @@ from studio.policy.prompt_policy import default_policy
 MAX_CAMEOS_PER_SHOT = 2
 
 
-def _cameo_problems(cameo: StoredCameo, user: Identity, texts: list[str],
-                    now: datetime | None) -> tuple[str, list[str]]:
+def _cameo_problems(
+    cameo: StoredCameo, user: Identity, texts: list[str], now: datetime | None
+) -> tuple[str, list[str]]:
     """The decision rule for one cameo and what (if anything) refuses it."""
     decision = cameo.decision(user.user_id, now)
     who = f"@{cameo.handle} ({cameo.profile.display_name})"
@@ -37,26 +38,50 @@ def _cameo_problems(cameo: StoredCameo, user: Identity, texts: list[str],
     problems = []
     figure = figure_for_name(cameo.profile.display_name) or figure_for_name(cameo.handle)
     if figure and not cameo.profile.attested_identity:
-        problems.append(f"{who}: this profile claims to be {figure.name}, a public figure, but its "
-                        "owner did not attest it is their own likeness (rule: public-figure). "
-                        "What you can do: remove the cameo from the prompt.")
+        problems.append(
+            f"{who}: this profile claims to be {figure.name}, a public figure, but its "
+            "owner did not attest it is their own likeness (rule: public-figure). "
+            "What you can do: remove the cameo from the prompt."
+        )
     policy = default_policy()
     for restriction in cameo.record.policy.restrictions if cameo.record else []:
         for text in texts:
             hit = policy.check_restriction(restriction, text)
             if hit:
-                problems.append(f"{who}: its owner's consent excludes {hit.name} (matched "
-                                f"\"{hit.matched}\"; rule: restriction {restriction}). "
-                                "What you can do: rephrase the prompt or remove the cameo.")
+                problems.append(
+                    f"{who}: its owner's consent excludes {hit.name} (matched "
+                    f'"{hit.matched}"; rule: restriction {restriction}). '
+                    "What you can do: rephrase the prompt or remove the cameo."
+                )
                 break
     return ("restriction" if problems else decision.rule), problems
 
 
-def _log(cameo: StoredCameo, user: Identity, outcome: str, rule: str, reason: str, stage: str,
-         project: str | None, shot: str | None, prompt: str) -> None:
-    cameo.log.append(UseEntry(user_id=user.user_id, user_name=user.display_name, outcome=outcome,
-                              rule=rule, reason=reason, stage=stage, project=project, shot=shot,
-                              prompt=prompt[:200], handle=cameo.handle))
+def _log(
+    cameo: StoredCameo,
+    user: Identity,
+    outcome: str,
+    rule: str,
+    reason: str,
+    stage: str,
+    project: str | None,
+    shot: str | None,
+    prompt: str,
+) -> None:
+    cameo.log.append(
+        UseEntry(
+            user_id=user.user_id,
+            user_name=user.display_name,
+            outcome=outcome,
+            rule=rule,
+            reason=reason,
+            stage=stage,
+            project=project,
+            shot=shot,
+            prompt=prompt[:200],
+            handle=cameo.handle,
+        )
+    )
 
 
 def check_request(
@@ -84,31 +109,46 @@ def check_request(
         if violation:
             problems.append(violation.message())
     for handle in found.unknown:
-        problems.append(f"@{handle}: there is no cameo with this handle on this machine "
-                        "(rule: unknown-cameo). What you can do: ask its owner for their cameo "
-                        "file and run `storyboard-studio cameo import FILE`, or remove the mention.")
+        problems.append(
+            f"@{handle}: there is no cameo with this handle on this machine "
+            "(rule: unknown-cameo). What you can do: ask its owner for their cameo "
+            "file and run `storyboard-studio cameo import FILE`, or remove the mention."
+        )
     if len(found.cameos) > MAX_CAMEOS_PER_SHOT:
         names = ", ".join(f"@{c.handle}" for c in found.cameos)
-        problems.append(f"a shot can use at most {MAX_CAMEOS_PER_SHOT} cameos, this one uses "
-                        f"{names} (rule: cameo-limit). What you can do: split it into more shots.")
+        problems.append(
+            f"a shot can use at most {MAX_CAMEOS_PER_SHOT} cameos, this one uses "
+            f"{names} (rule: cameo-limit). What you can do: split it into more shots."
+        )
     rules: dict[str, tuple[str, list[str]]] = {}
     for cameo in found.cameos:
         rules[cameo.handle] = _cameo_problems(cameo, user, texts, now)
         problems.extend(rules[cameo.handle][1])
     allowed = [c for c in found.cameos if not rules[c.handle][1]]
     for figure in found.figures:
-        if not any(figure.is_named(c.profile.display_name) and c.profile.attested_identity
-                   for c in allowed):
+        if not any(
+            figure.is_named(c.profile.display_name) and c.profile.attested_identity for c in allowed
+        ):
             problems.append(
                 f"the prompt names {figure.name}, a public figure (rule: public-figure). A real "
                 "person's likeness needs a verified cameo of them with their consent. What you "
-                "can do: remove the name, or use a cameo whose owner approved you.")
+                "can do: remove the name, or use a cameo whose owner approved you."
+            )
     outcome = "refused" if problems else "allowed"
     for cameo in found.cameos:
         rule, own = rules[cameo.handle]
         reason = " ".join(own) if own else (" ".join(problems) if problems else "")
-        _log(cameo, user, outcome, rule if own or not problems else "request-refused", reason,
-             stage, project, request.shot_id, request.prompt)
+        _log(
+            cameo,
+            user,
+            outcome,
+            rule if own or not problems else "request-refused",
+            reason,
+            stage,
+            project,
+            request.shot_id,
+            request.prompt,
+        )
     if problems:
         _log_refusal(user, found.unknown, problems, stage, project, request)
         raise PolicyRefusal("generation refused:\n  - " + "\n  - ".join(problems))
@@ -130,13 +170,28 @@ def refusals_log() -> UseLog:
     return UseLog(user_data_dir() / "refusals.jsonl")
 
 
-def _log_refusal(user: Identity, unknown: list[str], problems: list[str], stage: str,
-                 project: str | None, request: GenerationRequest) -> None:
-    refusals_log().append(UseEntry(
-        user_id=user.user_id, user_name=user.display_name, outcome="refused",
-        rule="unknown-cameo" if unknown else "refused", reason=" ".join(problems), stage=stage,
-        project=project, shot=request.shot_id, prompt=request.prompt[:200],
-        handle=" ".join(f"@{h}" for h in unknown)))
+def _log_refusal(
+    user: Identity,
+    unknown: list[str],
+    problems: list[str],
+    stage: str,
+    project: str | None,
+    request: GenerationRequest,
+) -> None:
+    refusals_log().append(
+        UseEntry(
+            user_id=user.user_id,
+            user_name=user.display_name,
+            outcome="refused",
+            rule="unknown-cameo" if unknown else "refused",
+            reason=" ".join(problems),
+            stage=stage,
+            project=project,
+            shot=request.shot_id,
+            prompt=request.prompt[:200],
+            handle=" ".join(f"@{h}" for h in unknown),
+        )
+    )
 
 
 def engine_preflight(project: str | None = None) -> Callable[[GenerationRequest], None]:
@@ -166,20 +221,26 @@ def check_export(
             take = project.takes.get(clip.take_id) if clip.take_id else None
             if take is None:
                 continue
-            handles = list(dict.fromkeys(
-                [*take.cameos, *(c.handle for c in detect([take.prompt], cameos).cameos)]))
+            handles = list(
+                dict.fromkeys(
+                    [*take.cameos, *(c.handle for c in detect([take.prompt], cameos).cameos)]
+                )
+            )
             for handle in handles:
                 reason = _export_problem(store, handle, user, take.prompt, now, label, take.shot_id)
                 if reason:
                     shot = _shot_text(project, take.shot_id)
-                    blocked.append(f"clip {clip.id} on {track.name or 'video track'} "
-                                   f"(shot \"{shot}\", take {take.id}) uses @{handle}: {reason}")
+                    blocked.append(
+                        f"clip {clip.id} on {track.name or 'video track'} "
+                        f'(shot "{shot}", take {take.id}) uses @{handle}: {reason}'
+                    )
     if blocked:
         raise PolicyRefusal(
             "export refused: these clips use a cameo whose consent no longer holds:\n  - "
             + "\n  - ".join(blocked)
             + "\nWhat you can do: remove these clips from the timeline, or regenerate their "
-            "shots without the cameo, then export again.")
+            "shots without the cameo, then export again."
+        )
 
 
 def _shot_text(project: Project, shot_id: str | None) -> str:
@@ -190,15 +251,31 @@ def _shot_text(project: Project, shot_id: str | None) -> str:
     return prompt[:60] + ("…" if len(prompt) > 60 else "")
 
 
-def _export_problem(store: CameoStore, handle: str, user: Identity, prompt: str,
-                    now: datetime | None, project: str | None, shot: str | None) -> str | None:
+def _export_problem(
+    store: CameoStore,
+    handle: str,
+    user: Identity,
+    prompt: str,
+    now: datetime | None,
+    project: str | None,
+    shot: str | None,
+) -> str | None:
     cameo = store.find(handle)
     if cameo is None:
         return "this cameo is no longer on this machine"
     rule, problems = _cameo_problems(cameo, user, [prompt], now)
     reason = " ".join(problems)
-    _log(cameo, user, "refused" if problems else "allowed", rule, reason, "export", project,
-         shot, prompt)
+    _log(
+        cameo,
+        user,
+        "refused" if problems else "allowed",
+        rule,
+        reason,
+        "export",
+        project,
+        shot,
+        prompt,
+    )
     return reason or None
 
 

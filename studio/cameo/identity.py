@@ -76,13 +76,20 @@ def load_identity(display_name: str | None = None) -> Identity:
         info = json.loads(info_path.read_text(encoding="utf-8"))
         key = load_pem_private_key(key_path.read_bytes(), password=None)
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the local identity: {exc}", Location(file=str(folder))) from None
+        raise InputError(
+            f"cannot read the local identity: {exc}", Location(file=str(folder))
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise InputError("identity key is not an Ed25519 key", Location(file=str(key_path)))
     pub = public_key_text(key.public_key())
     # The id always follows the key: an edited identity.json cannot borrow another user's id.
-    return Identity(user_id_for(pub), str(info.get("display_name") or _default_name()), pub, key,
-                    str(info.get("created", "")))
+    return Identity(
+        user_id_for(pub),
+        str(info.get("display_name") or _default_name()),
+        pub,
+        key,
+        str(info.get("created", "")),
+    )
 
 
 def set_display_name(name: str) -> Identity:

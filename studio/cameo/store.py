@@ -65,16 +65,22 @@ class StoredCameo:
 
     def problem(self) -> str | None:
         """Why this cameo cannot be trusted at all (profile or consent), or None."""
-        return profile_problem(self.profile, self.folder) or self.record_error or record_problem(
-            self.record, self.profile
+        return (
+            profile_problem(self.profile, self.folder)
+            or self.record_error
+            or record_problem(self.record, self.profile)
         )
 
     def decision(self, user_id: str, now: datetime | None = None) -> Decision:
         broken = profile_problem(self.profile, self.folder) or self.record_error
         if broken:
-            return Decision(False, "no-valid-consent", broken,
-                            f"ask {self.profile.owner_name or self.profile.owner_id} to export "
-                            "the cameo again and import the file")
+            return Decision(
+                False,
+                "no-valid-consent",
+                broken,
+                f"ask {self.profile.owner_name or self.profile.owner_id} to export "
+                "the cameo again and import the file",
+            )
         return evaluate(self.profile, self.record, user_id, now)
 
 
@@ -92,8 +98,9 @@ def load_cameo(folder: Path) -> StoredCameo:
     try:
         profile = CameoProfile.model_validate(_read_json(folder / "profile.json"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"unreadable cameo profile: {exc}",
-                         Location(file=str(folder / "profile.json"))) from None
+        raise InputError(
+            f"unreadable cameo profile: {exc}", Location(file=str(folder / "profile.json"))
+        ) from None
     record, error = None, None
     consent_path = folder / "consent.json"
     if consent_path.exists():
@@ -138,8 +145,11 @@ class CameoStore:
     def get(self, handle: str) -> StoredCameo:
         cameo = self.find(handle)
         if cameo is None:
-            raise InputError(f"no cameo @{handle.lstrip('@')} on this machine "
-                             "(see `storyboard-studio cameo list`)", Location(field="handle"))
+            raise InputError(
+                f"no cameo @{handle.lstrip('@')} on this machine "
+                "(see `storyboard-studio cameo list`)",
+                Location(field="handle"),
+            )
         return cameo
 
     # --- creating -----------------------------------------------------------------------
@@ -167,15 +177,23 @@ class CameoStore:
             if figure and not attest_identity:
                 raise PolicyRefusal(
                     f"'{name}' is {figure.name}, a public figure: only that person can make this "
-                    "cameo, stating it is their own likeness (--attest-identity)")
+                    "cameo, stating it is their own likeness (--attest-identity)"
+                )
         for img in images:
             _check_image(Path(img))
         if voice and Path(voice).suffix.lower() not in VOICE_SUFFIXES:
-            raise InputError("a voice sample must be .wav, .flac, .ogg, .mp3 or .m4a",
-                             Location(file=str(voice)))
-        profile = CameoProfile(handle=handle, display_name=display_name, owner_id=owner.user_id,
-                               owner_key=owner.public_key, owner_name=owner.display_name,
-                               images=[], attested_identity=attest_identity)
+            raise InputError(
+                "a voice sample must be .wav, .flac, .ogg, .mp3 or .m4a", Location(file=str(voice))
+            )
+        profile = CameoProfile(
+            handle=handle,
+            display_name=display_name,
+            owner_id=owner.user_id,
+            owner_key=owner.public_key,
+            owner_name=owner.display_name,
+            images=[],
+            attested_identity=attest_identity,
+        )
         folder = self.root / profile.profile_id
         staging = self.root / f".{profile.profile_id}.new"
         staging.mkdir(parents=True)
@@ -207,7 +225,8 @@ class CameoStore:
         if cameo.profile.owner_id != owner.user_id:
             raise PolicyRefusal(
                 f"only the owner of @{cameo.handle}, {cameo.profile.owner_name} "
-                f"({cameo.profile.owner_id}), can change its consent")
+                f"({cameo.profile.owner_id}), can change its consent"
+            )
         broken = profile_problem(cameo.profile, cameo.folder)
         if broken:
             raise InputError(f"@{cameo.handle}: {broken}", Location(file=str(cameo.folder)))
@@ -243,17 +262,28 @@ class CameoStore:
             policy.restrictions = sorted(set(restrictions))
         return self._reissue(cameo, policy, owner)
 
-    def grant(self, handle: str, owner: Identity, user_id: str, *, name: str = "",
-              until: str | None = None) -> ConsentRecord:
+    def grant(
+        self,
+        handle: str,
+        owner: Identity,
+        user_id: str,
+        *,
+        name: str = "",
+        until: str | None = None,
+    ) -> ConsentRecord:
         """Approve a user (taking them off the deny-list); "only me" becomes "approved"."""
         cameo = self._owned(handle, owner)
         policy = self._current_policy(cameo)
         user_id = user_id.strip()
         if not user_id:
-            raise InputError("grant needs a user id (ask them to run `storyboard-studio whoami`)",
-                             Location(field="to"))
+            raise InputError(
+                "grant needs a user id (ask them to run `storyboard-studio whoami`)",
+                Location(field="to"),
+            )
         policy.allow = [g for g in policy.allow if g.user_id != user_id]
-        policy.allow.append(Grant.model_validate({"user_id": user_id, "name": name, "until": until}))
+        policy.allow.append(
+            Grant.model_validate({"user_id": user_id, "name": name, "until": until})
+        )
         policy.deny = [u for u in policy.deny if u != user_id]
         if policy.mode in (ConsentMode.ONLY_ME, ConsentMode.WITHDRAWN):
             policy.mode = ConsentMode.APPROVED

@@ -108,15 +108,20 @@ def import_cameo(store: CameoStore, path: Path) -> ImportResult:
         consent_problem = record_problem(record, profile)
         if consent_problem:
             raise PolicyRefusal(
-                f"cameo @{profile.handle} in {path} was not accepted: {consent_problem}")
+                f"cameo @{profile.handle} in {path} was not accepted: {consent_problem}"
+            )
         assert record is not None
-        existing = next((c for c in store.all() if c.profile.profile_id == profile.profile_id), None)
+        existing = next(
+            (c for c in store.all() if c.profile.profile_id == profile.profile_id), None
+        )
         same_handle = store.find(profile.handle)
         if existing is None:
             if same_handle is not None:
                 raise InputError(
                     f"a different cameo @{profile.handle} (owner {same_handle.profile.owner_id}) "
-                    "is already on this machine; remove it first (`cameo remove`)", where)
+                    "is already on this machine; remove it first (`cameo remove`)",
+                    where,
+                )
             (staging / "consent.json").write_text(record.model_dump_json(indent=2), "utf-8")
             folder = store.root / profile.profile_id
             staging.rename(folder)
@@ -128,11 +133,18 @@ def import_cameo(store: CameoStore, path: Path) -> ImportResult:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _update(existing: StoredCameo, profile: CameoProfile, record: ConsentRecord,
-            entries: list[UseEntry], staging: Path) -> ImportResult:
+def _update(
+    existing: StoredCameo,
+    profile: CameoProfile,
+    record: ConsentRecord,
+    entries: list[UseEntry],
+    staging: Path,
+) -> ImportResult:
     if profile.owner_key != existing.profile.owner_key:
-        raise PolicyRefusal(f"cameo @{profile.handle}: the file is signed by a different owner "
-                            "than this machine's copy; it was not imported")
+        raise PolicyRefusal(
+            f"cameo @{profile.handle}: the file is signed by a different owner "
+            "than this machine's copy; it was not imported"
+        )
     note = ""
     if profile.revision > existing.profile.revision:  # the owner re-signed the profile
         for ref in [*profile.images, *([profile.voice] if profile.voice else [])]:
@@ -143,8 +155,10 @@ def _update(existing: StoredCameo, profile: CameoProfile, record: ConsentRecord,
     if newer:
         atomic.write_text(existing.folder / "consent.json", record.model_dump_json(indent=2))
     else:
-        note = (f"this machine already has consent record #{existing.record.seq} "  # type: ignore[union-attr]
-                f"(the file has #{record.seq}); the newer one was kept")
+        note = (
+            f"this machine already has consent record #{existing.record.seq} "  # type: ignore[union-attr]
+            f"(the file has #{record.seq}); the newer one was kept"
+        )
     cameo = load_cameo(existing.folder)
     added = cameo.log.merge(entries)
     return ImportResult(cameo, False, newer, added, note)

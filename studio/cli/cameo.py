@@ -34,22 +34,35 @@ def _register_cameo(sub: argparse._SubParsersAction) -> None:
     add = sub.add_parser("add", help="make a cameo of yourself")
     add.add_argument("handle", help="e.g. @maya")
     add.add_argument("--name", required=True, help="display name, e.g. 'Maya Lin'")
-    add.add_argument("--image", action="append", required=True, type=Path,
-                     help="reference image (repeat for more)")
+    add.add_argument(
+        "--image",
+        action="append",
+        required=True,
+        type=Path,
+        help="reference image (repeat for more)",
+    )
     add.add_argument("--voice", type=Path, help="optional voice sample (wav/flac/ogg/mp3/m4a)")
-    add.add_argument("--attest-identity", action="store_true",
-                     help="state that this is your own likeness (required for public figures)")
+    add.add_argument(
+        "--attest-identity",
+        action="store_true",
+        help="state that this is your own likeness (required for public figures)",
+    )
     add.set_defaults(func=cmd_add)
 
-    sub.add_parser("list", help="cameos on this machine and whether you may use them") \
-        .set_defaults(func=cmd_list)
+    sub.add_parser("list", help="cameos on this machine and whether you may use them").set_defaults(
+        func=cmd_list
+    )
 
     policy = sub.add_parser("policy", help="show or set who may use your cameo")
     policy.add_argument("handle")
     policy.add_argument("mode", nargs="?", choices=MODES)
     policy.add_argument("--expires", help="YYYY-MM-DD after which nobody may use it, or 'never'")
-    policy.add_argument("--restrict", action="append", metavar="RULE",
-                        help="e.g. no-advertising, no-political, no-violence, no-romance")
+    policy.add_argument(
+        "--restrict",
+        action="append",
+        metavar="RULE",
+        help="e.g. no-advertising, no-political, no-violence, no-romance",
+    )
     policy.add_argument("--no-restrictions", action="store_true", help="clear all restrictions")
     policy.set_defaults(func=cmd_policy)
 
@@ -112,9 +125,13 @@ def _describe_policy(cameo) -> str:
     p = record.policy
     parts = [p.mode.value]
     if p.allow:
-        parts.append("approved: " + ", ".join(
-            f"{g.name + ' ' if g.name else ''}{g.user_id}{' until ' + g.until if g.until else ''}"
-            for g in p.allow))
+        parts.append(
+            "approved: "
+            + ", ".join(
+                f"{g.name + ' ' if g.name else ''}{g.user_id}{' until ' + g.until if g.until else ''}"
+                for g in p.allow
+            )
+        )
     if p.deny:
         parts.append("revoked: " + ", ".join(p.deny))
     if p.expires:
@@ -125,11 +142,19 @@ def _describe_policy(cameo) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    cameo = _store().create(args.handle, args.name, list(args.image), _me(), voice=args.voice,
-                            attest_identity=args.attest_identity)
-    print(f"created @{cameo.handle} ({cameo.profile.display_name}) with "
-          f"{len(cameo.images)} reference image(s); consent: only you. "
-          f"Approve others with: storyboard-studio cameo grant @{cameo.handle} --to USER_ID")
+    cameo = _store().create(
+        args.handle,
+        args.name,
+        list(args.image),
+        _me(),
+        voice=args.voice,
+        attest_identity=args.attest_identity,
+    )
+    print(
+        f"created @{cameo.handle} ({cameo.profile.display_name}) with "
+        f"{len(cameo.images)} reference image(s); consent: only you. "
+        f"Approve others with: storyboard-studio cameo grant @{cameo.handle} --to USER_ID"
+    )
     return 0
 
 
@@ -140,20 +165,29 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("no cameos yet: storyboard-studio cameo add @handle --name NAME --image FILE")
         return 0
     for c in cameos:
-        owner = "you" if c.profile.owner_id == me.user_id else \
-            f"{c.profile.owner_name or '?'} ({c.profile.owner_id})"
+        owner = (
+            "you"
+            if c.profile.owner_id == me.user_id
+            else f"{c.profile.owner_name or '?'} ({c.profile.owner_id})"
+        )
         d = c.decision(me.user_id)
         access = "you may use it" if d.allowed else f"you may not use it: {d.reason}"
-        print(f"@{c.handle}  {c.profile.display_name}  owner: {owner}\n"
-              f"    policy: {_describe_policy(c)}\n    {access}; {len(c.images)} image(s)"
-              + (", voice sample" if c.profile.voice else ""))
+        print(
+            f"@{c.handle}  {c.profile.display_name}  owner: {owner}\n"
+            f"    policy: {_describe_policy(c)}\n    {access}; {len(c.images)} image(s)"
+            + (", voice sample" if c.profile.voice else "")
+        )
     return 0
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
     store = _store()
-    if args.mode is None and args.expires is None and not args.restrict \
-            and not args.no_restrictions:
+    if (
+        args.mode is None
+        and args.expires is None
+        and not args.restrict
+        and not args.no_restrictions
+    ):
         print(f"@{store.get(args.handle).handle}: {_describe_policy(store.get(args.handle))}")
         return 0
     expires: str | None | bool = False
@@ -166,11 +200,14 @@ def cmd_policy(args: argparse.Namespace) -> int:
         known = default_policy().restrictions
         unknown = [r for r in restrictions if r not in known]
         if unknown:
-            raise InputError(f"unknown restriction {', '.join(unknown)}; known: "
-                             + ", ".join(sorted(known)), Location(field="restrict"))
+            raise InputError(
+                f"unknown restriction {', '.join(unknown)}; known: " + ", ".join(sorted(known)),
+                Location(field="restrict"),
+            )
     try:
-        store.set_policy(args.handle, _me(), mode=args.mode, expires=expires,
-                         restrictions=restrictions)
+        store.set_policy(
+            args.handle, _me(), mode=args.mode, expires=expires, restrictions=restrictions
+        )
     except ValueError as exc:
         raise InputError(str(exc), Location(field="expires")) from None
     cameo = store.get(args.handle)
@@ -185,8 +222,10 @@ def cmd_grant(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError(str(exc), Location(field="until")) from None
     cameo = store.get(args.handle)
-    print(f"@{cameo.handle}: approved {args.to}. {_describe_policy(cameo)}\n"
-          f"Send them the cameo file: storyboard-studio cameo export @{cameo.handle} -o FILE")
+    print(
+        f"@{cameo.handle}: approved {args.to}. {_describe_policy(cameo)}\n"
+        f"Send them the cameo file: storyboard-studio cameo export @{cameo.handle} -o FILE"
+    )
     return 0
 
 
@@ -195,9 +234,11 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     store.revoke(args.handle, _me(), args.user)
     cameo = store.get(args.handle)
     who = args.user or "everyone (you included)"
-    print(f"@{cameo.handle}: consent withdrawn from {who}, effective now on this machine. "
-          f"{_describe_policy(cameo)}\nOther machines see it when they import a new export: "
-          f"storyboard-studio cameo export @{cameo.handle} -o FILE")
+    print(
+        f"@{cameo.handle}: consent withdrawn from {who}, effective now on this machine. "
+        f"{_describe_policy(cameo)}\nOther machines see it when they import a new export: "
+        f"storyboard-studio cameo export @{cameo.handle} -o FILE"
+    )
     return 0
 
 
@@ -212,10 +253,18 @@ def cmd_log(args: argparse.Namespace) -> int:
     if not entries:
         print(f"@{cameo.handle}: no uses yet")
     for e in entries:
-        where = " ".join(x for x in (f"project {e.project}" if e.project else "",
-                                     f"shot {e.shot}" if e.shot else "") if x)
-        print(f"{e.time}  {e.outcome:<7}  {e.user_name} ({e.user_id})  {e.stage}"
-              f"{'  ' + where if where else ''}  [{e.rule}]  {e.prompt[:60]}")
+        where = " ".join(
+            x
+            for x in (
+                f"project {e.project}" if e.project else "",
+                f"shot {e.shot}" if e.shot else "",
+            )
+            if x
+        )
+        print(
+            f"{e.time}  {e.outcome:<7}  {e.user_name} ({e.user_id})  {e.stage}"
+            f"{'  ' + where if where else ''}  [{e.rule}]  {e.prompt[:60]}"
+        )
     if not cameo.log.verify_chain():
         print("warning: this log was edited after it was written (its hash chain is broken)")
     return 0
@@ -226,8 +275,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     cameo = _store().get(args.handle)
     export_cameo(cameo, args.output, include_log=not args.no_log)
-    print(f"wrote @{cameo.handle} with consent record #{cameo.record.seq if cameo.record else '-'}"
-          f" to {args.output}")
+    print(
+        f"wrote @{cameo.handle} with consent record #{cameo.record.seq if cameo.record else '-'}"
+        f" to {args.output}"
+    )
     return 0
 
 
@@ -239,10 +290,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = import_cameo(_store(), args.file)
     c = result.cameo
     verb = "added" if result.created else ("updated" if result.consent_updated else "kept")
-    print(f"{verb} @{c.handle} ({c.profile.display_name}, owner {c.profile.owner_id}); "
-          f"policy: {_describe_policy(c)}"
-          + (f"; {result.log_entries_added} use-log entries merged" if result.log_entries_added
-             else "") + (f"\nnote: {result.note}" if result.note else ""))
+    print(
+        f"{verb} @{c.handle} ({c.profile.display_name}, owner {c.profile.owner_id}); "
+        f"policy: {_describe_policy(c)}"
+        + (
+            f"; {result.log_entries_added} use-log entries merged"
+            if result.log_entries_added
+            else ""
+        )
+        + (f"\nnote: {result.note}" if result.note else "")
+    )
     d = c.decision(_me().user_id)
     print("you may use it" if d.allowed else f"you may not use it: {d.reason}")
     return 0

@@ -10,13 +10,23 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("gui", help="open the editor window",
-                       description="Open the editor with PROJECT (a .sbproj folder) or the bundled example.")
+    p = sub.add_parser(
+        "gui",
+        help="open the editor window",
+        description="Open the editor with PROJECT (a .sbproj folder) or the bundled example.",
+    )
     p.add_argument("project", nargs="?", type=Path, help="project bundle (NAME.sbproj)")
-    p.add_argument("--screenshot", type=Path, metavar="PNG",
-                   help="wait until the window is idle, save a PNG of it and exit")
-    p.add_argument("--generate-missing", action="store_true",
-                   help="queue a take for every shot that has none (animatic engine)")
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PNG",
+        help="wait until the window is idle, save a PNG of it and exit",
+    )
+    p.add_argument(
+        "--generate-missing",
+        action="store_true",
+        help="queue a take for every shot that has none (animatic engine)",
+    )
     p.set_defaults(func=run)
 
 

@@ -10,9 +10,16 @@ from pathlib import Path
 def register(subparsers) -> None:
     parser = subparsers.add_parser("models", help="list local diffusion models or pull one")
     sub = parser.add_subparsers(dest="models_command", metavar="ACTION")
-    listing = sub.add_parser("list", help="models found in the model folders and the Hugging Face cache")
-    listing.add_argument("--dir", action="append", default=[], type=Path,
-                         help="another folder to search (repeatable)")
+    listing = sub.add_parser(
+        "list", help="models found in the model folders and the Hugging Face cache"
+    )
+    listing.add_argument(
+        "--dir",
+        action="append",
+        default=[],
+        type=Path,
+        help="another folder to search (repeatable)",
+    )
     listing.add_argument("--kind", choices=("video", "audio"), help="only video or audio models")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(func=list_models)
@@ -39,7 +46,9 @@ def list_models(args: argparse.Namespace) -> int:
     for m in models:
         family = m.family.title if m.family else f"unknown ({m.pipeline_class})"
         state = "ok" if m.complete else "incomplete: " + "; ".join(m.problems)
-        print(f"{m.name:<{width}}  {family:<16} {human_size(m.size_bytes):>9}  {m.source:<8}  {state}")
+        print(
+            f"{m.name:<{width}}  {family:<16} {human_size(m.size_bytes):>9}  {m.source:<8}  {state}"
+        )
     return 0
 
 

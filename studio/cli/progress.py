@@ -48,12 +48,17 @@ class TerminalProgress:
         elif isinstance(event, JobFinished):
             self._line(f"✓ {self._labels.get(event.job_id, event.job_id)}", final=True)
         elif isinstance(event, JobFailed):
-            self._line(f"✗ {self._labels.get(event.job_id, event.job_id)}: {event.reason}", final=True)
+            self._line(
+                f"✗ {self._labels.get(event.job_id, event.job_id)}: {event.reason}", final=True
+            )
         elif isinstance(event, JobCancelled):
             self._line(f"cancelled {self._labels.get(event.job_id, event.job_id)}", final=True)
 
     def export_progress(self, done: int, total: int) -> None:
-        self._line(f"export  {_bar(done / total if total else 1)} {done}/{total} frames", final=done >= total)
+        self._line(
+            f"export  {_bar(done / total if total else 1)} {done}/{total} frames",
+            final=done >= total,
+        )
 
 
 def _bar(fraction: float, width: int = 24) -> str:

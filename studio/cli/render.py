@@ -18,11 +18,15 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, help="seed for shot 1; shot k gets N+k")
     p.add_argument("--model", help="diffusers model folder or Hub id (with --engine diffusers)")
     p.add_argument("--steps", type=int, help="denoising steps (diffusers)")
-    p.add_argument("--size", help="generation size WxH (diffusers; default: the model's native size)")
+    p.add_argument(
+        "--size", help="generation size WxH (diffusers; default: the model's native size)"
+    )
     p.add_argument("--device", choices=["cpu", "cuda"], help="where to generate (diffusers)")
     p.add_argument("--no-sound", action="store_true", help="do not generate shot sound")
     p.add_argument("--project", type=Path, help="keep the project bundle made from a script here")
-    p.add_argument("--regenerate", action="store_true", help="regenerate takes a bundle already has")
+    p.add_argument(
+        "--regenerate", action="store_true", help="regenerate takes a bundle already has"
+    )
     p.set_defaults(func=run)
 
 
@@ -32,9 +36,13 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise InputError(f"--size must look like 768x512, not '{text}'", Location(field="--size")) from None
+        raise InputError(
+            f"--size must look like 768x512, not '{text}'", Location(field="--size")
+        ) from None
     if not (16 <= w <= 8192 and 16 <= h <= 8192):
-        raise InputError("--size must be between 16 and 8192 pixels a side", Location(field="--size"))
+        raise InputError(
+            "--size must be between 16 and 8192 pixels a side", Location(field="--size")
+        )
     return w, h
 
 
@@ -43,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
     from studio.pipeline import RenderOptions, render
 
     if args.engine not in ("animatic", "diffusers"):
-        raise InputError(f"unknown engine '{args.engine}' (animatic or diffusers)", Location(field="--engine"))
+        raise InputError(
+            f"unknown engine '{args.engine}' (animatic or diffusers)", Location(field="--engine")
+        )
     if args.engine == "diffusers" and not args.model:
         raise InputError("--engine diffusers needs --model PATH_OR_ID", Location(field="--model"))
     if args.seed is not None and not 0 <= args.seed < 2**32:
@@ -52,11 +62,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--steps must be between 1 and 500", Location(field="--steps"))
     progress = TerminalProgress()
     opts = RenderOptions(
-        output=args.output, format=OutputFormat(args.format) if args.format else None,
-        engine=args.engine, seed=args.seed, model=args.model, steps=args.steps,
-        size=parse_size(args.size), device=args.device, sound=not args.no_sound,
-        keep_project=args.project, regenerate=args.regenerate,
-        on_event=progress.on_event, on_export=progress.export_progress,
+        output=args.output,
+        format=OutputFormat(args.format) if args.format else None,
+        engine=args.engine,
+        seed=args.seed,
+        model=args.model,
+        steps=args.steps,
+        size=parse_size(args.size),
+        device=args.device,
+        sound=not args.no_sound,
+        keep_project=args.project,
+        regenerate=args.regenerate,
+        on_event=progress.on_event,
+        on_export=progress.export_progress,
     )
     report = render(args.input, opts)
     if progress.enabled:

@@ -126,7 +126,9 @@ class Engine:
             except Exception:
                 log.exception("releasing backend failed")
 
-    def submit(self, request: GenerationRequest, backend: str = "animatic", priority: int = 0) -> str:
+    def submit(
+        self, request: GenerationRequest, backend: str = "animatic", priority: int = 0
+    ) -> str:
         job = Job(backend=backend, request=request, priority=priority)
         self._cancels[job.id] = threading.Event()
         self.queue.add(job, lambda pos: self.emit(JobQueued(job.id, label=job.label, position=pos)))

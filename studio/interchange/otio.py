@@ -27,7 +27,9 @@ def project_to_otio(project: Project, bundle: Bundle) -> otio.schema.Timeline:
     timeline = otio.schema.Timeline(name=project.title)
     timeline.global_start_time = _rt(0, project.fps)
     timeline.metadata["storyboard_studio"] = {
-        "format": project.format.value, "size": list(project.format.size), "fps": project.fps,
+        "format": project.format.value,
+        "size": list(project.format.size),
+        "fps": project.fps,
     }
     for track in project.tracks:
         timeline.tracks.append(_track(track, project, bundle))
@@ -35,7 +37,11 @@ def project_to_otio(project: Project, bundle: Bundle) -> otio.schema.Timeline:
 
 
 def _track(track: Track, project: Project, bundle: Bundle) -> otio.schema.Track:
-    kind = otio.schema.TrackKind.Video if track.kind == TrackKind.VIDEO else otio.schema.TrackKind.Audio
+    kind = (
+        otio.schema.TrackKind.Video
+        if track.kind == TrackKind.VIDEO
+        else otio.schema.TrackKind.Audio
+    )
     out = otio.schema.Track(name=track.name or track.id, kind=kind)
     cursor = 0
     for clip in track.sorted_clips():
@@ -49,7 +55,9 @@ def _track(track: Track, project: Project, bundle: Bundle) -> otio.schema.Track:
             out.append(
                 otio.schema.Transition(
                     name=trans.kind.value,
-                    transition_type=_OTIO_TRANSITION.get(trans.kind, otio.schema.TransitionTypes.Custom),
+                    transition_type=_OTIO_TRANSITION.get(
+                        trans.kind, otio.schema.TransitionTypes.Custom
+                    ),
                     in_offset=otio.opentime.RationalTime(half, project.fps),
                     out_offset=otio.opentime.RationalTime(half, project.fps),
                 )
@@ -64,7 +72,9 @@ def _shorten_last_clip(track: otio.schema.Track, frames: int) -> None:
     if len(track) and isinstance(track[-1], otio.schema.Clip):
         prev = track[-1]
         r = prev.source_range
-        prev.source_range = otio.opentime.TimeRange(r.start_time, r.duration - _rt(frames, r.duration.rate))
+        prev.source_range = otio.opentime.TimeRange(
+            r.start_time, r.duration - _rt(frames, r.duration.rate)
+        )
 
 
 def _clip(clip: Clip, project: Project, bundle: Bundle, overlap: int) -> otio.schema.Clip:
@@ -79,9 +89,15 @@ def _clip(clip: Clip, project: Project, bundle: Bundle, overlap: int) -> otio.sc
     out = otio.schema.Clip(name=_name(clip, project), media_reference=ref, source_range=source)
     if take:
         out.metadata["storyboard_studio"] = {
-            "take": take.id, "shot": take.shot_id, "prompt": take.prompt, "seed": take.seed,
-            "engine": take.engine, "model": take.model, "operation": take.operation.value,
-            "parents": take.parents, "ai_generated": True,
+            "take": take.id,
+            "shot": take.shot_id,
+            "prompt": take.prompt,
+            "seed": take.seed,
+            "engine": take.engine,
+            "model": take.model,
+            "operation": take.operation.value,
+            "parents": take.parents,
+            "ai_generated": True,
         }
     return out
 

@@ -25,7 +25,9 @@ ALLOW_PATTERNS = [
 def pull(repo_id: str, revision: str | None = None) -> ModelInfo:
     """Download a diffusers pipeline into the Hugging Face cache; return it as the registry sees it."""
     if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
-        raise EngineFailure(f"cannot pull '{repo_id}': HF_HUB_OFFLINE is set (pulling needs a network)")
+        raise EngineFailure(
+            f"cannot pull '{repo_id}': HF_HUB_OFFLINE is set (pulling needs a network)"
+        )
     try:
         from huggingface_hub import snapshot_download
         from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError

@@ -205,12 +205,16 @@ def scan_hf_cache() -> list[ModelInfo]:
     for repo in cache.repos:
         if repo.repo_type != "model":
             continue
-        revisions = [r for r in repo.revisions if (Path(r.snapshot_path) / "model_index.json").exists()]
+        revisions = [
+            r for r in repo.revisions if (Path(r.snapshot_path) / "model_index.json").exists()
+        ]
         if not revisions:
             continue
         main = [r for r in revisions if "main" in r.refs]
         rev = (main or sorted(revisions, key=lambda r: r.last_modified, reverse=True))[0]
-        info = inspect_folder(Path(rev.snapshot_path), repo.repo_id, "hf-cache", commit=rev.commit_hash)
+        info = inspect_folder(
+            Path(rev.snapshot_path), repo.repo_id, "hf-cache", commit=rev.commit_hash
+        )
         info.size_bytes = rev.size_on_disk
         out.append(info)
     return out
@@ -234,7 +238,12 @@ def inspect_folder(path: Path, model_id: str, source: str, commit: str | None = 
     digest = hashlib.sha256(index_file.read_bytes())
     for key in sorted(index):
         value = index[key]
-        if key.startswith("_") or not isinstance(value, list) or len(value) != 2 or value[0] is None:
+        if (
+            key.startswith("_")
+            or not isinstance(value, list)
+            or len(value) != 2
+            or value[0] is None
+        ):
             continue
         library, cls = value
         info.components[key] = (library, cls)

@@ -94,7 +94,10 @@ def build_tiny_wan(folder: Path, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     tokenizer = ByT5Tokenizer()
     vae = AutoencoderKLWan(
-        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+        base_dim=3,
+        z_dim=16,
+        dim_mult=[1, 1, 1, 1],
+        num_res_blocks=1,
         temperal_downsample=[False, True, True],
     )
     transformer = WanTransformer3DModel(
@@ -140,15 +143,26 @@ def build_full_ltx(folder: Path, seed: int = 0) -> Path:
     tokenizer = ByT5Tokenizer()
     with torch.device("cpu"):
         text_encoder = T5EncoderModel(
-            T5Config(vocab_size=len(tokenizer), d_model=4096, d_ff=10240, d_kv=64,
-                     num_layers=24, num_heads=64, feed_forward_proj="gated-gelu",
-                     decoder_start_token_id=0, pad_token_id=0)
+            T5Config(
+                vocab_size=len(tokenizer),
+                d_model=4096,
+                d_ff=10240,
+                d_kv=64,
+                num_layers=24,
+                num_heads=64,
+                feed_forward_proj="gated-gelu",
+                decoder_start_token_id=0,
+                pad_token_id=0,
+            )
         ).to(torch.bfloat16)
         transformer = LTXVideoTransformer3DModel().to(torch.bfloat16)
         vae = AutoencoderKLLTXVideo().to(torch.bfloat16)
     pipe = LTXPipeline(
-        scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=text_encoder,
-        tokenizer=tokenizer, transformer=transformer,
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        transformer=transformer,
     )
     pipe.save_pretrained(folder, safe_serialization=True)
     return Path(folder)

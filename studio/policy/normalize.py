@@ -18,7 +18,10 @@ from studio.policy.confusables import CONFUSABLES, LEET, NAME_DIGITS
 # Characters that render as nothing (or as blank space) but are not category Cf.
 _INVISIBLE = {
     0x034F,  # combining grapheme joiner
-    0x115F, 0x1160, 0x3164, 0xFFA0,  # Hangul fillers
+    0x115F,
+    0x1160,
+    0x3164,
+    0xFFA0,  # Hangul fillers
     0x2800,  # braille blank
     0x180E,  # Mongolian vowel separator
 }
@@ -26,8 +29,10 @@ _INVISIBLE = {
 
 def _drop_invisible(text: str) -> str:
     return "".join(
-        ch for ch in text
-        if unicodedata.category(ch) != "Cf" and ord(ch) not in _INVISIBLE
+        ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf"
+        and ord(ch) not in _INVISIBLE
         and not 0xFE00 <= ord(ch) <= 0xFE0F  # variation selectors
     )
 
@@ -67,7 +72,7 @@ def expand(term: str) -> list[str]:
         return [term]
     out: list[str] = []
     for choice in m.group(1).split("|"):
-        out.extend(expand(term[: m.start()] + choice + term[m.end():]))
+        out.extend(expand(term[: m.start()] + choice + term[m.end() :]))
     return out
 
 
@@ -98,7 +103,9 @@ class Phrase:
 @lru_cache(maxsize=4096)
 def compile_phrase(term: str, *, leet: bool = False, digits: bool = False) -> Phrase:
     """Compile one phrase ("maya lin", "decapitat*"); words may also be written joined up."""
-    tokens = [t for t in re.split(r"[^\w*]+|_+", fold(term, leet=leet, digits=digits)) if t.strip("*")]
+    tokens = [
+        t for t in re.split(r"[^\w*]+|_+", fold(term, leet=leet, digits=digits)) if t.strip("*")
+    ]
     if not tokens:
         raise ValueError(f"empty phrase: {term!r}")
     letters = sum(len(t.rstrip("*")) for t in tokens)

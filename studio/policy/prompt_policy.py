@@ -55,7 +55,7 @@ class Violation:
     def message(self) -> str:
         return (
             f"the prompt was refused: {self.name} (prompt policy v{self.version}, "
-            f"rule \"{self.matched}\"). Rephrase the prompt without it."
+            f'rule "{self.matched}"). Rephrase the prompt without it.'
         )
 
 

@@ -72,7 +72,9 @@ class PresetLibrary:
         parent = data.get("extends")
         if parent:
             if parent in chain or parent == name:
-                raise InputError(f"preset '{name}' extends itself", Location(str(path), None, "extends"))
+                raise InputError(
+                    f"preset '{name}' extends itself", Location(str(path), None, "extends")
+                )
             if parent not in self._raw:
                 raise InputError(
                     f"extends unknown preset '{parent}'", Location(str(path), None, "extends")

@@ -62,5 +62,7 @@ class StylePreset(BaseModel):
 
     def apply_prompt(self, prompt: str) -> tuple[str, str]:
         """The prompt with this style's prefix/suffix, and its negative prompt."""
-        parts = [p.strip(" ,") for p in (self.prompt_prefix, prompt, self.prompt_suffix) if p.strip()]
+        parts = [
+            p.strip(" ,") for p in (self.prompt_prefix, prompt, self.prompt_suffix) if p.strip()
+        ]
         return ", ".join(parts), self.negative_prompt

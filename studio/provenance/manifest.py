@@ -22,8 +22,9 @@ TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trai
 GENERATION_LABEL = "org.storyboard-studio.generation"
 
 
-def build_manifest(*, title: str, model_families: list[str], cameos: list[str],
-                   tool_version: str) -> dict[str, Any]:
+def build_manifest(
+    *, title: str, model_families: list[str], cameos: list[str], tool_version: str
+) -> dict[str, Any]:
     """The manifest definition: what the file says about how it was made."""
     families = sorted({f for f in model_families if f})
     handles = [c if c.startswith("@") else f"@{c}" for c in dict.fromkeys(cameos)]
@@ -35,29 +36,42 @@ def build_manifest(*, title: str, model_families: list[str], cameos: list[str],
         "assertions": [
             {
                 "label": "c2pa.actions",
-                "data": {"actions": [{
-                    "action": "c2pa.created",
-                    "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
-                    "softwareAgent": agent,
-                    "parameters": {"model_families": families, "cameos": handles},
-                    "description": "Generated with open video-diffusion models"
-                    + (f" ({', '.join(families)})" if families else "")
-                    + (f"; uses the cameo(s) {', '.join(handles)} with recorded consent"
-                       if handles else ""),
-                }]},
+                "data": {
+                    "actions": [
+                        {
+                            "action": "c2pa.created",
+                            "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
+                            "softwareAgent": agent,
+                            "parameters": {"model_families": families, "cameos": handles},
+                            "description": "Generated with open video-diffusion models"
+                            + (f" ({', '.join(families)})" if families else "")
+                            + (
+                                f"; uses the cameo(s) {', '.join(handles)} with recorded consent"
+                                if handles
+                                else ""
+                            ),
+                        }
+                    ]
+                },
             },
             {
                 "label": GENERATION_LABEL,
-                "data": {"tool": agent, "model_families": families, "cameos": handles,
-                         "cameo_consent": "checked against signed consent records at export"
-                         if handles else "no cameo used"},
+                "data": {
+                    "tool": agent,
+                    "model_families": families,
+                    "cameos": handles,
+                    "cameo_consent": "checked against signed consent records at export"
+                    if handles
+                    else "no cameo used",
+                },
             },
         ],
     }
 
 
-def sign_mp4(path: Path, *, title: str, model_families: list[str], cameos: list[str],
-             tool_version: str) -> None:
+def sign_mp4(
+    path: Path, *, title: str, model_families: list[str], cameos: list[str], tool_version: str
+) -> None:
     """Embed a signed C2PA manifest in an MP4, in place; any failure raises ExportFailure."""
     import c2pa
 
@@ -65,8 +79,9 @@ def sign_mp4(path: Path, *, title: str, model_families: list[str], cameos: list[
     tmp = path.with_name(f".{path.name}.c2pa.tmp")
     try:
         creds = signing_credentials()
-        manifest = build_manifest(title=title, model_families=model_families, cameos=cameos,
-                                  tool_version=tool_version)
+        manifest = build_manifest(
+            title=title, model_families=model_families, cameos=cameos, tool_version=tool_version
+        )
         info = c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, creds.chain_pem, creds.key_pem, None)
         with c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(manifest)) as builder:
             with open(path, "rb") as src, open(tmp, "w+b") as dst:
@@ -87,8 +102,9 @@ def _reader(path: Path):
     ca = local_ca_pem()
     if ca is None:
         return c2pa.Reader(str(path))
-    settings = c2pa.Settings.from_dict({"verify": {"verify_trust": True},
-                                        "trust": {"trust_anchors": ca.decode()}})
+    settings = c2pa.Settings.from_dict(
+        {"verify": {"verify_trust": True}, "trust": {"trust_anchors": ca.decode()}}
+    )
     return c2pa.Reader(str(path), context=c2pa.Context(settings))
 
 
@@ -151,8 +167,11 @@ def describe(info: dict[str, Any]) -> str:
     """A readable summary for `storyboard-studio verify`."""
     agent = info.get("software_agent") or {}
     signer = info.get("signer") or {}
-    trust = ("trusted (this machine's local CA)" if info["trusted"] else
-             "untrusted signer (add the signer's CA to your C2PA trust list to trust it)")
+    trust = (
+        "trusted (this machine's local CA)"
+        if info["trusted"]
+        else "untrusted signer (add the signer's CA to your C2PA trust list to trust it)"
+    )
     lines = [
         f"title: {info.get('title')}",
         f"validation: {info['validation_state']} — "
@@ -164,5 +183,7 @@ def describe(info: dict[str, Any]) -> str:
         f"model families: {', '.join(info['model_families']) or 'none recorded'}",
         f"cameos: {', '.join(info['cameos']) or 'none'}",
     ]
-    lines += [f"problem: {f}" for f in info["failures"] if not f.startswith("signingCredential.untrusted")]
+    lines += [
+        f"problem: {f}" for f in info["failures"] if not f.startswith("signingCredential.untrusted")
+    ]
     return "\n".join(lines)

@@ -38,8 +38,9 @@ def used_takes(project: Project) -> list[Take]:
     return list(out.values())
 
 
-def provenance_hook(project: Project, *, title: str | None = None,
-                    tool_version: str = __version__) -> Callable[[Path], None]:
+def provenance_hook(
+    project: Project, *, title: str | None = None, tool_version: str = __version__
+) -> Callable[[Path], None]:
     """The `provenance` callable for the MP4 exporter: signs the staged file in place."""
     from studio.provenance.manifest import sign_mp4
 
@@ -48,7 +49,12 @@ def provenance_hook(project: Project, *, title: str | None = None,
     cameos = list(dict.fromkeys(c for t in takes for c in t.cameos))
 
     def sign(path: Path) -> None:
-        sign_mp4(path, title=title or project.title, model_families=families, cameos=cameos,
-                 tool_version=tool_version)
+        sign_mp4(
+            path,
+            title=title or project.title,
+            model_families=families,
+            cameos=cameos,
+            tool_version=tool_version,
+        )
 
     return sign

@@ -30,8 +30,12 @@ def _text(value: object) -> object:
 
 def _toml_type(value: object) -> str:
     return {
-        bool: "true/false", int: "an integer", float: "a number", str: "text",
-        list: "a list", dict: "a table",
+        bool: "true/false",
+        int: "an integer",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a table",
     }.get(type(value), type(value).__name__)
 
 

@@ -62,7 +62,9 @@ class _Reporter:
 
     def add(self, message: str, path: tuple) -> None:
         self.errors.append(
-            InputError(message, Location(self.file, self.locator.line_of(path), _field(path), _label(path)))
+            InputError(
+                message, Location(self.file, self.locator.line_of(path), _field(path), _label(path))
+            )
         )
 
     def raise_if_any(self) -> None:
@@ -102,7 +104,10 @@ def load_storyboard(path: Path, presets: PresetLibrary | None = None) -> Storybo
 
 
 def parse_storyboard(
-    text: str, file: str = "<storyboard>", base_dir: Path | None = None, presets: PresetLibrary | None = None
+    text: str,
+    file: str = "<storyboard>",
+    base_dir: Path | None = None,
+    presets: PresetLibrary | None = None,
 ) -> Storyboard:
     base = Path(base_dir) if base_dir else Path.cwd()
     data = _parse_toml(text, file)
@@ -193,7 +198,11 @@ def _check_meaning(board: Storyboard, report: _Reporter, presets: PresetLibrary)
 def _check_transition(shots: list, i: int, report: _Reporter, board: Storyboard) -> None:
     shot = shots[i]
     seconds = transition_seconds(shot)
-    key = ("shot", i, "transition_duration" if shot.transition_duration is not None else "transition")
+    key = (
+        "shot",
+        i,
+        "transition_duration" if shot.transition_duration is not None else "transition",
+    )
     if shot.transition == "cut":
         if shot.transition_duration:
             board.warnings.append(
@@ -204,7 +213,8 @@ def _check_transition(shots: list, i: int, report: _Reporter, board: Storyboard)
     if i == len(shots) - 1:
         if seconds > shot.duration:
             report.add(
-                f"the fade-out ({seconds:g} s) is longer than the last shot ({shot.duration:g} s)", key
+                f"the fade-out ({seconds:g} s) is longer than the last shot ({shot.duration:g} s)",
+                key,
             )
         return
     nxt = shots[i + 1]

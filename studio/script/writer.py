@@ -21,8 +21,15 @@ def storyboard_text(bundle: Bundle, script_path: Path) -> str:
     project = bundle.project
     base = Path(script_path).resolve().parent
     lines = [_HEADER.format(name=Path(script_path).name)]
-    lines += _pairs({"title": project.title, "format": project.format.value, "fps": project.fps,
-                     "style": project.style, "fit": project.fit.value})
+    lines += _pairs(
+        {
+            "title": project.title,
+            "format": project.format.value,
+            "fps": project.fps,
+            "style": project.style,
+            "fit": project.fit.value,
+        }
+    )
     for shot in project.shots:
         lines += ["", "[[shot]]", *_pairs(_shot_fields(shot, bundle, base))]
     for number, clip in _audio_cues(project):
@@ -48,8 +55,12 @@ def _relative(bundle: Bundle, media: str, base: Path) -> str:
 def _shot_fields(shot: Shot, bundle: Bundle, base: Path) -> dict:
     cut = shot.transition == "cut"
     return {
-        "name": shot.name, "prompt": shot.prompt, "duration": shot.duration,
-        "camera": shot.camera.value, "style": shot.style, "seed": shot.seed,
+        "name": shot.name,
+        "prompt": shot.prompt,
+        "duration": shot.duration,
+        "camera": shot.camera.value,
+        "style": shot.style,
+        "seed": shot.seed,
         "image": _relative(bundle, shot.image, base) if shot.image else None,
         "transition": None if cut else shot.transition.value,
         "transition_duration": None if cut else shot.transition_duration,
@@ -68,8 +79,13 @@ def _audio_cues(project: Project) -> list[tuple[int, Clip]]:
 def _cue_fields(clip: Clip, track: int, project: Project, bundle: Bundle, base: Path) -> dict:
     fps = project.fps
     return {
-        "file": _relative(bundle, clip.media, base), "start": clip.start / fps,
-        "offset": clip.source_in / fps or None, "duration": clip.duration / fps,
-        "gain_db": clip.gain_db, "fade_in": clip.fade_in or None, "fade_out": clip.fade_out or None,
-        "pan": clip.pan or None, "track": track,
+        "file": _relative(bundle, clip.media, base),
+        "start": clip.start / fps,
+        "offset": clip.source_in / fps or None,
+        "duration": clip.duration / fps,
+        "gain_db": clip.gain_db,
+        "fade_in": clip.fade_in or None,
+        "fade_out": clip.fade_out or None,
+        "pan": clip.pan or None,
+        "track": track,
     }

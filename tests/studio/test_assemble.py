@@ -33,7 +33,9 @@ def test_clips_follow_storyboard_with_overlaps():
 def test_sound_takes_line_up_with_their_shots_and_rebuild_is_idempotent():
     project = project_with_takes([2.0, 2.0], [(TransitionKind.CUT, 0)] * 2)
     shot = project.shots[1]
-    add_take(project, Take(shot_id=shot.id, kind=TakeKind.AUDIO, path="takes/s.wav", engine="soundbed"))
+    add_take(
+        project, Take(shot_id=shot.id, kind=TakeKind.AUDIO, path="takes/s.wav", engine="soundbed")
+    )
     assemble_timeline(project)
     assemble_timeline(project)
     sound = [t for t in project.tracks if t.name == SOUND_TRACK]

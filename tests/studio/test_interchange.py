@@ -13,8 +13,12 @@ from studio.model import Project, Shot, Take, TransitionKind
 def test_timeline_round_trips_through_otio(tmp_path):
     project = Project(title="otio", fps=24)
     for i, d in enumerate([2.0, 3.0]):
-        shot = Shot(prompt=f"shot {i}", duration=d, transition=TransitionKind.CROSSFADE,
-                    transition_duration=0.5 if i == 0 else 0.0)
+        shot = Shot(
+            prompt=f"shot {i}",
+            duration=d,
+            transition=TransitionKind.CROSSFADE,
+            transition_duration=0.5 if i == 0 else 0.0,
+        )
         project.shots.append(shot)
         add_take(project, Take(shot_id=shot.id, path=f"takes/{i}.mp4", engine="animatic", seed=i))
     project.shots[1].transition = TransitionKind.CUT

@@ -22,8 +22,17 @@ def add_take_file(bundle: Bundle, shot: Shot, frames: int = 6, size=(72, 128)) -
     w, h = size
     rng = np.random.default_rng(len(bundle.project.takes))
     pixels = [np.full((h, w, 3), rng.integers(0, 255, 3), np.uint8) for _ in range(frames)]
-    take = Take(shot_id=shot.id, path="", engine="test", width=w, height=h, fps=24, frames=frames,
-                duration=frames / 24, seed=shot.seed)
+    take = Take(
+        shot_id=shot.id,
+        path="",
+        engine="test",
+        width=w,
+        height=h,
+        fps=24,
+        frames=frames,
+        duration=frames / 24,
+        seed=shot.seed,
+    )
     take.path = f"takes/{take.id}.mp4"
     (bundle.path / "takes").mkdir(parents=True, exist_ok=True)
     write_video(bundle.path / take.path, pixels, 24)

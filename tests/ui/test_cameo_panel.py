@@ -40,7 +40,10 @@ def test_panel_manages_cameos_and_shows_uses(qtbot, tmp_path):
     check_request(GenerationRequest(prompt="@maya dancing", duration=1), project="film")
     panel.refresh()
     assert panel.notifications.count() == 1
-    assert "@maya" in panel.notifications.item(0).text() and "film" in panel.notifications.item(0).text()
+    assert (
+        "@maya" in panel.notifications.item(0).text()
+        and "film" in panel.notifications.item(0).text()
+    )
 
     out = tmp_path / "maya.cameo"
     assert panel.export_file(out) and out.exists()

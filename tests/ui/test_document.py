@@ -50,7 +50,9 @@ def test_autosave_crash_and_restore(qtbot, bundle, engine, monkeypatch):
 
     # next start: opening the project offers the restore; the user accepts
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.Yes)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.Yes
+    )
     fresh = MainWindow(Document.new(), engine)
     fresh.show()
     assert fresh.files.open_path(bundle.path)
@@ -124,7 +126,9 @@ def test_dock_layout_is_remembered(qtbot, bundle, engine):
     again = MainWindow(Document.open(bundle.path), engine)
     again.show()
     assert again.docks["presets"].isHidden()
-    assert again.dockWidgetArea(again.docks["inspector"]) == again.dockWidgetArea(again.docks["storyboard"])
+    assert again.dockWidgetArea(again.docks["inspector"]) == again.dockWidgetArea(
+        again.docks["storyboard"]
+    )
     again.reset_layout()
     assert not again.docks["presets"].isHidden()
     assert isinstance(again.docks["timeline"], QDockWidget)
@@ -139,8 +143,20 @@ def test_menus_show_editor_shortcuts(window):
                 texts[act.text()] = act.shortcut().toString()
     assert texts["Undo"] == "Ctrl+Z" and texts["Redo"] == "Ctrl+Shift+Z"
     shortcuts = set(texts.values())
-    for key in ("Space", "J", "K", "L", "Left", "Right", "S", "Del", "Shift+Del", "Ctrl+S",
-                "Ctrl+E", "Ctrl+G"):
+    for key in (
+        "Space",
+        "J",
+        "K",
+        "L",
+        "Left",
+        "Right",
+        "S",
+        "Del",
+        "Shift+Del",
+        "Ctrl+S",
+        "Ctrl+E",
+        "Ctrl+G",
+    ):
         assert key in shortcuts, key
 
 

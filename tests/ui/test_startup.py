@@ -28,8 +28,14 @@ def _env(home) -> dict:
 
 
 def test_window_opens_without_torch(studio_home):
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=_env(studio_home),
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=_env(studio_home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "TORCH False DIFFUSERS False" in out.stdout
 
@@ -38,7 +44,12 @@ def test_gui_screenshot_command(studio_home, tmp_path, bundle):
     png = tmp_path / "shot.png"
     out = subprocess.run(
         [sys.executable, "-m", "studio", "gui", str(bundle.path), "--screenshot", str(png)],
-        cwd=ROOT, env=_env(studio_home), capture_output=True, text=True, timeout=120)
+        cwd=ROOT,
+        env=_env(studio_home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     from PySide6.QtGui import QImage
 
@@ -49,8 +60,21 @@ def test_gui_screenshot_command(studio_home, tmp_path, bundle):
 
 
 def test_gui_bad_project_is_a_clear_error(studio_home, tmp_path):
-    out = subprocess.run([sys.executable, "-m", "studio", "gui", str(tmp_path / "nope.sbproj"),
-                          "--screenshot", str(tmp_path / "x.png")],
-                         cwd=ROOT, env=_env(studio_home), capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "studio",
+            "gui",
+            str(tmp_path / "nope.sbproj"),
+            "--screenshot",
+            str(tmp_path / "x.png"),
+        ],
+        cwd=ROOT,
+        env=_env(studio_home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 2
     assert "project.json is missing" in out.stderr and "Traceback" not in out.stderr

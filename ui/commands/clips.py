@@ -10,8 +10,14 @@ from ui.document import Document
 
 EDIT_CLIP_ID = 1002
 MERGED = {"source_in", "duration", "gain_db"}
-NAMES = {"source_in": "in point", "duration": "clip length", "fit": "fit mode",
-         "transition_in": "transition", "transition_out": "fade out", "gain_db": "clip gain"}
+NAMES = {
+    "source_in": "in point",
+    "duration": "clip length",
+    "fit": "fit mode",
+    "transition_in": "transition",
+    "transition_out": "fade out",
+    "gain_db": "clip gain",
+}
 
 
 class EditClip(QUndoCommand):

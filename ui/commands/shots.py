@@ -105,8 +105,9 @@ class DeleteShots(SnapshotCommand):
             relayout_if_following(project, remove)
 
         n = len(gone)
-        super().__init__(doc, "Delete shot" if n == 1 else f"Delete {n} shots", change,
-                         parts=("shots", "tracks"))
+        super().__init__(
+            doc, "Delete shot" if n == 1 else f"Delete {n} shots", change, parts=("shots", "tracks")
+        )
 
 
 class MoveShots(SnapshotCommand):
@@ -126,8 +127,9 @@ class MoveShots(SnapshotCommand):
             relayout_if_following(project, move)
 
         n = len(moving)
-        super().__init__(doc, "Move shot" if n == 1 else f"Move {n} shots", change,
-                         parts=("shots", "tracks"))
+        super().__init__(
+            doc, "Move shot" if n == 1 else f"Move {n} shots", change, parts=("shots", "tracks")
+        )
 
 
 class EditShot(QUndoCommand):

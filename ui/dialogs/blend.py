@@ -147,10 +147,14 @@ class BlendDialog(QDialog):
         shot_a, shot_b = project.shot(self.a.currentData()), project.shot(self.b.currentData())
         take_a, take_b = project.takes[shot_a.current_take], project.takes[shot_b.current_take]
         request = gen.request_for(
-            shot_a, Operation.BLEND, prompt_b=shot_b.prompt, sources=[gen.source_for(take_a),
-                                                                    gen.source_for(take_b)],
-            blend_curve=parse_curve(self.curve.text()), strength=self.strength.value(),
-            label=f"Blend {shot_a.name or 'A'} + {shot_b.name or 'B'}")
+            shot_a,
+            Operation.BLEND,
+            prompt_b=shot_b.prompt,
+            sources=[gen.source_for(take_a), gen.source_for(take_b)],
+            blend_curve=parse_curve(self.curve.text()),
+            strength=self.strength.value(),
+            label=f"Blend {shot_a.name or 'A'} + {shot_b.name or 'B'}",
+        )
         return gen.submit(request)
 
     @classmethod

@@ -60,8 +60,11 @@ class ExportDialog(QDialog):
         for f in (24, 25, 30):
             self.fps.addItem(f"{f} fps", f)
         self.fit = QComboBox()
-        for mode, text in ((FitMode.COVER, "Cover (crop to fill)"), (FitMode.CONTAIN, "Contain (bars)"),
-                           (FitMode.BLUR, "Blur fill")):
+        for mode, text in (
+            (FitMode.COVER, "Cover (crop to fill)"),
+            (FitMode.CONTAIN, "Contain (bars)"),
+            (FitMode.BLUR, "Blur fill"),
+        ):
             self.fit.addItem(text, mode)
         self.fit.setCurrentIndex(max(0, self.fit.findData(project.fit)))
         self.dest = QLineEdit(str(default_destination(ctx.doc)))
@@ -119,11 +122,14 @@ class ExportDialog(QDialog):
     def settings(self) -> ExportSettings:
         key = self.platform.currentData()
         base = ExportSettings.for_platform(key) if key else ExportSettings()
-        return base.replace(format=self.selected_format(), fps=self.fps.currentData(),
-                            fit=self.fit.currentData())
+        return base.replace(
+            format=self.selected_format(), fps=self.fps.currentData(), fit=self.fit.currentData()
+        )
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.dest.text(), "MP4 video (*.mp4)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.dest.text(), "MP4 video (*.mp4)"
+        )
         if path:
             self.dest.setText(path if path.lower().endswith(".mp4") else path + ".mp4")
 
@@ -161,8 +167,10 @@ class ExportDialog(QDialog):
         self.result = result
         self.bar.setValue(100)
         size = result.bytes / 1e6
-        self._ended(f"Exported {result.width}×{result.height}, {result.fps} fps, "
-                    f"{result.duration:.1f} s, {size:.1f} MB → {result.path}")
+        self._ended(
+            f"Exported {result.width}×{result.height}, {result.fps} fps, "
+            f"{result.duration:.1f} s, {size:.1f} MB → {result.path}"
+        )
 
     def _ended(self, text: str, error: bool = False) -> None:
         self.btn_export.setEnabled(True)

@@ -57,8 +57,14 @@ class ExportJob(QObject):
 
         try:
             result = export_project(
-                self.project, self.resolve, self.dest, self.settings, progress=self._progress,
-                cancel=self.cancel_event, provenance=provenance_hook(self.project))
+                self.project,
+                self.resolve,
+                self.dest,
+                self.settings,
+                progress=self._progress,
+                cancel=self.cancel_event,
+                provenance=provenance_hook(self.project),
+            )
         except Cancelled:
             self.cancelled.emit()
         except StudioError as exc:

@@ -26,8 +26,12 @@ from studio.model import Operation
 from ui.inspector.prompt_edit import PromptEdit, known_handles
 from ui.swatches import swatch_icon
 
-STRENGTHS = [("Subtle", RemixStrength.SUBTLE), ("Mild", RemixStrength.MILD),
-             ("Strong", RemixStrength.STRONG), ("Custom", None)]
+STRENGTHS = [
+    ("Subtle", RemixStrength.SUBTLE),
+    ("Mild", RemixStrength.MILD),
+    ("Strong", RemixStrength.STRONG),
+    ("Custom", None),
+]
 
 
 class RemixDialog(QDialog):
@@ -59,7 +63,9 @@ class RemixDialog(QDialog):
         custom_row = QHBoxLayout()
         custom_row.addWidget(self.custom, 1)
         custom_row.addWidget(self.custom_label)
-        note = QLabel("The remix is added as a new take; the current one stays in the shot's takes.")
+        note = QLabel(
+            "The remix is added as a new take; the current one stays in the shot's takes."
+        )
         note.setProperty("role", "dim")
         note.setWordWrap(True)
         form = QFormLayout()
@@ -105,6 +111,9 @@ class RemixDialog(QDialog):
             return None
         shot = ctx.doc.project.shot(shot_id)
         if not shot.current_take:
-            QMessageBox.information(parent, "Remix", "This shot has no take yet: generating one "
-                                    "with the new prompt and preset instead.")
+            QMessageBox.information(
+                parent,
+                "Remix",
+                "This shot has no take yet: generating one with the new prompt and preset instead.",
+            )
         return dialog.submit()

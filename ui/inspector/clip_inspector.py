@@ -88,15 +88,22 @@ class ClipInspector(QWidget):
             self.duration.setMaximum(max(1, limit - clip.source_in))
             self.duration.setValue(clip.duration)
             fps = project.fps
-            self.timing.setText(f"{clip.start / fps:.2f}s → {clip.end / fps:.2f}s "
-                                f"({clip.duration / fps:.2f}s at {fps} fps)")
+            self.timing.setText(
+                f"{clip.start / fps:.2f}s → {clip.end / fps:.2f}s "
+                f"({clip.duration / fps:.2f}s at {fps} fps)"
+            )
             self.fit.setCurrentIndex(max(0, self.fit.findData(clip.fit)))
             tr = clip.transition_in
-            self.transition.setCurrentIndex(max(0, self.transition.findData(tr.kind if tr else None)))
+            self.transition.setCurrentIndex(
+                max(0, self.transition.findData(tr.kind if tr else None))
+            )
             self.transition_len.setValue(tr.duration if tr else 0)
             self.take.clear()
-            shot_takes = [t for t in project.takes.values()
-                          if clip.shot_id and t.shot_id == clip.shot_id and t.kind == "video"]
+            shot_takes = [
+                t
+                for t in project.takes.values()
+                if clip.shot_id and t.shot_id == clip.shot_id and t.kind == "video"
+            ]
             for t in sorted(shot_takes, key=lambda t: t.created):
                 self.take.addItem(f"{t.operation.value} · seed {t.seed} · {t.created[11:16]}", t.id)
             if not shot_takes and take:
@@ -116,7 +123,11 @@ class ClipInspector(QWidget):
     def _edit_transition(self) -> None:
         kind = self.transition.currentData()
         length = self.transition_len.value()
-        value = Transition(kind=kind, duration=length or self.ctx.doc.project.fps // 2) if kind else None
+        value = (
+            Transition(kind=kind, duration=length or self.ctx.doc.project.fps // 2)
+            if kind
+            else None
+        )
         self._edit("transition_in", value)
 
     def _swap_take(self, index: int) -> None:

@@ -84,7 +84,11 @@ class PromptEdit(QPlainTextEdit):
 
     def keyPressEvent(self, event) -> None:
         if self.completer.popup().isVisible() and event.key() in (
-            Qt.Key_Enter, Qt.Key_Return, Qt.Key_Escape, Qt.Key_Tab, Qt.Key_Backtab
+            Qt.Key_Enter,
+            Qt.Key_Return,
+            Qt.Key_Escape,
+            Qt.Key_Tab,
+            Qt.Key_Backtab,
         ):
             event.ignore()
             return

@@ -46,14 +46,18 @@ class ShotInspector(QWidget):
         self.preset = QComboBox()
         self.camera = QComboBox()
         self.camera.addItems([c.value for c in Camera])
-        self.duration = QDoubleSpinBox(minimum=0.1, maximum=600, singleStep=0.5, decimals=1, suffix=" s")
+        self.duration = QDoubleSpinBox(
+            minimum=0.1, maximum=600, singleStep=0.5, decimals=1, suffix=" s"
+        )
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1)
         self.seed_random = QCheckBox("random")
         self.image = QLineEdit(readOnly=True, placeholderText="none")
         browse, clear = QPushButton("Choose…"), QPushButton("Clear")
         self.transition = QComboBox()
         self.transition.addItems([t.value for t in TransitionKind])
-        self.transition_len = QDoubleSpinBox(minimum=0, maximum=10, singleStep=0.1, decimals=2, suffix=" s")
+        self.transition_len = QDoubleSpinBox(
+            minimum=0, maximum=10, singleStep=0.1, decimals=2, suffix=" s"
+        )
         self.audio = QLineEdit(placeholderText="sound description (optional)")
         self.takes = QListWidget()
         self.takes.setMaximumHeight(120)
@@ -88,12 +92,15 @@ class ShotInspector(QWidget):
         self.name.textEdited.connect(lambda t: self._edit("name", t or None))
         self.prompt.edited.connect(lambda t: self._edit("prompt", t))
         self.preset.activated.connect(lambda i: self._edit("style", self.preset.itemData(i)))
-        self.camera.activated.connect(lambda i: self._edit("camera", Camera(self.camera.itemText(i))))
+        self.camera.activated.connect(
+            lambda i: self._edit("camera", Camera(self.camera.itemText(i)))
+        )
         self.duration.valueChanged.connect(lambda v: self._edit("duration", round(v, 3)))
         self.seed.valueChanged.connect(lambda v: self._edit("seed", v))
         self.seed_random.toggled.connect(self._seed_toggled)
         self.transition.activated.connect(
-            lambda i: self._edit("transition", TransitionKind(self.transition.itemText(i))))
+            lambda i: self._edit("transition", TransitionKind(self.transition.itemText(i)))
+        )
         self.transition_len.valueChanged.connect(lambda v: self._edit("transition_duration", v))
         self.audio.textEdited.connect(lambda t: self._edit("audio", t or None))
         browse.clicked.connect(self.choose_image)
@@ -139,7 +146,9 @@ class ShotInspector(QWidget):
         lib = self.ctx.presets
         self.preset.clear()
         default = self.ctx.doc.project.style
-        self.preset.addItem(swatch_icon(lib.find(default)), f"Project default ({default or 'none'})", None)
+        self.preset.addItem(
+            swatch_icon(lib.find(default)), f"Project default ({default or 'none'})", None
+        )
         for preset in lib.all():
             self.preset.addItem(swatch_icon(preset), preset.title or preset.name, preset.name)
         i = self.preset.findData(current) if current else 0
@@ -147,12 +156,17 @@ class ShotInspector(QWidget):
 
     def _fill_takes(self, shot) -> None:
         self.takes.clear()
-        takes = [t for t in self.ctx.doc.project.takes.values()
-                 if t.shot_id == shot.id and t.kind == "video"]
+        takes = [
+            t
+            for t in self.ctx.doc.project.takes.values()
+            if t.shot_id == shot.id and t.kind == "video"
+        ]
         for take in sorted(takes, key=lambda t: t.created, reverse=True):
             mark = "● " if take.id == shot.current_take else "   "
-            item = QListWidgetItem(f"{mark}{take.operation.value} · seed {take.seed} · {take.engine}"
-                                   f" · {take.created[11:16]}")
+            item = QListWidgetItem(
+                f"{mark}{take.operation.value} · seed {take.seed} · {take.engine}"
+                f" · {take.created[11:16]}"
+            )
             item.setData(TAKE_ROLE, take.id)
             item.setToolTip("Double-click to show this take on the timeline")
             self.takes.addItem(item)
@@ -173,7 +187,8 @@ class ShotInspector(QWidget):
     def choose_image(self, path: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Reference image", "", "Images (*.png *.jpg *.jpeg *.webp *.bmp)")
+                self, "Reference image", "", "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
+            )
         if path:
             self._edit("image", self.ctx.doc.bundle.import_media(Path(path)))
 

@@ -46,7 +46,9 @@ class RenderQueuePanel(QWidget):
         b.jobQueued.connect(self._queued)
         ctx.generator.submitted.connect(lambda j, label: self._queued(j, label, 0))
         b.jobStarted.connect(lambda j, _l: self._row(j) and self._row(j).started())
-        b.progress.connect(lambda j, s, t, e, p: self._row(j) and self._row(j).progressed(s, t, e, p))
+        b.progress.connect(
+            lambda j, s, t, e, p: self._row(j) and self._row(j).progressed(s, t, e, p)
+        )
         b.preview.connect(lambda j, s, img: self._row(j) and self._row(j).previewed(s, img))
         b.jobFinished.connect(lambda j, _t: self._row(j) and self._row(j).finished())
         b.jobFailed.connect(lambda j, r, h: self._row(j) and self._row(j).failed(r, h))
@@ -87,7 +89,9 @@ class RenderQueuePanel(QWidget):
     def _reorder_rows(self) -> None:
         """Rows follow the engine's order: running first, then pending, then the rest."""
         engine = self.ctx.bridge.engine
-        order = ([engine.running_job] if engine.running_job else []) + [j.id for j in engine.queue.pending()]
+        order = ([engine.running_job] if engine.running_job else []) + [
+            j.id for j in engine.queue.pending()
+        ]
         rank = {j: i for i, j in enumerate(order)}
         rows = sorted(self.rows.values(), key=lambda r: rank.get(r.job_id, len(rank)))
         for r in rows:

@@ -47,12 +47,22 @@ class JobRow(QFrame):
         self.bar.setValue(0)
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(6)
-        self.btn_up = self._button("▲", "Move up in the queue", lambda: self.moveRequested.emit(job_id, -1))
-        self.btn_down = self._button("▼", "Move down in the queue", lambda: self.moveRequested.emit(job_id, 1))
-        self.btn_cancel = self._button("✕", "Cancel this job", lambda: self.cancelRequested.emit(job_id))
-        self.btn_retry = self._button("Retry", "Run this job again", lambda: self.retryRequested.emit(job_id))
+        self.btn_up = self._button(
+            "▲", "Move up in the queue", lambda: self.moveRequested.emit(job_id, -1)
+        )
+        self.btn_down = self._button(
+            "▼", "Move down in the queue", lambda: self.moveRequested.emit(job_id, 1)
+        )
+        self.btn_cancel = self._button(
+            "✕", "Cancel this job", lambda: self.cancelRequested.emit(job_id)
+        )
+        self.btn_retry = self._button(
+            "Retry", "Run this job again", lambda: self.retryRequested.emit(job_id)
+        )
         self.btn_retry.hide()
-        self.btn_remove = self._button("Clear", "Remove from the list", lambda: self.removeRequested.emit(job_id))
+        self.btn_remove = self._button(
+            "Clear", "Remove from the list", lambda: self.removeRequested.emit(job_id)
+        )
         self.btn_remove.hide()
 
         text = QVBoxLayout()
@@ -110,7 +120,9 @@ class JobRow(QFrame):
         self.eta.setText(format_eta(eta))
 
     def previewed(self, step: int, image: QImage) -> None:
-        pm = QPixmap.fromImage(image).scaled(PREVIEW_W, PREVIEW_H, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+        pm = QPixmap.fromImage(image).scaled(
+            PREVIEW_W, PREVIEW_H, Qt.KeepAspectRatio, Qt.SmoothTransformation
+        )
         self.preview.setPixmap(pm)
 
     def finished(self) -> None:

@@ -17,7 +17,11 @@ PAD = 8
 
 def thumb_size(fmt: OutputFormat, height: int) -> QSize:
     w, h = fmt.size
-    return QSize(max(40, int(height * w / h)), height) if w <= h else QSize(int(height * 1.6), int(height * 1.6 * h / w))
+    return (
+        QSize(max(40, int(height * w / h)), height)
+        if w <= h
+        else QSize(int(height * 1.6), int(height * 1.6 * h / w))
+    )
 
 
 def status_colour(status: str) -> QColor:
@@ -58,7 +62,9 @@ class ShotCardDelegate(QStyledItemDelegate):
 
         # thumbnail
         ts = thumb_size(project.format, int(r.height()) - 2 * PAD)
-        tr = QRectF(r.left() + PAD + 22, r.top() + (r.height() - ts.height()) / 2, ts.width(), ts.height())
+        tr = QRectF(
+            r.left() + PAD + 22, r.top() + (r.height() - ts.height()) / 2, ts.width(), ts.height()
+        )
         image = self.ctx.take_thumbnail(shot.current_take)
         if image is not None:
             p.drawImage(tr, image)
@@ -83,7 +89,9 @@ class ShotCardDelegate(QStyledItemDelegate):
         p.setFont(_font(9))
         prompt_r = QRect(int(x), int(r.top() + PAD + 20), int(text_w), 36)
         fm = QFontMetrics(p.font())
-        p.drawText(prompt_r, Qt.TextWordWrap | Qt.AlignTop, _elide_lines(shot.prompt, fm, int(text_w), 2))
+        p.drawText(
+            prompt_r, Qt.TextWordWrap | Qt.AlignTop, _elide_lines(shot.prompt, fm, int(text_w), 2)
+        )
 
         # chips: duration, preset (with swatch), camera, then cameo badges
         y = r.bottom() - PAD - 18

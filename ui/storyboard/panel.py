@@ -50,8 +50,14 @@ class StoryboardPanel(QWidget):
         self._make_actions()
         bar = QToolBar(self)
         bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        for act in (self.act_add, self.act_duplicate, self.act_delete, None, self.act_generate,
-                    self.act_generate_all):
+        for act in (
+            self.act_add,
+            self.act_duplicate,
+            self.act_delete,
+            None,
+            self.act_generate,
+            self.act_generate_all,
+        ):
             bar.addSeparator() if act is None else bar.addAction(act)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -70,14 +76,21 @@ class StoryboardPanel(QWidget):
         self.act_delete = _action(self, "Delete Shot", "Delete", self.delete_selected)
         self.act_up = _action(self, "Move Shot Up", "Alt+Up", lambda: self.move_selected(-1))
         self.act_down = _action(self, "Move Shot Down", "Alt+Down", lambda: self.move_selected(1))
-        self.act_generate = _action(self, "Generate", "Ctrl+G", self.generate_selected,
-                                    "Generate a new take of the selected shots")
+        self.act_generate = _action(
+            self,
+            "Generate",
+            "Ctrl+G",
+            self.generate_selected,
+            "Generate a new take of the selected shots",
+        )
         self.act_reroll = _action(self, "Reroll (new seed)", "Ctrl+R", self.reroll_selected)
-        self.act_generate_all = _action(self, "Generate All", "Ctrl+Shift+G",
-                                        self.ctx.generator.generate_all)
+        self.act_generate_all = _action(
+            self, "Generate All", "Ctrl+Shift+G", self.ctx.generator.generate_all
+        )
         self.act_remix = _action(self, "Remix…", None, lambda: self._emit_remix())
-        self.act_blend = _action(self, "Blend…", None,
-                                 lambda: self.blendRequested.emit(self.selected_ids()))
+        self.act_blend = _action(
+            self, "Blend…", None, lambda: self.blendRequested.emit(self.selected_ids())
+        )
         self.act_generate.setShortcutContext(Qt.WindowShortcut)
         self.act_generate_all.setShortcutContext(Qt.WindowShortcut)
 
@@ -88,9 +101,19 @@ class StoryboardPanel(QWidget):
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
-        for act in (self.act_generate, self.act_reroll, self.act_remix, self.act_blend, None,
-                    self.act_add, self.act_duplicate, self.act_delete, None, self.act_up,
-                    self.act_down):
+        for act in (
+            self.act_generate,
+            self.act_reroll,
+            self.act_remix,
+            self.act_blend,
+            None,
+            self.act_add,
+            self.act_duplicate,
+            self.act_delete,
+            None,
+            self.act_up,
+            self.act_down,
+        ):
             menu.addSeparator() if act is None else menu.addAction(act)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
@@ -128,11 +151,18 @@ class StoryboardPanel(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        copies = [self.doc.project.shot(i).model_copy(update={"id": Shot(prompt="x").id})
-                  for i in ids]
+        copies = [
+            self.doc.project.shot(i).model_copy(update={"id": Shot(prompt="x").id}) for i in ids
+        ]
         at = self.model.row_of(ids[-1]) + 1
-        self.doc.undo_stack.push(AddShots(self.doc, copies, at, text="Duplicate shot"
-                                          if len(copies) == 1 else f"Duplicate {len(copies)} shots"))
+        self.doc.undo_stack.push(
+            AddShots(
+                self.doc,
+                copies,
+                at,
+                text="Duplicate shot" if len(copies) == 1 else f"Duplicate {len(copies)} shots",
+            )
+        )
         self.select([c.id for c in copies])
 
     def delete_selected(self) -> None:

@@ -97,7 +97,11 @@ class DiffusersBackend:
         device = pick_device(self.device)
         with self._lock:
             current = self._loaded
-            if current and current.info.path == info.path and current.info.revision == info.revision:
+            if (
+                current
+                and current.info.path == info.path
+                and current.info.revision == info.revision
+            ):
                 return current
             self.release()
             pipe = load_pipeline(info, device)
@@ -159,30 +163,55 @@ class DiffusersBackend:
 
         pipe, family, info = loaded.pipe, loaded.info.family, loaded.info
         spatial, temporal = L.compression(pipe, family)
-        plan = make_plan(request, family, self._preset(request.preset),
-                         L.size_multiple(pipe, family), temporal, self.steps)
+        plan = make_plan(
+            request,
+            family,
+            self._preset(request.preset),
+            L.size_multiple(pipe, family),
+            temporal,
+            self.steps,
+        )
         op = request.operation
         if op in (Operation.REMIX, Operation.BLEND, Operation.LOOP, Operation.EXTEND) or (
             op == Operation.REROLL and request.sources
         ):
             if not family.supports_v2v:
-                raise EngineFailure(f"{family.title} models cannot {op.value} yet; use LTX-Video or Wan")
+                raise EngineFailure(
+                    f"{family.title} models cannot {op.value} yet; use LTX-Video or Wan"
+                )
         frames, start, assemble = self._prepare(pipe, family, plan, request)
         geom = L.geometry(pipe, family, frames, plan.height, plan.width)
         self._info = meta = {
-            "size": plan.size, "frames": frames, "steps": plan.steps, **loaded.memory,
+            "size": plan.size,
+            "frames": frames,
+            "steps": plan.steps,
+            **loaded.memory,
         }
         key = latents_key(model_fields(loaded), plan, request, frames)
         kept = self._find_kept(key)
         if kept is None:
             if self.previews and request.previews and loaded.factors is None:
                 loaded.factors = factors_for(pipe, family, info.revision)
-            hook = StepHook(ctx, family, geom, loaded.factors if request.previews else None,
-                            start.pins, self.previews and request.previews)
+            hook = StepHook(
+                ctx,
+                family,
+                geom,
+                loaded.factors if request.previews else None,
+                start.pins,
+                self.previews and request.previews,
+            )
             result, sampled_s = self._sample(pipe, family, plan, request, start, frames, geom, hook)
-            kept = Kept(result, {"job": ctx.job_id, "steps_run": hook.steps_done,
-                                 "sampled_s": round(sampled_s, 2), "model": info.id,
-                                 "seed": request.seed, "prompt": plan.prompt})
+            kept = Kept(
+                result,
+                {
+                    "job": ctx.job_id,
+                    "steps_run": hook.steps_done,
+                    "sampled_s": round(sampled_s, 2),
+                    "model": info.id,
+                    "seed": request.seed,
+                    "prompt": plan.prompt,
+                },
+            )
             self._kept = (key, kept)
             if sampled_s > self.long_job_s:  # a crash in the decode must not lose this
                 meta["latents_file"] = str(self._keep_on_disk(key, kept))
@@ -207,8 +236,14 @@ class DiffusersBackend:
         video = write_video(path, out, fps)
         self._forget(key)  # the take is the durable result now
         return TakeResult(
-            path=path, width=video.width, height=video.height, fps=fps, frames=video.frames,
-            engine=self.name, model=info.id, prompt=plan.prompt,
+            path=path,
+            width=video.width,
+            height=video.height,
+            fps=fps,
+            frames=video.frames,
+            engine=self.name,
+            model=info.id,
+            prompt=plan.prompt,
             negative_prompt=plan.negative_prompt,
             params=self._params(loaded, plan, request, frames, hook, start, meta),
         )
@@ -222,10 +257,14 @@ class DiffusersBackend:
 
         device = pipe._execution_device
         kwargs = dict(
-            height=plan.height, width=plan.width, num_frames=frames,
-            num_inference_steps=plan.steps, guidance_scale=plan.guidance,
+            height=plan.height,
+            width=plan.width,
+            num_frames=frames,
+            num_inference_steps=plan.steps,
+            guidance_scale=plan.guidance,
             generator=torch.Generator("cpu").manual_seed(request.seed),
-            output_type="latent", callback_on_step_end=hook,
+            output_type="latent",
+            callback_on_step_end=hook,
             max_sequence_length=family.max_sequence_length,
             **prompt_kwargs(pipe, family, plan, plan.guidance, device),
         )
@@ -235,7 +274,9 @@ class DiffusersBackend:
         if start.clean is not None:
             first = L.from_video(pipe, family, start.clean, geom).to(device, torch.float32)
             first = first.contiguous()
-            noise = torch.randn(first.shape, generator=torch.Generator("cpu").manual_seed(request.seed + 1))
+            noise = torch.randn(
+                first.shape, generator=torch.Generator("cpu").manual_seed(request.seed + 1)
+            )
             with L.partial_schedule(pipe.scheduler, start.strength, first, noise):
                 result = pipe(latents=first, **kwargs).frames
         else:
@@ -271,14 +312,25 @@ class DiffusersBackend:
     def _params(self, loaded, plan: JobPlan, request, frames, hook, start, meta) -> dict:
         info, pipe = loaded.info, loaded.pipe
         params = {
-            "model": info.id, "revision": info.revision, "commit": info.commit,
-            "family": info.family.name, "pipeline": pipe.__class__.__name__,
-            "scheduler": pipe.scheduler.__class__.__name__, "steps": plan.steps,
-            "steps_run": hook.steps_done, "guidance": plan.guidance,
-            "size": [plan.width, plan.height], "frames": frames, "fps": plan.fps,
-            "seed": request.seed, "prompt": plan.prompt, "negative_prompt": plan.negative_prompt,
-            "operation": request.operation.value, "device": loaded.device,
-            "offload": meta.get("offload", "none"), "vae_tiling": bool(meta.get("vae_tiling")),
+            "model": info.id,
+            "revision": info.revision,
+            "commit": info.commit,
+            "family": info.family.name,
+            "pipeline": pipe.__class__.__name__,
+            "scheduler": pipe.scheduler.__class__.__name__,
+            "steps": plan.steps,
+            "steps_run": hook.steps_done,
+            "guidance": plan.guidance,
+            "size": [plan.width, plan.height],
+            "frames": frames,
+            "fps": plan.fps,
+            "seed": request.seed,
+            "prompt": plan.prompt,
+            "negative_prompt": plan.negative_prompt,
+            "operation": request.operation.value,
+            "device": loaded.device,
+            "offload": meta.get("offload", "none"),
+            "vae_tiling": bool(meta.get("vae_tiling")),
             "dtype": str(next(pipe.transformer.parameters()).dtype).replace("torch.", ""),
             "previews": hook.gate.made,
         }
@@ -291,7 +343,9 @@ class DiffusersBackend:
         if request.operation == Operation.BLEND:
             params["blend_curve"] = list(request.blend_curve)
         if request.operation == Operation.EXTEND:
-            params.update(extend_seconds=request.extend_seconds, extend_backwards=request.extend_backwards)
+            params.update(
+                extend_seconds=request.extend_seconds, extend_backwards=request.extend_backwards
+            )
         params.update(start.extra)
         return params
 
@@ -312,7 +366,9 @@ class DiffusersBackend:
 
     def _need(self, request, n: int):
         if len(request.sources) < n:
-            raise EngineFailure(f"{request.operation.value} needs {n} source take(s), got {len(request.sources)}")
+            raise EngineFailure(
+                f"{request.operation.value} needs {n} source take(s), got {len(request.sources)}"
+            )
 
     def _text_to_video(self, pipe, family, plan, request):
         from studio.engine.diffusion import latents as L
@@ -337,8 +393,10 @@ class DiffusersBackend:
         from studio.engine.diffusion import latents as L
 
         self._need(request, 2)
-        za, zb = (_encode_clip(pipe, family, S.read_source(s), plan.frames, plan.size)
-                  for s in request.sources[:2])
+        za, zb = (
+            _encode_clip(pipe, family, S.read_source(s), plan.frames, plan.size)
+            for s in request.sources[:2]
+        )
         weights = S.curve_at(request.blend_curve, np.linspace(0, 1, za.shape[2]))
         start = Start(L.blend_over_time(za, zb, weights), request.strength)
         return plan.frames, start, lambda px: (px, plan.fps)
@@ -412,9 +470,14 @@ def apply_preset_look(frames: np.ndarray, plan: JobPlan, seed: int) -> np.ndarra
 def model_fields(loaded: Loaded) -> dict:
     """What names the weights and the sampler, for the kept-latents key."""
     info, pipe = loaded.info, loaded.pipe
-    return {"id": info.id, "revision": info.revision, "commit": info.commit,
-            "family": info.family.name, "pipeline": pipe.__class__.__name__,
-            "scheduler": pipe.scheduler.__class__.__name__}
+    return {
+        "id": info.id,
+        "revision": info.revision,
+        "commit": info.commit,
+        "family": info.family.name,
+        "pipeline": pipe.__class__.__name__,
+        "scheduler": pipe.scheduler.__class__.__name__,
+    }
 
 
 def _encode_clip(pipe, family, frames: np.ndarray, count: int, size: tuple[int, int]):

@@ -82,8 +82,14 @@ def _source_identity(src) -> dict:
         size = os.path.getsize(src.path)
     except OSError:
         size = None
-    return {"take": src.take_id, "in": src.source_in, "n": src.source_frames, "fps": src.fps,
-            "frames": src.frames, "bytes": size}
+    return {
+        "take": src.take_id,
+        "in": src.source_in,
+        "n": src.source_frames,
+        "fps": src.fps,
+        "frames": src.frames,
+        "bytes": size,
+    }
 
 
 @dataclass
@@ -119,8 +125,13 @@ class LatentStore:
         data = save({"latents": latents.detach().contiguous().cpu()})
         path = self.tensor_path(key)
         atomic.write_bytes(path, data)
-        sidecar = {**info, "key": key, "shape": list(latents.shape),
-                   "dtype": str(latents.dtype).replace("torch.", ""), "saved_at": time.time()}
+        sidecar = {
+            **info,
+            "key": key,
+            "shape": list(latents.shape),
+            "dtype": str(latents.dtype).replace("torch.", ""),
+            "saved_at": time.time(),
+        }
         atomic.write_text(self.sidecar_path(key), json.dumps(sidecar, indent=1, default=str))
         self.prune(keep=key)
         return path

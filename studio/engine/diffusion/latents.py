@@ -37,8 +37,15 @@ def geometry(pipe, family: Family, frames: int, height: int, width: int) -> Geom
     if family.layout == "packed":
         patch = getattr(pipe, "transformer_spatial_patch_size", 1)
         patch_t = getattr(pipe, "transformer_temporal_patch_size", 1)
-    return Geometry((frames - 1) // temporal + 1, height // spatial, width // spatial, spatial,
-                    temporal, patch, patch_t)
+    return Geometry(
+        (frames - 1) // temporal + 1,
+        height // spatial,
+        width // spatial,
+        spatial,
+        temporal,
+        patch,
+        patch_t,
+    )
 
 
 def compression(pipe, family: Family) -> tuple[int, int]:

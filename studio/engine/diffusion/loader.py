@@ -31,7 +31,9 @@ def pick_device(device: str | None) -> str:
             return "mps"
         return "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise EngineFailure("--device cuda asked for, but no CUDA GPU is available (use --device cpu)")
+        raise EngineFailure(
+            "--device cuda asked for, but no CUDA GPU is available (use --device cpu)"
+        )
     return device
 
 

@@ -26,8 +26,15 @@ class StepHook:
     Raising Cancelled from here leaves the pipeline at once, so the VAE decode is skipped.
     """
 
-    def __init__(self, ctx: JobContext, family: Family, geom: L.Geometry, factors, pins=None,
-                 previews: bool = True):
+    def __init__(
+        self,
+        ctx: JobContext,
+        family: Family,
+        geom: L.Geometry,
+        factors,
+        pins=None,
+        previews: bool = True,
+    ):
         self.ctx, self.family, self.geom = ctx, family, geom
         self.factors = factors
         self.pins = pins
@@ -66,7 +73,9 @@ def prompt_kwargs(pipe, family: Family, plan, guidance: float, device) -> dict:
     return mix_embeddings(a, b, plan.prompt_weight)
 
 
-def encode_prompt(pipe, family: Family, prompt: str, negative: str, guidance: float, device) -> dict:
+def encode_prompt(
+    pipe, family: Family, prompt: str, negative: str, guidance: float, device
+) -> dict:
     out = pipe.encode_prompt(
         prompt=prompt,
         negative_prompt=negative or "",
@@ -75,8 +84,12 @@ def encode_prompt(pipe, family: Family, prompt: str, negative: str, guidance: fl
         device=device,
     )
     if len(out) == 4:  # LTX: embeddings and attention masks
-        keys = ("prompt_embeds", "prompt_attention_mask", "negative_prompt_embeds",
-                "negative_prompt_attention_mask")
+        keys = (
+            "prompt_embeds",
+            "prompt_attention_mask",
+            "negative_prompt_embeds",
+            "negative_prompt_attention_mask",
+        )
     else:
         keys = ("prompt_embeds", "negative_prompt_embeds")
     return dict(zip(keys, out, strict=True))
@@ -137,8 +150,7 @@ def out_of_memory(stage: str, info: dict) -> EngineFailure:
     w, h = info.get("size", (0, 0))
     failure = EngineFailure(
         f"out of memory while {stage} {info.get('frames')} frames at {w}×{h} "
-        f"({info.get('steps')} steps, offload: {info.get('offload', 'none')})"
-        + _kept_note(info)
+        f"({info.get('steps')} steps, offload: {info.get('offload', 'none')})" + _kept_note(info)
     )
     failure.hint = (
         "lower the frame count (shorter shot), the size (--size), or the steps, "
@@ -169,5 +181,7 @@ def decode_failure(exc: BaseException, info: dict) -> EngineFailure:
 def _kept_note(info: dict) -> str:
     if not info.get("latents_file"):
         return ""
-    return (f"; the sampling was kept ({info['latents_file']}) — Retry will only decode it, "
-            "not sample again")
+    return (
+        f"; the sampling was kept ({info['latents_file']}) — Retry will only decode it, "
+        "not sample again"
+    )

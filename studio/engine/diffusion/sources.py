@@ -30,7 +30,9 @@ def read_source(source: SourceTake) -> np.ndarray:
     return out
 
 
-def retime(frames: np.ndarray, src_fps: float, dst_fps: float, count: int | None = None) -> np.ndarray:
+def retime(
+    frames: np.ndarray, src_fps: float, dst_fps: float, count: int | None = None
+) -> np.ndarray:
     """Nearest-frame resample from src_fps to dst_fps (optionally to exactly `count` frames)."""
     n = len(frames)
     if count is None:

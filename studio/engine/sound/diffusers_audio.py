@@ -32,8 +32,13 @@ class DiffusersAudioBackend:
 
     name = "diffusers-audio"
 
-    def __init__(self, model: str | None = None, device: str | None = None,
-                 steps: int | None = None, registry=None):
+    def __init__(
+        self,
+        model: str | None = None,
+        device: str | None = None,
+        steps: int | None = None,
+        registry=None,
+    ):
         self.model = model
         self.device = device
         self.steps = steps
@@ -90,16 +95,31 @@ class DiffusersAudioBackend:
         generator = torch.Generator("cpu").manual_seed(request.seed)
         audio, model_rate = _run(pipe, text, request.duration, steps, guidance, generator, on_step)
         ctx.check_cancelled()
-        samples = fit_length(to_stereo_48k(audio, model_rate), round(request.duration * SAMPLE_RATE))
+        samples = fit_length(
+            to_stereo_48k(audio, model_rate), round(request.duration * SAMPLE_RATE)
+        )
         path = write_wav(ctx.output_dir / f"sound-{ctx.job_id}.wav", samples, SAMPLE_RATE)
         return TakeResult(
-            path=path, width=0, height=0, fps=float(request.fps),
-            frames=max(1, round(request.duration * request.fps)), engine=self.name,
-            model=info.id, prompt=text, negative_prompt=NEGATIVE,
-            params={"steps": steps, "guidance": guidance, "revision": info.revision,
-                    "family": family.name, "pipeline": info.pipeline_class,
-                    "model_sample_rate": model_rate, "sample_rate": SAMPLE_RATE, "channels": 2,
-                    "samples": int(samples.shape[0])},
+            path=path,
+            width=0,
+            height=0,
+            fps=float(request.fps),
+            frames=max(1, round(request.duration * request.fps)),
+            engine=self.name,
+            model=info.id,
+            prompt=text,
+            negative_prompt=NEGATIVE,
+            params={
+                "steps": steps,
+                "guidance": guidance,
+                "revision": info.revision,
+                "family": family.name,
+                "pipeline": info.pipeline_class,
+                "model_sample_rate": model_rate,
+                "sample_rate": SAMPLE_RATE,
+                "channels": 2,
+                "samples": int(samples.shape[0]),
+            },
         )
 
     def release(self) -> None:
@@ -114,8 +134,14 @@ class DiffusersAudioBackend:
 def _run(pipe, text: str, duration: float, steps: int, guidance: float, generator, on_step):
     """Call the pipeline the way its family wants; returns (channels × samples, rate)."""
     kind = type(pipe).__name__
-    common = dict(negative_prompt=NEGATIVE, num_inference_steps=steps, guidance_scale=guidance,
-                  generator=generator, callback=on_step, callback_steps=1)
+    common = dict(
+        negative_prompt=NEGATIVE,
+        num_inference_steps=steps,
+        guidance_scale=guidance,
+        generator=generator,
+        callback=on_step,
+        callback_steps=1,
+    )
     if kind == "StableAudioPipeline":
         rate = int(pipe.vae.config.sampling_rate)
         longest = pipe.transformer.config.sample_size * pipe.vae.hop_length / rate

@@ -20,8 +20,14 @@ def tone(seconds: float, freq: float = 440.0, amp: float = 0.5, sr: int = SR) ->
     return np.stack([x, x], axis=1)
 
 
-def write_encoded(path: Path, samples: np.ndarray, codec: str, rate: int = SR,
-                  layout: str = "stereo", options: dict | None = None) -> Path:
+def write_encoded(
+    path: Path,
+    samples: np.ndarray,
+    codec: str,
+    rate: int = SR,
+    layout: str = "stereo",
+    options: dict | None = None,
+) -> Path:
     """Encode float samples (N, 2) with PyAV, converting to whatever format the codec takes."""
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=rate, options=options or {})
@@ -38,8 +44,9 @@ def write_encoded(path: Path, samples: np.ndarray, codec: str, rate: int = SR,
             part = data[:, i : i + size]
             if not fmt.is_planar:
                 part = part.T.reshape(1, -1)
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(part), format=fmt.name,
-                                               layout=layout)
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(part), format=fmt.name, layout=layout
+            )
             frame.sample_rate = rate
             frame.pts = i
             for packet in stream.encode(frame):

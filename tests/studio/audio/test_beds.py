@@ -60,7 +60,8 @@ def test_descriptions_sound_different():
         corr = np.corrcoef(sounds[a][:, 0], sounds[b][:, 0])[0, 1]
         assert abs(corr) < 0.5, (a, b)
         assert abs(centroid(sounds[a]) - centroid(sounds[b])) > 20 or (
-            abs(envelope_variation(sounds[a]) - envelope_variation(sounds[b])) > 0.05), (a, b)
+            abs(envelope_variation(sounds[a]) - envelope_variation(sounds[b])) > 0.05
+        ), (a, b)
 
 
 def test_keywords_and_levels_come_from_the_words():
@@ -78,7 +79,8 @@ def test_backend_writes_a_48k_stereo_wav_of_the_requested_length(tmp_path):
     events = []
     result = SoundBedBackend().generate(
         GenerationRequest(prompt="crowd chatter in a cafe", duration=1.5, seed=3, fps=30),
-        _ctx(tmp_path, events))
+        _ctx(tmp_path, events),
+    )
     assert result.path.suffix == ".wav" and result.path.parent == tmp_path
     assert result.model == "procedural-draft" and result.engine == "soundbed"
     assert result.frames == 45 and result.fps == 30
@@ -92,8 +94,9 @@ def test_backend_stops_when_cancelled(tmp_path):
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
-        SoundBedBackend().generate(GenerationRequest(prompt="wind", duration=1.0),
-                                   _ctx(tmp_path, [], cancel))
+        SoundBedBackend().generate(
+            GenerationRequest(prompt="wind", duration=1.0), _ctx(tmp_path, [], cancel)
+        )
     assert not list(tmp_path.iterdir())
 
 

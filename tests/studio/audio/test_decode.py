@@ -31,7 +31,9 @@ def test_decodes_to_48k_stereo_float(tmp_path, name, codec, rate, layout, option
     assert x.dtype == np.float32 and x.shape[1] == 2
     assert abs(x.shape[0] - SR) < 0.06 * SR  # codecs pad a frame or two
     body = x[SR // 4 : 3 * SR // 4]
-    assert np.sqrt(np.mean(body**2)) == pytest.approx(0.5 / np.sqrt(2), rel=0.05)  # mono: full level
+    assert np.sqrt(np.mean(body**2)) == pytest.approx(
+        0.5 / np.sqrt(2), rel=0.05
+    )  # mono: full level
     assert np.allclose(body[:, 0], body[:, 1], atol=0.02)
     spectrum = np.abs(np.fft.rfft(body[:, 0]))
     peak_hz = np.fft.rfftfreq(body.shape[0], 1 / SR)[np.argmax(spectrum)]

@@ -40,12 +40,15 @@ def test_generates_a_take_of_the_shots_length(tiny_model, tmp_path):
     shot = Shot(prompt="harbour at dawn", audio="gulls and waves", duration=2.5)  # > model max
     project.shots.append(shot)
     events = []
-    engine = Engine({"diffusers-audio": DiffusersAudioBackend(registry=registry, steps=2)},
-                    queue_path=tmp_path / "q.json")
+    engine = Engine(
+        {"diffusers-audio": DiffusersAudioBackend(registry=registry, steps=2)},
+        queue_path=tmp_path / "q.json",
+    )
     engine.subscribe(events.append)
     try:
-        job = engine.submit(sound_request(project, shot, seed=4, bundle=str(tmp_path)),
-                            "diffusers-audio")
+        job = engine.submit(
+            sound_request(project, shot, seed=4, bundle=str(tmp_path)), "diffusers-audio"
+        )
         event = engine.wait(job, timeout=240)
     finally:
         engine.shutdown()

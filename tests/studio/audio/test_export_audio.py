@@ -21,8 +21,9 @@ def test_exported_soundtrack(media, tmp_path):
     write_video(media.root / "shot.mp4", frames, fps)
     project = Project(fps=fps, format=OutputFormat.VERTICAL)
     project.takes["v"] = Take(id="v", path="shot.mp4", engine="test", fps=fps, frames=72)
-    project.takes["s"] = Take(id="s", kind=TakeKind.AUDIO, path=media.wav("s.wav", tone(1.0, 330, 0.3)),
-                              engine="soundbed")
+    project.takes["s"] = Take(
+        id="s", kind=TakeKind.AUDIO, path=media.wav("s.wav", tone(1.0, 330, 0.3)), engine="soundbed"
+    )
     project.tracks = [
         Track(kind=TrackKind.VIDEO, name="V1", clips=[Clip(take_id="v", start=0, duration=72)]),
         Track(kind=TrackKind.AUDIO, name="Sound", clips=[Clip(take_id="s", start=24, duration=24)]),

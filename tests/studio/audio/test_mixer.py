@@ -44,8 +44,14 @@ def test_gain_in_db_adds_clip_and_track(media, clip_db, track_db):
 
 def test_fades_are_silent_at_the_edges_and_full_in_the_middle(media):
     p = audio_project()
-    place(p, media.wav("dc.wav", np.full((SR * 2, 2), 0.5, np.float32)), start=0, duration=48,
-          fade_in=0.5, fade_out=0.25)
+    place(
+        p,
+        media.wav("dc.wav", np.full((SR * 2, 2), 0.5, np.float32)),
+        start=0,
+        duration=48,
+        fade_in=0.5,
+        fade_out=0.25,
+    )
     env = render_project_audio(p, media.resolve, options=RAW)[:, 0] / 0.5
     assert env[0] == pytest.approx(0.0, abs=1e-3)
     assert env[SR // 4] == pytest.approx(np.sin(np.pi / 4), abs=1e-3)  # equal power: −3 dB halfway
@@ -90,7 +96,9 @@ def test_mute_and_solo(media):
         place(p, name, start=0, duration=24, track=i)
     one = rms(render_project_audio(p, media.resolve, options=RAW)) / 3
     p.tracks[0].muted = True
-    assert rms(render_project_audio(p, media.resolve, options=RAW)) == pytest.approx(2 * one, rel=1e-3)
+    assert rms(render_project_audio(p, media.resolve, options=RAW)) == pytest.approx(
+        2 * one, rel=1e-3
+    )
     p.tracks[2].solo = True
     assert rms(render_project_audio(p, media.resolve, options=RAW)) == pytest.approx(one, rel=1e-3)
     p.tracks[0].solo = True  # muted wins over solo
@@ -100,8 +108,13 @@ def test_mute_and_solo(media):
 def test_a_window_is_the_same_as_that_part_of_the_whole_mix(media):
     p = audio_project()
     rng = np.random.default_rng(3)
-    place(p, media.wav("n.wav", (rng.standard_normal((SR * 3, 2)) * 0.6).astype(np.float32)),
-          start=0, duration=72, fade_in=0.3)
+    place(
+        p,
+        media.wav("n.wav", (rng.standard_normal((SR * 3, 2)) * 0.6).astype(np.float32)),
+        start=0,
+        duration=72,
+        fade_in=0.3,
+    )
     whole = render_project_audio(p, media.resolve)
     part = render_project_audio(p, media.resolve, start_s=1.25, duration_s=0.5)
     assert part.shape == (SR // 2, 2)
@@ -133,7 +146,7 @@ def test_limiter_leaves_quiet_sound_untouched_and_keeps_loud_music_under_the_cei
     music = np.stack([hits, hits], 1) + (rng.standard_normal((SR * 2, 2)) * 0.2).astype(np.float32)
     y = limit(music, SR, ceiling_dbtp=-1.0)
     assert true_peak_db(y) <= -1.0 + 1e-3
-    between = (t % 0.5 > 0.3)  # away from the hits the gain has recovered
+    between = t % 0.5 > 0.3  # away from the hits the gain has recovered
     assert rms(y[between]) == pytest.approx(rms(music[between]), rel=0.05)
 
 
@@ -148,13 +161,18 @@ def test_mix_never_exceeds_the_ceiling_when_tracks_pile_up(media):
 
 
 def test_music_ducks_under_speech(media):
-    p = Project(fps=24, tracks=[Track(kind=TrackKind.AUDIO, name="Music"),
-                                Track(kind=TrackKind.AUDIO, name="Voice-over")])
+    p = Project(
+        fps=24,
+        tracks=[
+            Track(kind=TrackKind.AUDIO, name="Music"),
+            Track(kind=TrackKind.AUDIO, name="Voice-over"),
+        ],
+    )
     place(p, media.wav("music.wav", tone(4.0, 220, 0.2)), start=0, duration=96, track=0)
     speech = tone(1.0, 700, 0.3)
     place(p, media.wav("vo.wav", speech), start=36, duration=24, track=1)  # 1.5 s → 2.5 s
     ducked = render_project_audio(p, media.resolve, options=MixOptions(limiter=False))
-    music_only = ducked[: SR]  # before the speech: untouched
+    music_only = ducked[:SR]  # before the speech: untouched
     under = ducked[int(1.8 * SR) : int(2.4 * SR)]
     assert rms(music_only) == pytest.approx(rms(tone(1.0, 220, 0.2)), rel=0.02)
     # under the speech the music is ~10 dB down: measure the 220 Hz part alone

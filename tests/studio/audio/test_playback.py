@@ -41,8 +41,12 @@ class FakeStream:
             assert player.wait_buffered(self.block / self.rate, timeout=10)
             out = np.zeros((self.block, 2), np.float32)
             dac = self.time + self.latency
-            self.callback(out, self.block, SimpleNamespace(outputBufferDacTime=dac,
-                                                           currentTime=self.time), None)
+            self.callback(
+                out,
+                self.block,
+                SimpleNamespace(outputBufferDacTime=dac, currentTime=self.time),
+                None,
+            )
             self.blocks.append((dac, out))
             self.time += self.block / (self.rate * (1 + self.skew))
 
@@ -59,6 +63,7 @@ def fake_factory(holder: list, skew: float = 0.0):
     def factory(**kwargs):
         holder.append(FakeStream(**kwargs, skew=skew))
         return holder[-1]
+
     return factory
 
 
@@ -68,8 +73,11 @@ def click_project(media):
     click[0] = 0.9
     project = audio_project()
     place(project, media.wav("click.wav", click), start=240, duration=2)  # frame 240 = 10.000 s
-    project.tracks[0].clips.append(project.tracks[0].clips[0].model_copy(
-        update={"id": "pad", "start": 1440, "media": "click.wav"}))  # project runs to 60 s
+    project.tracks[0].clips.append(
+        project.tracks[0]
+        .clips[0]
+        .model_copy(update={"id": "pad", "start": 1440, "media": "click.wav"})
+    )  # project runs to 60 s
     return project
 
 
@@ -145,8 +153,13 @@ def test_without_a_device_it_plays_silently_and_says_so_once(click_project, medi
     def no_device(**_kw):
         raise NoAudioDevice(NO_DEVICE + " (PortAudio library not found)")
 
-    player = AudioPlayer(click_project, media.resolve, stream_factory=no_device,
-                         now=lambda: now[0], on_notice=notices.append)
+    player = AudioPlayer(
+        click_project,
+        media.resolve,
+        stream_factory=no_device,
+        now=lambda: now[0],
+        on_notice=notices.append,
+    )
     assert not player.available and "PortAudio" in player.status_message
     assert player.reason == player.status_message and len(notices) == 1
     player.play(3.0)

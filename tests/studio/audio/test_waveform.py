@@ -19,7 +19,9 @@ def test_peaks_per_bucket_and_per_column():
     peaks = compute_peaks(x)
     assert peaks.rate == 200 and peaks.mins.size == 200 and peaks.duration == pytest.approx(1.0)
     lows, highs = peaks.columns(0.0, 1.0, 4)
-    assert highs.tolist() == pytest.approx([0, 0, 0.8, 0]) and lows.tolist() == pytest.approx([0, 0, 0, -0.5])
+    assert highs.tolist() == pytest.approx([0, 0, 0.8, 0]) and lows.tolist() == pytest.approx(
+        [0, 0, 0, -0.5]
+    )
     lows, highs = peaks.columns(0.5, 0.002, 3)  # zoomed in past one bucket per column
     assert highs.max() == pytest.approx(0.8)
     lows, highs = peaks.columns(0.9, 1.0, 10)  # past the end: nothing

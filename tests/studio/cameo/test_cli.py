@@ -65,8 +65,9 @@ def test_log_lists_checks(capsys, homes, face):
 
     homes("maya")
     run(capsys, "cameo", "add", "maya", "--name", "Maya Lin", "--image", str(face))
-    check_request(GenerationRequest(prompt="@maya at the beach", duration=1, shot_id="s9"),
-                  project="film")
+    check_request(
+        GenerationRequest(prompt="@maya at the beach", duration=1, shot_id="s9"), project="film"
+    )
     code, out, _ = run(capsys, "cameo", "log", "@maya")
     assert code == 0 and "allowed" in out and "project film" in out and "shot s9" in out
 
@@ -78,8 +79,9 @@ def test_bad_input_and_refusals_exit_codes(capsys, homes, face, tmp_path):
     not_image.write_text("nope")
     code, _, err = run(capsys, "cameo", "add", "@x", "--name", "X", "--image", str(not_image))
     assert code == 2 and "x.png" in err
-    code, _, err = run(capsys, "cameo", "add", "@ts", "--name", "Taylor Swift", "--image",
-                       str(face))
+    code, _, err = run(
+        capsys, "cameo", "add", "@ts", "--name", "Taylor Swift", "--image", str(face)
+    )
     assert code == 3 and "public figure" in err
     assert run(capsys, "cameo", "log", "@ghost")[0] == 2
     run(capsys, "cameo", "add", "maya", "--name", "Maya Lin", "--image", str(face))

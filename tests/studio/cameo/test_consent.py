@@ -42,7 +42,11 @@ def test_owner_may_use_own_cameo_and_images_are_filled(maya):
         assert len(r.cameo_images) == 1 and r.cameo_images[0].endswith("image-1.png")
         entry = CameoStore().get("maya").log.entries()[-1]
         assert (entry.outcome, entry.rule, entry.project, entry.shot) == (
-            "allowed", "owner", "demo", "s1")
+            "allowed",
+            "owner",
+            "demo",
+            "s1",
+        )
 
 
 def test_unknown_cameo_refused_and_logged(people):
@@ -234,7 +238,10 @@ def test_at_most_two_cameos_per_shot(maya, face):
         assert r.cameos == ["zoe", "ana"]
         # first image of each cameo first, so backends can pair images with handles
         assert [p.split("/")[-1] for p in r.cameo_images] == [
-            "image-1.png", "image-1.png", "image-2.png"]
+            "image-1.png",
+            "image-1.png",
+            "image-2.png",
+        ]
         assert "/" + store.get("zoe").profile.profile_id + "/" in r.cameo_images[0]
 
 

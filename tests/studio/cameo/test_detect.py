@@ -82,8 +82,9 @@ def cameos(people, face):
 
 
 def test_every_adversarial_spelling_is_caught(cameos):
-    missed = [p for p in ADVERSARIAL if [c.handle for c in detect([p], cameos.all()).cameos]
-              != ["maya"]]
+    missed = [
+        p for p in ADVERSARIAL if [c.handle for c in detect([p], cameos.all()).cameos] != ["maya"]
+    ]
     print(f"adversarial spellings tried: {len(ADVERSARIAL)}, got through: {len(missed)}")
     assert missed == []
 

@@ -21,15 +21,27 @@ def test_engine_preflight_conditions_and_refuses_after_revocation(people, face, 
         engine = Engine({"animatic": AnimaticBackend()}, queue_path=tmp_path / "queue.json")
         engine.add_preflight(engine_preflight(project="demo"))
         try:
-            request = GenerationRequest(prompt="@mаya rides a bike", duration=0.5, fps=8,
-                                        size=(64, 64), bundle=str(tmp_path / "b"), previews=False)
+            request = GenerationRequest(
+                prompt="@mаya rides a bike",
+                duration=0.5,
+                fps=8,
+                size=(64, 64),
+                bundle=str(tmp_path / "b"),
+                previews=False,
+            )
             done = engine.wait(engine.submit(request), timeout=60)
             assert isinstance(done, JobFinished), done
             assert done.take.cameos == ["maya"]  # recorded on the take for the export check
 
             store.revoke("maya", me)  # while a job waits in the queue
-            request = GenerationRequest(prompt="@maya rides a bike", duration=0.5, fps=8,
-                                        size=(64, 64), bundle=str(tmp_path / "b"), previews=False)
+            request = GenerationRequest(
+                prompt="@maya rides a bike",
+                duration=0.5,
+                fps=8,
+                size=(64, 64),
+                bundle=str(tmp_path / "b"),
+                previews=False,
+            )
             failed = engine.wait(engine.submit(request), timeout=60)
             assert isinstance(failed, JobFailed) and "withdrawn" in failed.reason
         finally:
@@ -40,13 +52,20 @@ def test_engine_preflight_conditions_and_refuses_after_revocation(people, face, 
 
 def _project(cameos: list[str]) -> Project:
     shot = Shot(prompt="@maya waves from a balcony")
-    take = Take(shot_id=shot.id, path="takes/t1.mp4", engine="animatic", cameos=cameos,
-                prompt=shot.prompt)
+    take = Take(
+        shot_id=shot.id, path="takes/t1.mp4", engine="animatic", cameos=cameos, prompt=shot.prompt
+    )
     plain = Take(shot_id=shot.id, path="takes/t2.mp4", engine="animatic", prompt="a quiet street")
-    track = Track(name="V1", clips=[Clip(take_id=take.id, start=0, duration=24),
-                                    Clip(take_id=plain.id, start=24, duration=24)])
-    return Project(title="Film", shots=[shot], takes={take.id: take, plain.id: plain},
-                   tracks=[track])
+    track = Track(
+        name="V1",
+        clips=[
+            Clip(take_id=take.id, start=0, duration=24),
+            Clip(take_id=plain.id, start=24, duration=24),
+        ],
+    )
+    return Project(
+        title="Film", shots=[shot], takes={take.id: take, plain.id: plain}, tracks=[track]
+    )
 
 
 def test_export_refused_after_revocation_lists_the_clips(people, face):
@@ -65,7 +84,9 @@ def test_export_refused_after_revocation_lists_the_clips(people, face):
         assert "regenerate" in text and "remove" in text
         log = store.get("maya").log.entries()
         assert [(e.stage, e.outcome, e.project) for e in log] == [
-            ("export", "allowed", "film.sbproj"), ("export", "refused", "film.sbproj")]
+            ("export", "allowed", "film.sbproj"),
+            ("export", "refused", "film.sbproj"),
+        ]
 
 
 def test_export_catches_a_cameo_the_take_did_not_record(people, face):

@@ -45,9 +45,13 @@ def read_back(path: Path) -> dict:
         v, a = c.streams.video[0], c.streams.audio[0]
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(v)]
         return {
-            "size": (v.codec_context.width, v.codec_context.height), "fps": float(v.average_rate),
-            "frames": frames, "vcodec": v.codec_context.name, "acodec": a.codec_context.name,
-            "rate": a.codec_context.sample_rate, "channels": a.codec_context.channels,
+            "size": (v.codec_context.width, v.codec_context.height),
+            "fps": float(v.average_rate),
+            "frames": frames,
+            "vcodec": v.codec_context.name,
+            "acodec": a.codec_context.name,
+            "rate": a.codec_context.sample_rate,
+            "channels": a.codec_context.channels,
             "tags": dict(c.metadata),
         }
 
@@ -58,7 +62,12 @@ def test_render_script_to_mp4(tmp_path, capsys):
     info = read_back(out)
     assert info["size"] == (1080, 1080) and info["fps"] == 24
     assert len(info["frames"]) == 48 - 6  # two 1 s shots overlapped by a 0.25 s crossfade
-    assert (info["vcodec"], info["acodec"], info["rate"], info["channels"]) == ("h264", "aac", 48000, 2)
+    assert (info["vcodec"], info["acodec"], info["rate"], info["channels"]) == (
+        "h264",
+        "aac",
+        48000,
+        2,
+    )
     first, last = info["frames"][3].astype(float), info["frames"][-3].astype(float)
     assert np.abs(first - last).mean() > 20  # the two shots look different
     assert "AI-generated" in " ".join(info["tags"].values())
@@ -105,7 +114,9 @@ def test_missing_input_and_bad_options(tmp_path, capsys):
 
 
 def test_unconsented_cameo_is_refused_with_exit_3(tmp_path, capsys):
-    board = write_board(tmp_path).read_text().replace("a red lighthouse", "@maya at a red lighthouse")
+    board = (
+        write_board(tmp_path).read_text().replace("a red lighthouse", "@maya at a red lighthouse")
+    )
     path = tmp_path / "cameo.toml"
     path.write_text(board)
     out = tmp_path / "out.mp4"
@@ -115,8 +126,18 @@ def test_unconsented_cameo_is_refused_with_exit_3(tmp_path, capsys):
 
 def test_missing_diffusion_model_exit_4(tmp_path, capsys):
     board = write_board(tmp_path)
-    code = main(["render", str(board), "-o", str(tmp_path / "o.mp4"), "--engine", "diffusers",
-                 "--model", str(tmp_path / "no-such-model")])
+    code = main(
+        [
+            "render",
+            str(board),
+            "-o",
+            str(tmp_path / "o.mp4"),
+            "--engine",
+            "diffusers",
+            "--model",
+            str(tmp_path / "no-such-model"),
+        ]
+    )
     assert code == 4
     err = capsys.readouterr().err
     assert "no-such-model" in err and "Traceback" not in err
@@ -138,7 +159,9 @@ def test_render_bundle_keeps_takes_and_reuses_them(tmp_path):
 def test_python_dash_m_entry_point(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "studio", "validate", str(write_board(tmp_path))],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0 and "2 shots" in result.stdout
 
@@ -162,8 +185,19 @@ def test_render_bundle_keeps_hand_edits_when_a_take_is_regenerated(tmp_path):
     board = board.replace("transition_duration = 0.25", "transition_duration = 0.125")
     (tmp_path / "b.toml").write_text(board)
     proj = tmp_path / "film.sbproj"
-    assert main(["render", str(tmp_path / "b.toml"), "-o", str(tmp_path / "1.mp4"),
-                 "--project", str(proj)]) == 0
+    assert (
+        main(
+            [
+                "render",
+                str(tmp_path / "b.toml"),
+                "-o",
+                str(tmp_path / "1.mp4"),
+                "--project",
+                str(proj),
+            ]
+        )
+        == 0
+    )
     bundle = Bundle.load(proj)
     video = bundle.project.tracks_of(TrackKind.VIDEO)[0]
     first = video.sorted_clips()[0]

@@ -49,13 +49,17 @@ def finished(engine, bundle, **kw):
 
 
 def source(bundle, take) -> SourceTake:
-    return SourceTake(take_id=take.id, path=str(bundle / take.path), fps=take.fps, frames=take.frames)
+    return SourceTake(
+        take_id=take.id, path=str(bundle / take.path), fps=take.fps, frames=take.frames
+    )
 
 
 def blocks(frames: np.ndarray, k: int = 8) -> np.ndarray:
     """Mean of each k×k block per channel: the picture without codec-level pixel noise."""
     n, h, w, c = frames.shape
-    return frames[:, : h // k * k, : w // k * k].reshape(n, h // k, k, w // k, k, c).mean(axis=(2, 4))
+    return (
+        frames[:, : h // k * k, : w // k * k].reshape(n, h // k, k, w // k, k, c).mean(axis=(2, 4))
+    )
 
 
 def test_importing_the_backend_does_not_import_torch():
@@ -68,7 +72,9 @@ def test_progress_and_preview_for_every_step(ltx_backend, tmp_path, bundle):
     events = []
     engine = make_engine(ltx_backend, tmp_path, events)
     try:
-        take = finished(engine, bundle, prompt="a lighthouse at dusk", steps=3, size=(192, 128), seed=4)
+        take = finished(
+            engine, bundle, prompt="a lighthouse at dusk", steps=3, size=(192, 128), seed=4
+        )
     finally:
         engine.shutdown()
     sampling = [e for e in events if isinstance(e, StepProgress) and e.phase == "sampling"]
@@ -93,7 +99,9 @@ def test_same_seed_gives_identical_frames(wan_backend, tmp_path, bundle):
 
     engine = make_engine(wan_backend, tmp_path)
     latents = []
-    engine.subscribe(lambda e: isinstance(e, JobFinished) and latents.append(wan_backend.last_latents[1]))
+    engine.subscribe(
+        lambda e: isinstance(e, JobFinished) and latents.append(wan_backend.last_latents[1])
+    )
     try:
         a = finished(engine, bundle, prompt="waves", seed=7)
         b = finished(engine, bundle, prompt="waves", seed=7)
@@ -124,9 +132,16 @@ def test_cancel_stops_within_one_step_and_frees_the_job(ltx_backend, tmp_path, b
     try:
         job, event = run(engine, bundle, prompt="slow one", steps=8)
         assert isinstance(event, JobCancelled)
-        steps = [e.step for e in events if isinstance(e, StepProgress) and e.job_id == job and e.phase == "sampling"]
+        steps = [
+            e.step
+            for e in events
+            if isinstance(e, StepProgress) and e.job_id == job and e.phase == "sampling"
+        ]
         assert max(steps) <= 2
-        assert not any(isinstance(e, StepProgress) and e.phase == "decoding" and e.job_id == job for e in events)
+        assert not any(
+            isinstance(e, StepProgress) and e.phase == "decoding" and e.job_id == job
+            for e in events
+        )
         assert engine.queue.get(job) is None and engine.running_job is None
         assert not list((bundle / "takes").glob("*")) if (bundle / "takes").exists() else True
         take = finished(engine, bundle, prompt="next one")  # the engine goes on
@@ -140,16 +155,51 @@ def test_remix_blend_extend_loop_lineage_and_length(ltx_backend, tmp_path, bundl
     try:
         a = finished(engine, bundle, prompt="a red kite", seed=1)
         b = finished(engine, bundle, prompt="a paper boat", seed=2)
-        remix = finished(engine, bundle, prompt="a blue kite", operation=Operation.REMIX,
-                         sources=[source(bundle, a)], strength=0.5, seed=3)
-        blend = finished(engine, bundle, prompt="kite and boat", operation=Operation.BLEND,
-                         sources=[source(bundle, a), source(bundle, b)], blend_curve=[0, 1], seed=4)
-        ext = finished(engine, bundle, prompt="the kite flies on", operation=Operation.EXTEND,
-                       sources=[source(bundle, a)], extend_seconds=0.5, seed=5)
-        back = finished(engine, bundle, prompt="before", operation=Operation.EXTEND,
-                        sources=[source(bundle, a)], extend_seconds=0.25, extend_backwards=True, seed=6)
-        loop = finished(engine, bundle, prompt="loop it", operation=Operation.LOOP,
-                        sources=[source(bundle, a)], seed=7)
+        remix = finished(
+            engine,
+            bundle,
+            prompt="a blue kite",
+            operation=Operation.REMIX,
+            sources=[source(bundle, a)],
+            strength=0.5,
+            seed=3,
+        )
+        blend = finished(
+            engine,
+            bundle,
+            prompt="kite and boat",
+            operation=Operation.BLEND,
+            sources=[source(bundle, a), source(bundle, b)],
+            blend_curve=[0, 1],
+            seed=4,
+        )
+        ext = finished(
+            engine,
+            bundle,
+            prompt="the kite flies on",
+            operation=Operation.EXTEND,
+            sources=[source(bundle, a)],
+            extend_seconds=0.5,
+            seed=5,
+        )
+        back = finished(
+            engine,
+            bundle,
+            prompt="before",
+            operation=Operation.EXTEND,
+            sources=[source(bundle, a)],
+            extend_seconds=0.25,
+            extend_backwards=True,
+            seed=6,
+        )
+        loop = finished(
+            engine,
+            bundle,
+            prompt="loop it",
+            operation=Operation.LOOP,
+            sources=[source(bundle, a)],
+            seed=7,
+        )
     finally:
         engine.shutdown()
     assert remix.remix_of == a.id and remix.frames == a.frames and remix.params["strength"] == 0.5
@@ -163,7 +213,7 @@ def test_remix_blend_extend_loop_lineage_and_length(ltx_backend, tmp_path, bundl
     # means: random weights give pixel noise that H.264 4:2:0 re-encoding smears a lot.
     assert np.abs(blocks(load_frames(bundle / ext.path)[: a.frames]) - src).mean() < other / 3
     # backwards: the source comes last
-    assert np.abs(blocks(load_frames(bundle / back.path)[-a.frames:]) - src).mean() < other / 3
+    assert np.abs(blocks(load_frames(bundle / back.path)[-a.frames :]) - src).mean() < other / 3
     for take in (remix, blend, ext, back, loop):
         assert probe(bundle / take.path).frames == take.frames
 
@@ -172,10 +222,22 @@ def test_wan_remix_and_extend(wan_backend, tmp_path, bundle):
     engine = make_engine(wan_backend, tmp_path)
     try:
         a = finished(engine, bundle, prompt="rain", seed=1)
-        remix = finished(engine, bundle, prompt="snow", operation=Operation.REMIX,
-                         sources=[source(bundle, a)], strength=0.3)
-        ext = finished(engine, bundle, prompt="more rain", operation=Operation.EXTEND,
-                       sources=[source(bundle, a)], extend_seconds=0.5)
+        remix = finished(
+            engine,
+            bundle,
+            prompt="snow",
+            operation=Operation.REMIX,
+            sources=[source(bundle, a)],
+            strength=0.3,
+        )
+        ext = finished(
+            engine,
+            bundle,
+            prompt="more rain",
+            operation=Operation.EXTEND,
+            sources=[source(bundle, a)],
+            extend_seconds=0.5,
+        )
     finally:
         engine.shutdown()
     assert remix.remix_of == a.id and remix.frames == a.frames
@@ -186,7 +248,9 @@ def test_prompt_blend_mixes_embeddings(wan_backend, tmp_path, bundle):
     engine = make_engine(wan_backend, tmp_path)
     try:
         plain = finished(engine, bundle, prompt="a forest", seed=3)
-        mixed = finished(engine, bundle, prompt="a forest", prompt_b="a desert", prompt_weight=0.5, seed=3)
+        mixed = finished(
+            engine, bundle, prompt="a forest", prompt_b="a desert", prompt_weight=0.5, seed=3
+        )
     finally:
         engine.shutdown()
     assert mixed.params["prompt_b"] == "a desert" and mixed.params["prompt_weight"] == 0.5
@@ -206,7 +270,9 @@ def test_first_frame_image_is_pinned(ltx_backend, tmp_path, bundle):
     assert take.params["first_frame"] == "ref.png" and take.frames == 13
 
 
-def test_injected_out_of_memory_fails_cleanly_and_next_job_runs(ltx_backend, tmp_path, bundle, monkeypatch):
+def test_injected_out_of_memory_fails_cleanly_and_next_job_runs(
+    ltx_backend, tmp_path, bundle, monkeypatch
+):
     import torch
 
     ltx_backend.load()
@@ -263,7 +329,9 @@ def test_restart_restores_pending_queue(ltx_backend, tmp_path, bundle):
     pending = first.submit(GenerationRequest(prompt="was waiting", **request), backend="diffusers")
     import threading
 
-    assert first.queue.take_next(threading.Event()).id == running  # it was running when we "crashed"
+    assert (
+        first.queue.take_next(threading.Event()).id == running
+    )  # it was running when we "crashed"
     del first
     second = Engine({"diffusers": ltx_backend}, queue_path=queue_file)
     try:
@@ -305,7 +373,9 @@ def test_missing_and_unloadable_models_name_the_model(registry, tiny_models, tmp
     shutil.copytree(tiny_models / "tiny-ltx", broken)
     weights = next((broken / "transformer").glob("*.safetensors"))
     weights.write_bytes(b"not really safetensors")
-    backend = make_backend(str(broken), "cpu", registry=ModelRegistry([tmp_path / "models"], include_hf_cache=False))
+    backend = make_backend(
+        str(broken), "cpu", registry=ModelRegistry([tmp_path / "models"], include_hf_cache=False)
+    )
     with pytest.raises(EngineFailure, match="broken-ltx") as info:
         backend.load()
     assert "failed to load" in str(info.value)
@@ -343,9 +413,29 @@ def test_cli_render_with_the_diffusion_engine(tiny_models, tmp_path):
         '[[shot]]\nprompt = "a blue boat at night"\nduration = 0.5\n'
     )
     out, proj = tmp_path / "film.mp4", tmp_path / "film.sbproj"
-    code = main(["render", str(board), "-o", str(out), "--engine", "diffusers", "--model",
-                 str(tiny_models / "tiny-ltx"), "--steps", "2", "--size", "96x64",
-                 "--device", "cpu", "--seed", "3", "--project", str(proj), "--no-sound"])
+    code = main(
+        [
+            "render",
+            str(board),
+            "-o",
+            str(out),
+            "--engine",
+            "diffusers",
+            "--model",
+            str(tiny_models / "tiny-ltx"),
+            "--steps",
+            "2",
+            "--size",
+            "96x64",
+            "--device",
+            "cpu",
+            "--seed",
+            "3",
+            "--project",
+            str(proj),
+            "--no-sound",
+        ]
+    )
     assert code == 0
     with av.open(str(out)) as c:
         v = c.streams.video[0]
@@ -361,7 +451,9 @@ def count_transformer_calls(backend) -> dict:
     backend.load()
     calls = {"n": 0}
     transformer = backend._loaded.pipe.transformer
-    calls["hook"] = transformer.register_forward_hook(lambda *a: calls.__setitem__("n", calls["n"] + 1))
+    calls["hook"] = transformer.register_forward_hook(
+        lambda *a: calls.__setitem__("n", calls["n"] + 1)
+    )
     return calls
 
 
@@ -475,8 +567,15 @@ def test_latents_key_follows_what_determines_the_sampling(tmp_path):
     same = key()
     assert key() == same
     assert key(bundle=str(tmp_path), label="x", previews=False, shot_id="s1") == same
-    for change in (dict(seed=4), dict(prompt="a boat"), dict(steps=5), dict(guidance=2.0),
-                   dict(size=(128, 64)), dict(duration=2.0), dict(camera="orbit")):
+    for change in (
+        dict(seed=4),
+        dict(prompt="a boat"),
+        dict(steps=5),
+        dict(guidance=2.0),
+        dict(size=(128, 64)),
+        dict(duration=2.0),
+        dict(camera="orbit"),
+    ):
         assert key(**change) != same, change
     assert key(model={"id": "tiny-ltx", "revision": "abd"}) != same
     clip = tmp_path / "a.mp4"

@@ -15,8 +15,16 @@ def test_queued_always_comes_before_started(tmp_path):
     events = []
     engine.subscribe(lambda e: events.append(e))
     ids = [
-        engine.submit(GenerationRequest(prompt=f"a boat {i}", duration=0.1, fps=24,
-                                        format=OutputFormat.SQUARE, size=(32, 32), bundle=str(tmp_path)))
+        engine.submit(
+            GenerationRequest(
+                prompt=f"a boat {i}",
+                duration=0.1,
+                fps=24,
+                format=OutputFormat.SQUARE,
+                size=(32, 32),
+                bundle=str(tmp_path),
+            )
+        )
         for i in range(3)
     ]
     for job_id in ids:
@@ -32,8 +40,15 @@ def test_take_of_a_closed_project_is_recorded_beside_the_others(tmp_path):
     shot = Shot(prompt="a lighthouse")
     bundle = Bundle.create(tmp_path / "p.sbproj", Project(shots=[shot]))
     engine = Engine({"animatic": AnimaticBackend()})
-    job = engine.submit(GenerationRequest(prompt="a lighthouse", duration=0.1, shot_id=shot.id,
-                                          size=(32, 32), bundle=str(bundle.path)))
+    job = engine.submit(
+        GenerationRequest(
+            prompt="a lighthouse",
+            duration=0.1,
+            shot_id=shot.id,
+            size=(32, 32),
+            bundle=str(bundle.path),
+        )
+    )
     event = engine.wait(job, timeout=60)
     engine.shutdown()
     record_take(bundle.path, event.take)

@@ -309,8 +309,12 @@ def crossfaded() -> Project:
     """c0 and c1 overlap by a 12-frame crossfade (c1 has 24 frames of take before its in point)."""
     p = make_project([(0, 48), (36, 48)])
     c1 = p.tracks[0].clips[1]
-    p.tracks[0].clips[1] = c1.model_copy(update={
-        "source_in": 24, "transition_in": E.Transition(kind=TransitionKind.CROSSFADE, duration=12)})
+    p.tracks[0].clips[1] = c1.model_copy(
+        update={
+            "source_in": 24,
+            "transition_in": E.Transition(kind=TransitionKind.CROSSFADE, duration=12),
+        }
+    )
     E.check_track(p.tracks[0])
     return p
 

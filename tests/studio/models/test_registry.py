@@ -13,7 +13,11 @@ from studio.models.families import LTX_VIDEO, WAN
 
 
 def write_model(folder, pipeline="LTXPipeline", components=None, weights="model.safetensors"):
-    components = components if components is not None else {"transformer": ["diffusers", "LTXVideoTransformer3DModel"]}
+    components = (
+        components
+        if components is not None
+        else {"transformer": ["diffusers", "LTXVideoTransformer3DModel"]}
+    )
     folder.mkdir(parents=True)
     index = {"_class_name": pipeline, "_diffusers_version": "0.42.0", **components}
     (folder / "model_index.json").write_text(json.dumps(index))
@@ -28,8 +32,11 @@ def write_model(folder, pipeline="LTXPipeline", components=None, weights="model.
 
 def test_finds_local_folders_with_family_size_and_revision(tmp_path):
     write_model(tmp_path / "models" / "my-ltx")
-    write_model(tmp_path / "models" / "nested" / "my-wan", "WanPipeline",
-                {"transformer": ["diffusers", "WanTransformer3DModel"]})
+    write_model(
+        tmp_path / "models" / "nested" / "my-wan",
+        "WanPipeline",
+        {"transformer": ["diffusers", "WanTransformer3DModel"]},
+    )
     reg = ModelRegistry([tmp_path / "models"], include_hf_cache=False)
     found = {m.name: m for m in reg.models()}
     assert set(found) == {"my-ltx", "my-wan"}
@@ -89,7 +96,9 @@ def test_hugging_face_cache_is_scanned(tmp_path, monkeypatch):
     hub = tmp_path / "hub"
     repo = hub / "models--acme--tiny-video"
     commit = "a" * 40
-    write_model(repo / "snapshots" / commit, "WanPipeline", {"vae": ["diffusers", "AutoencoderKLWan"]})
+    write_model(
+        repo / "snapshots" / commit, "WanPipeline", {"vae": ["diffusers", "AutoencoderKLWan"]}
+    )
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text(commit)
     (repo / "blobs").mkdir()
@@ -104,7 +113,11 @@ def test_hugging_face_cache_is_scanned(tmp_path, monkeypatch):
 
 
 def test_find_by_kind_lists_audio_models_for_the_sound_backend(tmp_path):
-    write_model(tmp_path / "m" / "ldm2", "AudioLDM2Pipeline", {"unet": ["diffusers", "AudioLDM2UNet2DConditionModel"]})
+    write_model(
+        tmp_path / "m" / "ldm2",
+        "AudioLDM2Pipeline",
+        {"unet": ["diffusers", "AudioLDM2UNet2DConditionModel"]},
+    )
     write_model(tmp_path / "m" / "vid")
     reg = ModelRegistry([tmp_path / "m"], include_hf_cache=False)
     assert reg.find(kind="audio").name == "ldm2"

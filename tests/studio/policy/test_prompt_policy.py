@@ -201,8 +201,7 @@ def test_harmful_corpus_is_refused_with_the_right_category(policy):
 
 
 def test_adversarial_spellings_are_refused(policy):
-    through = [(p, c) for p, c in ADVERSARIAL
-               if (v := policy.check(p)) is None or v.rule_id != c]
+    through = [(p, c) for p, c in ADVERSARIAL if (v := policy.check(p)) is None or v.rule_id != c]
     print(f"adversarial prompts tried: {len(ADVERSARIAL)}, got through: {len(through)}")
     assert through == []
 
@@ -222,7 +221,12 @@ def test_restrictions_apply_only_when_asked(policy):
 
 def test_policy_file_is_versioned_and_bad_files_name_the_entry(tmp_path, policy):
     assert policy.version >= 1 and {c.id for c in policy.categories} >= {
-        "sexual", "sexual-minors", "graphic-violence", "extremist", "self-harm"}
+        "sexual",
+        "sexual-minors",
+        "graphic-violence",
+        "extremist",
+        "self-harm",
+    }
     bad = tmp_path / "policy.toml"
     bad.write_text('version = 1\n[[category]]\nname = "no id"\nterms = ["x"]\n')
     with pytest.raises(InputError, match=r"category\[0\]"):

@@ -38,9 +38,10 @@ def write_mp4(path: Path, frames: int = 6, size: int = 64) -> Path:
         t = np.arange(48000 * frames // 24) / 48000
         tone = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
         for start in range(0, len(tone), 1024):
-            chunk = np.stack([tone[start:start + 1024]] * 2)
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format="fltp",
-                                               layout="stereo")
+            chunk = np.stack([tone[start : start + 1024]] * 2)
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(chunk), format="fltp", layout="stereo"
+            )
             frame.sample_rate = 48000
             frame.pts = start
             frame.time_base = Fraction(1, 48000)
@@ -55,8 +56,9 @@ def write_mp4(path: Path, frames: int = 6, size: int = 64) -> Path:
 @pytest.fixture
 def signed(tmp_path) -> Path:
     path = write_mp4(tmp_path / "film.mp4")
-    sign_mp4(path, title="My film", model_families=["LTX-Video"], cameos=["maya"],
-             tool_version="0.1.0")
+    sign_mp4(
+        path, title="My film", model_families=["LTX-Video"], cameos=["maya"], tool_version="0.1.0"
+    )
     return path
 
 
@@ -139,14 +141,28 @@ def test_signing_certificate_is_ca_issued_with_c2pa_key_usage():
 
 
 def test_project_hook_records_families_and_cameos(tmp_path):
-    t1 = Take(path="takes/a.mp4", engine="diffusers", model="Lightricks/LTX-Video-0.9.7-distilled",
-              cameos=["maya"])
+    t1 = Take(
+        path="takes/a.mp4",
+        engine="diffusers",
+        model="Lightricks/LTX-Video-0.9.7-distilled",
+        cameos=["maya"],
+    )
     t2 = Take(path="takes/b.mp4", engine="animatic")
-    unused = Take(path="takes/c.mp4", engine="diffusers", model="THUDM/CogVideoX-2b",
-                  cameos=["zoe"])
-    project = Project(title="Hook", takes={t.id: t for t in (t1, t2, unused)},
-                      tracks=[Track(clips=[Clip(take_id=t1.id, start=0, duration=10),
-                                           Clip(take_id=t2.id, start=10, duration=10)])])
+    unused = Take(
+        path="takes/c.mp4", engine="diffusers", model="THUDM/CogVideoX-2b", cameos=["zoe"]
+    )
+    project = Project(
+        title="Hook",
+        takes={t.id: t for t in (t1, t2, unused)},
+        tracks=[
+            Track(
+                clips=[
+                    Clip(take_id=t1.id, start=0, duration=10),
+                    Clip(take_id=t2.id, start=10, duration=10),
+                ]
+            )
+        ],
+    )
     path = write_mp4(tmp_path / "hook.mp4")
     provenance_hook(project)(path)
     info = read_manifest(path)

@@ -64,7 +64,9 @@ def test_wrong_types_are_errors_not_coerced():
 
 
 def test_negative_duration_and_unknown_camera_reported_together():
-    err = error_of('[[shot]]\nprompt = "a"\nduration = -1\n[[shot]]\nprompt = "b"\ncamera = "zoom"\n')
+    err = error_of(
+        '[[shot]]\nprompt = "a"\nduration = -1\n[[shot]]\nprompt = "b"\ncamera = "zoom"\n'
+    )
     text = str(err)
     assert "board.toml:3" in text and "greater than 0" in text
     assert "board.toml:6" in text and "'zoom'" in text and "dolly-in" in text
@@ -140,7 +142,9 @@ def test_load_missing_file_and_non_utf8(tmp_path):
 
 def test_audio_cue_must_be_sound(tmp_path):
     (tmp_path / "notes.txt").write_text("not a song")
-    (tmp_path / "still.png").write_bytes((resources_dir() / "examples/refs/bridge.png").read_bytes())
+    (tmp_path / "still.png").write_bytes(
+        (resources_dir() / "examples/refs/bridge.png").read_bytes()
+    )
     text = '[[shot]]\nprompt = "a"\n[[audio]]\nfile = "notes.txt"\n[[audio]]\nfile = "still.png"\n'
     err = str(error_of(text, tmp_path))
     assert "board.toml:4" in err and "notes.txt" in err
@@ -154,4 +158,8 @@ def test_names_from_fixed_lists_ignore_case():
     )
     s = board.script
     assert (s.format, s.style, s.shot[0].camera, s.shot[0].transition) == (
-        "widescreen", "film-noir", "dolly-in", "crossfade")
+        "widescreen",
+        "film-noir",
+        "dolly-in",
+        "crossfade",
+    )

@@ -14,18 +14,39 @@ from studio.script import parse_storyboard
 LIB = PresetLibrary()
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10, 10**10), st.floats(allow_nan=True),
-    st.text(max_size=12), st.sampled_from(["crossfade", "dip-to-black", "cut", "orbit", "anime"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 10**10),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.sampled_from(["crossfade", "dip-to-black", "cut", "orbit", "anime"]),
 )
 keys = st.sampled_from(
-    ["prompt", "duration", "camera", "style", "seed", "image", "transition",
-     "transition_duration", "audio", "name", "bogus", "file", "start", "gain_db"]
+    [
+        "prompt",
+        "duration",
+        "camera",
+        "style",
+        "seed",
+        "image",
+        "transition",
+        "transition_duration",
+        "audio",
+        "name",
+        "bogus",
+        "file",
+        "start",
+        "gain_db",
+    ]
 )
 shot = st.dictionaries(keys, scalars, max_size=6)
 doc = st.fixed_dictionaries(
     {},
     optional={
-        "title": scalars, "format": scalars, "fps": scalars, "style": scalars,
+        "title": scalars,
+        "format": scalars,
+        "fps": scalars,
+        "style": scalars,
         "shot": st.one_of(st.lists(shot, max_size=4), scalars),
         "audio": st.one_of(st.lists(shot, max_size=2), scalars),
     },
@@ -54,8 +75,15 @@ def render(value) -> str:
         return {"nan": "nan", "inf": "inf", "-inf": "-inf"}.get(str(value), repr(value))
     if isinstance(value, int):
         return str(value)
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').encode(
-        "unicode_escape").decode("ascii").replace("\\\\", "\\") + '"'
+    return (
+        '"'
+        + value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .encode("unicode_escape")
+        .decode("ascii")
+        .replace("\\\\", "\\")
+        + '"'
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
