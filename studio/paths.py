@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
+
+from studio.errors import StudioError
 
 APP = "storyboard-studio"
 
@@ -44,8 +47,19 @@ def user_presets_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """The bundled resources folder (presets, examples, policy, fonts)."""
+    """The runtime resources (presets, examples, policy, theme), shipped inside the package.
+
+    Read through importlib.resources so a wheel install finds them where pip put them;
+    `STUDIO_RESOURCES` points elsewhere for development (e.g. to try edited presets).
+    """
     override = os.environ.get("STUDIO_RESOURCES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "resources"
+    folder = resources.files("studio") / "resources"
+    if not isinstance(folder, Path) or not folder.is_dir():
+        # a broken or zipped install: say so instead of a bare FileNotFoundError later
+        raise StudioError(
+            f"Storyboard Studio's resources are missing from its installation ({folder}); "
+            "reinstall the package, or set STUDIO_RESOURCES to a resources folder"
+        )
+    return folder

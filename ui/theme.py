@@ -1,4 +1,4 @@
-"""The dark theme: a Fusion palette plus the style sheet in resources/theme."""
+"""The dark theme: a Fusion palette plus the style sheet in studio/resources/theme."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The prompt policy: named categories of prompts the studio refuses to generate.
 
-Loaded from a versioned TOML file in resources/policy/ so the wording can change without
+Loaded from a versioned TOML file in studio/resources/policy/ so the wording can change without
 code changes; a refusal names the category (and the policy version) so the creator knows
 what to rephrase.
 """

@@ -1,4 +1,4 @@
-"""The preset library: built-in presets from resources/presets plus the user's own.
+"""The preset library: built-in presets from studio/resources/presets plus the user's own.
 
 User presets live in the user data folder and may extend (`extends = "anime"`) or override a
 built-in preset of the same name.
