@@ -1,32 +1,39 @@
 """The headless render: storyboard or bundle in, takes generated on the engine thread, MP4 out.
 
-Used by the CLI; the editor runs the same steps interactively.
+Used by the CLI. Requests, seeds, the consent pre-check, the engine and landing come from the
+render service (studio.render_service), which the editor uses too.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.assemble import assemble_timeline, project_from_storyboard
 from studio.bundle import Bundle, is_bundle
-from studio.cameo.guard import check_request, engine_preflight
-from studio.engine.animatic import AnimaticBackend
 from studio.engine.events import EngineEvent, JobCancelled, JobFailed, JobFinished
 from studio.engine.request import GenerationRequest
-from studio.engine.sound import pick_sound_engine, register_sound_backends, sound_request
 from studio.engine.worker import Engine
 from studio.errors import EngineFailure, InputError, Location
-from studio.model import OutputFormat, Shot, TrackKind
-from studio.placement import land_take
+from studio.model import OutputFormat, TrackKind
 from studio.presets.library import PresetLibrary
+from studio.render_service import (
+    GenerationSettings,
+    PlannedJob,
+    check_consent,
+    land_in_bundle,
+    make_engine,
+    plan_shots,
+    shot_seed,
+)
 from studio.script import load_storyboard
 
 log = logging.getLogger(__name__)
+
+__all__ = ["RenderOptions", "RenderReport", "build_requests", "render", "shot_seed"]
 
 
 @dataclass
@@ -45,6 +52,18 @@ class RenderOptions:
     on_event: Callable[[EngineEvent], None] | None = None
     on_export: Callable[[int, int], None] | None = None
 
+    @property
+    def settings(self) -> GenerationSettings:
+        return GenerationSettings(
+            engine=self.engine,
+            model=self.model,
+            steps=self.steps,
+            size=self.size,
+            device=self.device,
+            seed=self.seed,
+            sound=self.sound,
+        )
+
 
 @dataclass
 class RenderReport:
@@ -52,15 +71,6 @@ class RenderReport:
     bundle: Path
     takes: list[str] = field(default_factory=list)
     export: object | None = None
-
-
-def shot_seed(shot: Shot, index: int, base: int | None) -> int:
-    """--seed N gives shot k the seed N+k; else the shot's own, else one derived from its prompt."""
-    if base is not None:
-        return (base + index) % 2**32
-    if shot.seed is not None:
-        return shot.seed
-    return zlib.crc32(shot.prompt.encode("utf-8"))
 
 
 def open_input(path: Path, opts: RenderOptions, workdir: Path) -> tuple[Bundle, bool]:
@@ -81,87 +91,32 @@ def open_input(path: Path, opts: RenderOptions, workdir: Path) -> tuple[Bundle, 
     return project_from_storyboard(board, target), True
 
 
+def plan(bundle: Bundle, opts: RenderOptions) -> list[PlannedJob]:
+    """The picture and sound jobs of every shot that lacks a take (all of them with
+    --regenerate): the same requests the editor's Generate makes."""
+    shots = bundle.project.shots
+    redo = opts.regenerate
+    return plan_shots(bundle, shots, opts.settings, redo_pictures=redo, redo_sounds=redo)
+
+
 def build_requests(bundle: Bundle, opts: RenderOptions) -> list[tuple[str, GenerationRequest]]:
     """(backend, request) for every shot that needs a picture or a sound take."""
-    project = bundle.project
-    jobs = []
-    wants_sound = opts.sound and any(s.audio for s in project.shots)
-    sound_engine = pick_sound_engine() if wants_sound else None
-    for i, shot in enumerate(project.shots):
-        seed = shot_seed(shot, i, opts.seed)
-        needs_video = opts.regenerate or not _take_ok(bundle, shot.current_take)
-        if needs_video:
-            jobs.append((opts.engine, _video_request(bundle, shot, seed, opts)))
-        if opts.sound and shot.audio and (opts.regenerate or not _take_ok(bundle, shot.sound_take)):
-            jobs.append((sound_engine, sound_request(project, shot, seed, str(bundle.path))))
-    return jobs
+    return [(job.backend, job.request) for job in plan(bundle, opts)]
 
 
-def _take_ok(bundle: Bundle, take_id: str | None) -> bool:
-    if not take_id or take_id not in bundle.project.takes:
-        return False
-    return bundle.take_file(take_id).is_file()
-
-
-def _video_request(bundle: Bundle, shot: Shot, seed: int, opts: RenderOptions) -> GenerationRequest:
-    project = bundle.project
-    return GenerationRequest(
-        shot_id=shot.id,
-        prompt=shot.prompt,
-        duration=shot.duration,
-        camera=shot.camera,
-        preset=shot.effective_style(project.style),
-        seed=seed,
-        format=project.format,
-        fps=project.fps,
-        image=str(bundle.resolve(shot.image)) if shot.image else None,
-        cameos=shot.cameos,
-        bundle=str(bundle.path),
-        size=opts.size,
-        steps=opts.steps,
-        model=opts.model,
-        device=opts.device,
-        label=f"shot {shot.name or project.shots.index(shot) + 1}",
-    )
-
-
-def make_engine(opts: RenderOptions) -> Engine:
-    """An engine with the embedded backends and, lazily, the diffusion backend."""
-    engine = Engine(autostart=False)
-    engine.register("animatic", AnimaticBackend())
-    register_sound_backends(engine, device=opts.device)
-    if opts.engine == "diffusers":
-        from studio.engine import diffusion
-
-        engine.register(
-            "diffusers",
-            lambda: diffusion.make_backend(model=opts.model, device=opts.device, steps=opts.steps),
-        )
-    engine.add_preflight(engine_preflight())
-    return engine
-
-
-def check_consent(requests: list[tuple[str, GenerationRequest]], bundle: Bundle) -> None:
-    """Refuse before any work starts when a prompt needs consent it doesn't have."""
-    for backend, request in requests:
-        if backend not in ("soundbed", "diffusers-audio"):
-            check_request(request, project=bundle.project)
-
-
-def generate(engine: Engine, bundle: Bundle, requests, on_event=None) -> list[str]:
+def generate(engine: Engine, bundle: Bundle, jobs: list[PlannedJob], on_event=None) -> list[str]:
     """Run every job; on success land the takes (a hand-edited timeline is changed only where
     those shots sit); on any failure raise."""
     if on_event:
         engine.subscribe(on_event)
-    ids = [engine.submit(req, backend) for backend, req in requests]
+    ids = [engine.submit(job.request, job.backend) for job in jobs]
     engine.start()
     failures, takes = [], []
     try:
         for job_id in ids:
             event = engine.wait(job_id)
             if isinstance(event, JobFinished) and event.take:
-                land_take(bundle.project, event.take)
-                takes.append(event.take.id)
+                takes.append(land_in_bundle(bundle, event.take).id)
             elif isinstance(event, JobFailed):
                 failures.append(event)
                 for other in ids:
@@ -202,9 +157,14 @@ def render(input_path: Path, opts: RenderOptions) -> RenderReport:
         bundle, from_script = open_input(input_path, opts, Path(work))
         if opts.format:
             bundle.project.format = opts.format
-        requests = build_requests(bundle, opts)
-        check_consent(requests, bundle)
-        takes = generate(make_engine(opts), bundle, requests, opts.on_event) if requests else []
+        jobs = plan(bundle, opts)
+        check_consent(jobs, bundle.project)
+        takes = []
+        if jobs:
+            engine = make_engine(
+                autostart=False, model=opts.model, device=opts.device, steps=opts.steps
+            )
+            takes = generate(engine, bundle, jobs, opts.on_event)
         if not any(t.clips for t in bundle.project.tracks_of(TrackKind.VIDEO)):
             assemble_timeline(bundle.project)
         if not from_script or opts.keep_project:

@@ -1,44 +1,53 @@
-"""Generation from the editor: shots → GenerationRequests → Engine jobs → takes on the timeline.
+"""Generation from the editor: the render service (studio.render_service) adapted to Qt.
 
-The engine runs jobs on its own thread; this controller lives on the GUI thread, builds the
-requests, runs the consent check before submitting, and lands each finished take through an
-undoable command (a new take is added beside the old ones; the clip switches to it).
+The service builds the requests (picture and sound, seeds derived as in the CLI), checks
+consent, makes the engine and adopts finished takes into the project's current folder. This
+controller lives on the GUI thread: it submits what the service plans, follows the engine's
+events per shot, and lands each finished take through an undoable command. Jobs are routed by
+project id, so a Save As while jobs are queued, running or finishing keeps every take.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.bundle import record_take
-from studio.cameo.guard import check_request, engine_preflight
+from studio.bundle import Bundle
 from studio.engine.request import GenerationRequest, SourceTake
 from studio.engine.worker import Engine
 from studio.errors import PolicyRefusal, StudioError
 from studio.model import Operation, Shot, Take
 from studio.paths import user_data_dir
+from studio.render_service import (
+    ANIMATIC,
+    DIFFUSERS,
+    GenerationSettings,
+    PlannedJob,
+    adopt_take,
+    belongs_to,
+    check_consent,
+    keep_in_closed_project,
+    picture_request,
+    plan_shots,
+    reroll_seed,
+    shot_label,
+)
+from studio.render_service import make_engine as make_service_engine
 from ui.bridge import EngineBridge
 from ui.commands import LandTake
 
-ANIMATIC = "animatic"
-DIFFUSERS = "diffusers"
-
-
-def _animatic():
-    return importlib.import_module("studio.engine.animatic").AnimaticBackend()
-
-
-def _diffusers():
-    """Built on first use only: loading a model pulls in torch and diffusers.
-
-    The backend gets no fixed model: each request names its model (the toolbar's choice)."""
-    module = importlib.import_module("studio.engine.diffusion.backend")
-    return module.DiffusersBackend()
+__all__ = [
+    "ANIMATIC",
+    "DIFFUSERS",
+    "Generator",
+    "diffusion_models",
+    "engines_available",
+    "make_engine",
+]
 
 
 def diffusion_models() -> list[tuple[str, str]]:
@@ -62,31 +71,22 @@ def engines_available() -> list[str]:
 
 
 def make_engine(queue_path: Path | None = None) -> Engine:
-    """An engine with the animatic and sound backends and, lazily, the diffusers one (no torch
-    yet). Its queue is saved in the user data folder, so pending jobs survive a restart."""
-    from studio.engine.sound import register_sound_backends
-
-    engine = Engine(queue_path=queue_path or user_data_dir() / "queue.json", autostart=True)
-    engine.register(ANIMATIC, _animatic)
-    engine.register(DIFFUSERS, _diffusers)
-    register_sound_backends(engine)
-    # consent is checked again on the engine thread right before each job runs
-    engine.add_preflight(engine_preflight())
-    return engine
-
-
-def guard_request(request: GenerationRequest, project) -> None:
-    """Consent and prompt-policy check before a job is queued (raises PolicyRefusal)."""
-    check_request(request, project=project)
+    """The service's engine, with its queue saved in the user data folder so pending jobs
+    survive a restart."""
+    return make_service_engine(queue_path=queue_path or user_data_dir() / "queue.json")
 
 
 @dataclass
 class JobInfo:
     request: GenerationRequest
     backend: str
-    bundle: str
+    bundle: Bundle | None  # the project's bundle; Save As moves it in place (bundle.path)
     shot_id: str | None
     label: str
+
+    @property
+    def is_sound(self) -> bool:
+        return PlannedJob(self.backend, self.request).is_sound
 
 
 class Generator(QObject):
@@ -96,6 +96,8 @@ class Generator(QObject):
     shotStatus = Signal(str, str)  # shot id, status text ("queued", "42%", "ready", "failed: …")
     takeLanded = Signal(str, str)  # shot id, take id
     submitted = Signal(str, str)  # job id, label (at once, before the engine's queued event)
+    jobLanded = Signal(str)  # job id: its take is in its project
+    landingFailed = Signal(str, str)  # job id, message (where the take's file is kept)
 
     def __init__(self, bridge: EngineBridge, document_provider, parent: QObject | None = None):
         super().__init__(parent)
@@ -122,35 +124,23 @@ class Generator(QObject):
             signal.connect(lambda j, *_: self._started.add(j))
         bridge.progress.connect(self._progress)
         bridge.jobFinished.connect(self._finished)
-        bridge.jobFailed.connect(lambda j, reason, hint: self._set_status(j, f"failed: {reason}"))
+        bridge.jobFailed.connect(lambda j, reason, hint: self._set_failed(j, reason))
         bridge.jobCancelled.connect(lambda j: self._set_status(j, "cancelled"))
 
     # --- building requests --------------------------------------------------------------
+    @property
+    def settings(self) -> GenerationSettings:
+        """The toolbar's engine and model, as the service takes them."""
+        model = self.model if self.backend == DIFFUSERS else None
+        return GenerationSettings(engine=self.backend, model=model)
+
     def request_for(
         self, shot: Shot, operation: Operation = Operation.GENERATE, **extra
     ) -> GenerationRequest:
-        doc = self._doc()
-        project = doc.project
-        seed = shot.seed if shot.seed is not None else random.randrange(2**31)
-        if operation == Operation.REROLL:
-            seed = random.randrange(2**31)
-        fields = dict(
-            operation=operation,
-            shot_id=shot.id,
-            prompt=shot.prompt,
-            duration=shot.duration,
-            camera=shot.camera,
-            preset=shot.effective_style(project.style),
-            seed=seed,
-            format=project.format,
-            fps=project.fps,
-            image=str(doc.resolve(shot.image)) if shot.image else None,
-            cameos=shot.cameos,
-            bundle=str(doc.bundle.path),
-            label=f"{_shot_label(project, shot)} · {operation.value}",
-        )
-        fields.update(extra)
-        return GenerationRequest(**fields)
+        """A picture request for `shot`: its seed as the CLI derives it (a re-roll: a new one)."""
+        if operation == Operation.REROLL and "seed" not in extra:
+            extra["seed"] = reroll_seed()
+        return picture_request(self._doc().bundle, shot, self.settings, operation, **extra)
 
     def source_for(self, take: Take) -> SourceTake:
         doc = self._doc()
@@ -163,16 +153,26 @@ class Generator(QObject):
             seed=take.seed,
         )
 
+    def plan(self, shot_ids: list[str]) -> list[PlannedJob]:
+        """What Generate queues for these shots: a picture each, and the sound of each shot
+        that describes one and has no sound take made from that description yet."""
+        project = self._doc().project
+        wanted = set(shot_ids)
+        shots = [s for s in project.shots if s.id in wanted]
+        return plan_shots(
+            self._doc().bundle, shots, self.settings, redo_pictures=True, redo_sounds=False
+        )
+
     # --- submitting ---------------------------------------------------------------------
     def submit(self, request: GenerationRequest, backend: str | None = None) -> str | None:
         """Consent check, then queue. Returns the job id, or None if refused."""
         doc = self._doc()
+        backend = backend or self.backend
         try:
-            guard_request(request, doc.project)
+            check_consent([PlannedJob(backend, request)], doc.project)
         except PolicyRefusal as exc:
             self.refused.emit(str(exc))
             return None
-        backend = backend or self.backend
         if backend == DIFFUSERS and not request.model:
             if not self.model:
                 self.refused.emit(
@@ -182,20 +182,24 @@ class Generator(QObject):
                 return None
             request.model = self.model
         job_id = self.bridge.engine.submit(request, backend=backend)
-        self.jobs[job_id] = JobInfo(
-            request, backend, str(doc.bundle.path), request.shot_id, request.describe()
-        )
+        bundle = doc.bundle if belongs_to(request, doc.project, doc.bundle.path) else None
+        self.jobs[job_id] = JobInfo(request, backend, bundle, request.shot_id, request.describe())
         self._set_status(job_id, "queued")
         self.submitted.emit(job_id, request.describe())
         return job_id
 
     def generate(self, shot_ids: list[str], operation: Operation = Operation.GENERATE) -> list[str]:
-        project = self._doc().project
+        if operation == Operation.GENERATE:
+            jobs = self.plan(shot_ids)
+        else:
+            project = self._doc().project
+            shots = [s for s in project.shots if s.id in set(shot_ids)]
+            jobs = [PlannedJob(self.backend, self.request_for(s, operation)) for s in shots]
         out = []
-        for shot in [s for s in project.shots if s.id in set(shot_ids)]:
-            job = self.submit(self.request_for(shot, operation))
-            if job:
-                out.append(job)
+        for job in jobs:
+            job_id = self.submit(job.request, job.backend)
+            if job_id:
+                out.append(job_id)
         return out
 
     def continue_take(
@@ -232,9 +236,28 @@ class Generator(QObject):
         return bool(engine.running_job or engine.queue.pending())
 
     # --- events -------------------------------------------------------------------------
-    def _set_status(self, job_id: str, text: str) -> None:
+    def _info(self, job_id: str) -> JobInfo | None:
+        """What we know of a job; one restored from the saved queue is learnt from the engine."""
         info = self.jobs.get(job_id)
+        if info is None:
+            job = self.bridge.engine.job_of(job_id)
+            if job is None:
+                return None
+            request = job.request
+            info = JobInfo(request, job.backend, None, request.shot_id, request.describe())
+            self.jobs[job_id] = info
+        return info
+
+    def _set_status(self, job_id: str, text: str) -> None:
+        info = self._info(job_id)
+        if info and info.shot_id and not info.is_sound:  # a shot's status follows its picture
+            self.status[info.shot_id] = text
+            self.shotStatus.emit(info.shot_id, text)
+
+    def _set_failed(self, job_id: str, reason: str) -> None:
+        info = self._info(job_id)
         if info and info.shot_id:
+            text = f"{'sound ' if info.is_sound else ''}failed: {reason}"
             self.status[info.shot_id] = text
             self.shotStatus.emit(info.shot_id, text)
 
@@ -243,39 +266,30 @@ class Generator(QObject):
         self._set_status(job_id, f"{pct}%")
 
     def _finished(self, job_id: str, take: Take | None) -> None:
-        info = self.jobs.get(job_id)
-        doc = self._doc()
-        if take is None:
+        """Land the take in its project where that project is *now*: the open document when
+        the job is for it, else its own folder; any failure is reported, never swallowed."""
+        info = self._info(job_id)
+        try:
+            if take is None or info is None:
+                raise StudioError("the engine gave back no take for this job")
+            doc = self._doc()
+            if belongs_to(info.request, doc.project, doc.bundle.path):
+                landed = adopt_take(doc.bundle.path, take)
+                doc.undo_stack.push(LandTake(doc, landed, self._landing_label(doc, landed)))
+                self.takeLanded.emit(landed.shot_id or "", landed.id)
+            else:  # its project was closed (New/Open) or this job was restored after a restart
+                folder = info.bundle.path if info.bundle else info.request.bundle
+                keep_in_closed_project(folder, take, info.request.project_id)
+        except (StudioError, OSError) as exc:
+            label = info.label if info else job_id
+            self._set_failed(job_id, f"take not kept: {exc}")
+            self.landingFailed.emit(job_id, f"The take of “{label}” was not kept: {exc}")
             return
-        bundle = info.bundle if info else self.bridge.engine.bundle_of(job_id)
-        if bundle != str(doc.bundle.path):
-            _keep_in_other_project(bundle, take)  # e.g. a job restored after a restart
-            return
-        label = (
-            f"New take: {_shot_label(doc.project, doc.project.shot(take.shot_id))}"
-            if take.shot_id and _has_shot(doc.project, take.shot_id)
-            else "New take"
-        )
-        doc.undo_stack.push(LandTake(doc, take, label))
         self._set_status(job_id, "ready")
-        self.takeLanded.emit(take.shot_id or "", take.id)
+        self.jobLanded.emit(job_id)
 
-
-def _keep_in_other_project(bundle: str | None, take: Take) -> None:
-    if not bundle:
-        return
-    try:
-        record_take(Path(bundle), take)
-    except StudioError:
-        pass  # that project is gone or unreadable: its take file stays in its takes/ folder
-
-
-def _has_shot(project, shot_id: str) -> bool:
-    return any(s.id == shot_id for s in project.shots)
-
-
-def _shot_label(project, shot: Shot) -> str:
-    if shot.name:
-        return f"Shot {shot.name}"
-    index = next((i for i, s in enumerate(project.shots) if s.id == shot.id), 0)
-    return f"Shot {index + 1}"
+    @staticmethod
+    def _landing_label(doc, take: Take) -> str:
+        project = doc.project
+        shot = next((s for s in project.shots if s.id == take.shot_id), None)
+        return f"New take: {shot_label(project, shot)}" if shot else "New take"

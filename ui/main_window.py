@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.storyboard.remixRequested.connect(self.remix_shot)
         self.storyboard.blendRequested.connect(self.blend_shots)
         self.ctx.generator.refused.connect(self._refused)
+        self.ctx.generator.landingFailed.connect(lambda _j, m: self.statusBar().showMessage(m))
         self.ctx.documentChanged.connect(self._document_changed)
         _connect(self.player, "statusMessage", lambda m: self.statusBar().showMessage(m, 6000))
         self._hook_document()

@@ -82,7 +82,10 @@ class GenerationRequest(BaseModel):
     model: str | None = None  # backend-specific model id or path
     device: str | None = None
     previews: bool = True
-    bundle: str | None = None  # project bundle folder; takes are written to its takes/
+    project_id: str | None = None  # the project the take is for (Project.id): jobs route by it
+    # where that project was when the job was queued: only a hint for finding a closed project
+    # after a restart (checked against project_id); never where the engine writes
+    bundle: str | None = None
     label: str = ""
 
     def describe(self) -> str:

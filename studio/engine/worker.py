@@ -26,7 +26,7 @@ from studio.engine.jobs import Job, JobQueue, JobState
 from studio.engine.request import GenerationRequest, TakeResult
 from studio.errors import Cancelled, StudioError
 from studio.model import Take, TakeKind, new_id
-from studio.paths import user_cache_dir
+from studio.paths import user_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class Engine:
         backends: dict[str, Backend] | None = None,
         queue_path: Path | None = None,
         autostart: bool = True,
+        staging_dir: Path | None = None,
     ):
         self._backends: dict[str, Backend] = dict(backends or {})
         self._factories: dict[str, Callable[[], Backend]] = {}
@@ -54,7 +55,10 @@ class Engine:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._current: str | None = None
-        self._bundles: dict[str, str | None] = {}  # job id → project bundle, for late listeners
+        self._seen: dict[str, Job] = {}  # job id → job run this session, for late listeners
+        # finished takes wait here (outside every bundle, which Save As may move) until the
+        # document side adopts them into their project's current folder
+        self._staging = Path(staging_dir) if staging_dir else None
         if autostart:
             self.start()
 
@@ -164,10 +168,14 @@ class Engine:
             self.emit(QueueChanged(job_id, paused=self.queue.paused))
         return moved
 
-    def bundle_of(self, job_id: str) -> str | None:
-        """The project bundle a job (queued, running or ended this session) writes into."""
-        job = self.queue.get(job_id)
-        return job.request.bundle if job else self._bundles.get(job_id)
+    def job_of(self, job_id: str) -> Job | None:
+        """A job queued, running or ended this session (restored ones too): its backend and
+        request, which say what the job was for and which project it belongs to."""
+        return self.queue.get(job_id) or self._seen.get(job_id)
+
+    @property
+    def staging_dir(self) -> Path:
+        return self._staging or user_data_dir() / "staging"
 
     @property
     def running_job(self) -> str | None:
@@ -198,8 +206,8 @@ class Engine:
 
     def _run_job(self, job: Job) -> None:
         cancel = self._cancels.setdefault(job.id, threading.Event())
-        self._bundles[job.id] = job.request.bundle
-        out_root = _takes_root(job.request)
+        self._seen[job.id] = job
+        out_root = self.staging_dir
         partial = out_root / ".partial" / job.id
         partial.mkdir(parents=True, exist_ok=True)
         ctx = JobContext(job.id, partial, self.emit, cancel)
@@ -236,17 +244,14 @@ def describe_failure(exc: BaseException) -> tuple[str, str]:
     return text, hint
 
 
-def _takes_root(request: GenerationRequest) -> Path:
-    root = Path(request.bundle) if request.bundle else user_cache_dir() / "loose-takes"
-    return root
-
-
 def _keep_take(job: Job, result: TakeResult, root: Path) -> Take:
-    """Move the finished media into takes/ and describe it as a Take."""
+    """Move the finished media into the staging folder and describe it as a Take.
+
+    Its `path` is the staged file (absolute) until the document side adopts it into the
+    project's current folder (studio.render_service.landing.adopt_take)."""
     take_id = new_id()
-    takes = root / "takes"
-    takes.mkdir(parents=True, exist_ok=True)
-    final = takes / f"{take_id}{result.path.suffix}"
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / f"{take_id}{result.path.suffix}"
     shutil.move(str(result.path), final)
     req = job.request
     sources = [s.take_id for s in req.sources]
@@ -256,7 +261,7 @@ def _keep_take(job: Job, result: TakeResult, root: Path) -> Take:
         id=take_id,
         shot_id=req.shot_id,
         kind=kind,
-        path=f"takes/{final.name}",
+        path=str(final),
         engine=result.engine,
         model=result.model,
         operation=op,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
-from studio.model.shot import Shot
+from studio.model.shot import Shot, new_id
 from studio.model.take import Take
 from studio.model.timeline import Clip, Track, TrackKind
 
@@ -16,6 +16,9 @@ class Project(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     schema_version: int = SCHEMA_VERSION
+    # stable identity: generation jobs find their project by it, wherever its folder moves
+    # (Save As). A project.json from before it existed gets a fresh one, kept on its next save.
+    id: str = Field(default_factory=new_id)
     title: str = "Untitled"
     format: OutputFormat = OutputFormat.VERTICAL
     fps: int = 24

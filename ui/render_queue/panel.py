@@ -50,11 +50,15 @@ class RenderQueuePanel(QWidget):
             lambda j, s, t, e, p: self._row(j) and self._row(j).progressed(s, t, e, p)
         )
         b.preview.connect(lambda j, s, img: self._row(j) and self._row(j).previewed(s, img))
-        b.jobFinished.connect(lambda j, _t: self._row(j) and self._row(j).finished())
+        # a job is done when its take is in its project, not when the engine lets go of it
+        gen = ctx.generator
+        gen.jobLanded.connect(lambda j: self._row(j) and self._row(j).finished())
+        gen.landingFailed.connect(lambda j, m: self._row(j) and self._row(j).failed(m, ""))
         b.jobFailed.connect(lambda j, r, h: self._row(j) and self._row(j).failed(r, h))
         b.jobCancelled.connect(lambda j: self._row(j) and self._row(j).cancelled())
-        for sig in (b.jobQueued, b.jobFinished, b.jobFailed, b.jobCancelled, b.jobStarted):
+        for sig in (b.jobQueued, b.jobFailed, b.jobCancelled, b.jobStarted, gen.jobLanded):
             sig.connect(self._update_summary)
+        gen.landingFailed.connect(self._update_summary)
         b.queueChanged.connect(self._queue_changed)
 
     def _row(self, job_id: str) -> JobRow | None:

@@ -389,14 +389,21 @@ def test_cli_models_list(tiny_models, capsys):
     assert "tiny-ltx" in out and "LTX-Video" in out and "tiny-wan" in out and "KB" in out
 
 
-def test_generated_take_path_is_inside_bundle(ltx_backend, tmp_path, bundle):
+def test_generated_take_is_staged_then_adopted_into_the_bundle(ltx_backend, tmp_path, bundle):
+    from studio.render_service import adopt_take
+
     engine = make_engine(ltx_backend, tmp_path)
     try:
         take = finished(engine, bundle, prompt="where")
     finally:
         engine.shutdown()
-    assert Path(take.path).parts[0] == "takes" and (bundle / take.path).is_file()
-    assert not any((bundle / ".partial").iterdir())
+    staged = Path(take.path)  # outside the bundle, which a Save As may move meanwhile
+    assert staged.is_relative_to(engine.staging_dir) and staged.is_file()
+    assert not any((engine.staging_dir / ".partial").iterdir())
+    (bundle / "project.json").write_text('{"schema_version": 1}')
+    landed = adopt_take(bundle, take)
+    assert Path(landed.path).parts[0] == "takes" and (bundle / landed.path).is_file()
+    assert not staged.exists()
 
 
 def test_cli_render_with_the_diffusion_engine(tiny_models, tmp_path):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from studio.bundle import Bundle, record_take
+from studio.bundle import Bundle
 from studio.engine.animatic import AnimaticBackend
 from studio.engine.events import JobFinished, JobQueued, JobStarted
 from studio.engine.request import GenerationRequest
 from studio.engine.worker import Engine
 from studio.model import OutputFormat, Project, Shot
+from studio.render_service import keep_in_closed_project
 
 
 def test_queued_always_comes_before_started(tmp_path):
@@ -29,7 +30,7 @@ def test_queued_always_comes_before_started(tmp_path):
     ]
     for job_id in ids:
         assert isinstance(engine.wait(job_id, timeout=60), JobFinished)
-        assert engine.bundle_of(job_id) == str(tmp_path)
+        assert engine.job_of(job_id).request.bundle == str(tmp_path)
     engine.shutdown()
     for job_id in ids:
         kinds = [type(e) for e in events if e.job_id == job_id]
@@ -46,12 +47,13 @@ def test_take_of_a_closed_project_is_recorded_beside_the_others(tmp_path):
             duration=0.1,
             shot_id=shot.id,
             size=(32, 32),
+            project_id=bundle.project.id,
             bundle=str(bundle.path),
         )
     )
     event = engine.wait(job, timeout=60)
     engine.shutdown()
-    record_take(bundle.path, event.take)
+    keep_in_closed_project(bundle.path, event.take, bundle.project.id)
     loaded = Bundle.load(bundle.path)
     assert event.take.id in loaded.project.takes and loaded.take_file(event.take.id).is_file()
     assert loaded.project.shots[0].current_take is None  # kept beside, not swapped in silently
