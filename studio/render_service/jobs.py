@@ -11,6 +11,7 @@ from studio.bundle import Bundle
 from studio.cameo.guard import check_request
 from studio.engine.request import GenerationRequest
 from studio.engine.sound import DIFFUSERS_AUDIO, SOUNDBED, pick_sound_engine, sound_request
+from studio.errors import StudioError
 from studio.model import Operation, Project, Shot
 
 ANIMATIC = "animatic"
@@ -116,7 +117,7 @@ def take_ok(bundle: Bundle, take_id: str | None) -> bool:
         return False
     try:
         return bundle.take_file(take_id).is_file()
-    except Exception:  # a path that escapes the bundle counts as missing
+    except StudioError:  # a path that escapes the bundle counts as missing
         return False
 
 
