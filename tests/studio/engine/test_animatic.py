@@ -53,8 +53,8 @@ def test_take_file_has_the_right_size_rate_and_frames(engine, bundle):
         seed=7,
         shot_id="s1",
     )
-    path = bundle / take.path
-    assert path.parent == bundle / "takes" and path.suffix == ".mp4"
+    path = bundle / take.path  # staged outside the bundle until the document side adopts it
+    assert path.parent == engine.staging_dir and path.suffix == ".mp4"
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264"
