@@ -15,6 +15,7 @@ from pathlib import Path
 from studio.assemble import assemble_timeline, project_from_storyboard
 from studio.bundle import Bundle, is_bundle
 from studio.cameo.guard import check_request, engine_preflight
+from studio.cameo.takefacts import ledger_take_hook
 from studio.engine.animatic import AnimaticBackend
 from studio.engine.events import EngineEvent, JobCancelled, JobFailed, JobFinished
 from studio.engine.request import GenerationRequest
@@ -138,6 +139,7 @@ def make_engine(opts: RenderOptions) -> Engine:
             lambda: diffusion.make_backend(model=opts.model, device=opts.device, steps=opts.steps),
         )
     engine.add_preflight(engine_preflight())
+    engine.add_take_hook(ledger_take_hook())  # take file hash → cameos, for the export check
     return engine
 
 
@@ -184,7 +186,7 @@ def export(bundle: Bundle, opts: RenderOptions):
     from studio.provenance import provenance_hook
 
     project = bundle.project
-    check_export(project, project_path=str(bundle.path))
+    check_export(project, project_path=str(bundle.path), resolve=bundle.resolve)
     settings = ExportSettings()
     return export_project(
         project,
@@ -192,7 +194,7 @@ def export(bundle: Bundle, opts: RenderOptions):
         opts.output,
         settings,
         progress=opts.on_export,
-        provenance=provenance_hook(project),
+        provenance=provenance_hook(project, resolve=bundle.resolve),
     )
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.bundle import record_take
 from studio.cameo.guard import check_request, engine_preflight
+from studio.cameo.takefacts import ledger_take_hook
 from studio.engine.request import GenerationRequest, SourceTake
 from studio.engine.worker import Engine
 from studio.errors import PolicyRefusal, StudioError
@@ -72,6 +73,7 @@ def make_engine(queue_path: Path | None = None) -> Engine:
     register_sound_backends(engine)
     # consent is checked again on the engine thread right before each job runs
     engine.add_preflight(engine_preflight())
+    engine.add_take_hook(ledger_take_hook())  # take file hash → cameos, for the export check
     return engine
 
 
