@@ -230,6 +230,8 @@ def check_export(
             "trusted. What you can do: restore the ledger from a backup."
         )
     cameos = store.all()
+    by_handle = {c.handle: c for c in cameos}
+    by_profile = {c.profile.profile_id: c for c in cameos}
     blocked: list[str] = []
     used_handles: list[str] = []
     for used in used_files(project, resolve, store.ledger):
@@ -237,10 +239,12 @@ def check_export(
         prompt = take.prompt if take else ""
         shot_id = take.shot_id if take else used.clip.shot_id
         found = [*used.claims, *(c.handle for c in detect([prompt], cameos).cameos)]
-        targets: dict[str, StoredCameo | None] = {h: store.find(h) for h in found}
+        targets = {h.strip().lstrip("@").lower(): None for h in found}
+        targets = {h: by_handle.get(h) for h in targets}
         for use in used.facts.cameos if used.facts else []:
-            cameo = store.by_profile(use.profile_id) if use.profile_id else store.find(use.handle)
-            targets.setdefault(cameo.handle if cameo else use.handle, cameo)
+            cameo = by_profile.get(use.profile_id) if use.profile_id else by_handle.get(use.handle)
+            if cameo is None or targets.get(cameo.handle) is None:
+                targets[cameo.handle if cameo else use.handle] = cameo
         for handle, cameo in targets.items():
             used_handles.append(handle)
             reason = _export_problem(cameo, user, prompt, now, label, shot_id)
