@@ -62,7 +62,7 @@ class TakeFacts:
 @dataclass
 class _State:
     key: tuple[int, int] | None = None
-    tombstones: dict[str, ConsentRecord] = field(default_factory=dict)
+    tombstones: dict[tuple[str, str], ConsentRecord] = field(default_factory=dict)
     takes: dict[str, TakeFacts] = field(default_factory=dict)
     broken_at: int | None = None  # first line whose `prev` does not match (1-based)
     last_line: bytes = b""
@@ -140,19 +140,17 @@ class ConsentLedger:
             record = parse_record(entry.get("record"))
             if record is None or not _owner_signed(record):
                 return  # only the owner's signature can raise a tombstone
-            known = state.tombstones.get(record.profile_id)
+            key = (record.profile_id, record.owner_key)  # another key cannot shadow the owner
+            known = state.tombstones.get(key)
             if known is None or record.seq > known.seq:
-                state.tombstones[record.profile_id] = record
+                state.tombstones[key] = record
         elif entry.get("kind") == "take" and isinstance(entry.get("sha256"), str):
             facts = state.takes.setdefault(entry["sha256"], TakeFacts(entry["sha256"]))
             _merge(facts.cameos, _take_cameos(entry.get("cameos")))  # entries only add cameos
 
-    def newest(self, profile_id: str, owner_key: str | None = None) -> ConsentRecord | None:
-        """The newest owner-signed consent record seen for this profile (its tombstone)."""
-        record = self._read().tombstones.get(profile_id)
-        if record is None or (owner_key and record.owner_key != owner_key):
-            return None
-        return record
+    def newest(self, profile_id: str, owner_key: str) -> ConsentRecord | None:
+        """The newest consent record seen for this profile signed by this owner (its tombstone)."""
+        return self._read().tombstones.get((profile_id, owner_key))
 
     def take(self, sha256: str) -> TakeFacts | None:
         return self._read().takes.get(sha256)

@@ -114,8 +114,8 @@ def test_a_deleted_ledger_line_is_detected_and_forged_tombstones_are_ignored(peo
         forged = json.loads(lines[-1])
         forged["record"]["seq"] = 99  # no longer signed by the owner
         ledger.path.write_bytes(b"".join([*lines, json.dumps(forged).encode() + b"\n"]))
-        pid = forged["profile_id"]
-        assert ledger.newest(pid).seq == 2
+        pid, key = forged["profile_id"], forged["record"]["owner_key"]
+        assert ledger.newest(pid, key).seq == 2
         ledger.path.write_bytes(b"".join(lines[1:]))  # the first line removed
         assert ledger.broken_line() == 1
 
@@ -141,3 +141,25 @@ def test_the_owner_can_still_change_consent_after_restoring_an_old_file(people, 
         record = store.set_policy("maya", me, mode="approved")
         assert record.seq == 2  # numbered after the newest ever seen, not after the file
         assert CameoStore().get("maya").decision(me.user_id).allowed
+
+
+def test_a_record_signed_by_another_key_cannot_shadow_the_owners_tombstone(people, files):
+    from studio.cameo.consent import ConsentMode, ConsentPolicy, issue_record
+
+    old, _ = files
+    with people.acting_as("mallory") as mallory:
+        with people.acting_as("bob"):
+            maya = CameoStore().get("maya").profile
+        fake = maya.model_copy(
+            update={"owner_id": mallory.user_id, "owner_key": mallory.public_key}
+        )
+        record = issue_record(fake, ConsentPolicy(mode=ConsentMode.EVERYONE), mallory, None)
+        record.seq = 50
+        record.signature = mallory.sign(record.signable())
+    with people.acting_as("bob"):
+        store = CameoStore()
+        assert store.ledger.note_record(record)  # a valid signature, by its own key
+        assert store.ledger.newest(maya.profile_id, maya.owner_key).seq == 2
+        store.remove("maya")
+        with pytest.raises(PolicyRefusal, match="older than record #2"):
+            import_cameo(CameoStore(), old)
