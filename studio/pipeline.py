@@ -139,7 +139,7 @@ def export(bundle: Bundle, opts: RenderOptions):
     from studio.provenance import provenance_hook
 
     project = bundle.project
-    check_export(project, project_path=str(bundle.path))
+    check_export(project, project_path=str(bundle.path), resolve=bundle.resolve)
     settings = ExportSettings()
     return export_project(
         project,
@@ -147,7 +147,7 @@ def export(bundle: Bundle, opts: RenderOptions):
         opts.output,
         settings,
         progress=opts.on_export,
-        provenance=provenance_hook(project),
+        provenance=provenance_hook(project, resolve=bundle.resolve),
     )
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from studio.paths import resources_dir
+from studio.policy.names import NameForms
 from studio.policy.normalize import Phrase, compile_phrase, fold
 
 
@@ -20,13 +21,17 @@ def skeleton(name: str) -> str:
 class PublicFigure:
     name: str
     phrases: tuple[Phrase, ...]
+    forms: tuple[NameForms, ...] = ()  # "Last, First", middle names, near misses
 
     @property
     def skeletons(self) -> set[str]:
         return {skeleton(p.text) for p in self.phrases}
 
     def named_in(self, folded: str) -> bool:
-        return any(p.search(folded) for p in self.phrases)
+        """Whether text folded with `fold(..., digits=True)` names this person."""
+        return any(p.search(folded) for p in self.phrases) or any(
+            f.found_in(folded) for f in self.forms
+        )
 
     def is_named(self, name: str) -> bool:
         """Whether a display name or handle is this person (any listed spelling)."""
@@ -44,7 +49,9 @@ def load_figures(path: Path) -> list[PublicFigure]:
         if not line:
             continue
         names = [n.strip() for n in line.split("|") if n.strip()]
-        out.append(PublicFigure(names[0], tuple(compile_phrase(n, digits=True) for n in names)))
+        forms = tuple(f for f in map(NameForms.of, names) if f is not None)
+        phrases = tuple(compile_phrase(n, digits=True) for n in names)
+        out.append(PublicFigure(names[0], phrases, tuple(dict.fromkeys(forms))))
     return out
 
 

@@ -16,10 +16,11 @@ from studio.cameo.detect import detect
 from studio.cameo.figures import figure_for_name
 from studio.cameo.identity import Identity, load_identity
 from studio.cameo.store import CameoStore, StoredCameo
+from studio.cameo.takefacts import Resolve, bundle_resolver, used_files
 from studio.cameo.uselog import UseEntry, UseLog
 from studio.engine.request import GenerationRequest
 from studio.errors import PolicyRefusal
-from studio.model import Project, TrackKind
+from studio.model import Project
 from studio.paths import user_data_dir
 from studio.policy.prompt_policy import default_policy
 
@@ -207,33 +208,53 @@ def check_export(
     project: Project,
     *,
     project_path: str | None = None,
+    resolve: Resolve | None = None,
     store: CameoStore | None = None,
     now: datetime | None = None,
-) -> None:
-    """Refuse an export whose clips use a cameo that is no longer consented (revoked, expired)."""
+) -> list[str]:
+    """Refuse an export whose clips use a cameo that is no longer consented (revoked, expired).
+
+    Each video file is hashed and looked up in the consent ledger, so the cameos come from
+    what made the file, not from project.json (whose claims are added, never trusted alone).
+    Returns the handles of the cameos the export uses, for its C2PA manifest.
+    """
     store = store or CameoStore()
     user = load_identity()
     label = project_path or project.title
+    resolve = resolve or bundle_resolver(project_path)
+    broken = store.ledger.broken_line()
+    if broken:
+        raise PolicyRefusal(
+            f"export refused: the consent ledger {store.ledger.path} was altered (line {broken} "
+            "no longer follows the line before it), so which cameos made the takes cannot be "
+            "trusted. What you can do: restore the ledger from a backup."
+        )
     cameos = store.all()
+    by_handle = {c.handle: c for c in cameos}
+    by_profile = {c.profile.profile_id: c for c in cameos}
     blocked: list[str] = []
-    for track in project.tracks_of(TrackKind.VIDEO):
-        for clip in track.sorted_clips():
-            take = project.takes.get(clip.take_id) if clip.take_id else None
-            if take is None:
-                continue
-            handles = list(
-                dict.fromkeys(
-                    [*take.cameos, *(c.handle for c in detect([take.prompt], cameos).cameos)]
+    used_handles: list[str] = []
+    for used in used_files(project, resolve, store.ledger):
+        take = used.take
+        prompt = take.prompt if take else ""
+        shot_id = take.shot_id if take else used.clip.shot_id
+        found = [*used.claims, *(c.handle for c in detect([prompt], cameos).cameos)]
+        targets = {h.strip().lstrip("@").lower(): None for h in found}
+        targets = {h: by_handle.get(h) for h in targets}
+        for use in used.facts.cameos if used.facts else []:
+            cameo = by_profile.get(use.profile_id) if use.profile_id else by_handle.get(use.handle)
+            if cameo is None or targets.get(cameo.handle) is None:
+                targets[cameo.handle if cameo else use.handle] = cameo
+        for handle, cameo in targets.items():
+            used_handles.append(handle)
+            reason = _export_problem(cameo, user, prompt, now, label, shot_id)
+            if reason:
+                shot = _shot_text(project, shot_id)
+                what = f"take {take.id}" if take else f"media {used.clip.media}"
+                blocked.append(
+                    f"clip {used.clip.id} on {used.track.name or 'video track'} "
+                    f'(shot "{shot}", {what}) uses @{handle}: {reason}'
                 )
-            )
-            for handle in handles:
-                reason = _export_problem(store, handle, user, take.prompt, now, label, take.shot_id)
-                if reason:
-                    shot = _shot_text(project, take.shot_id)
-                    blocked.append(
-                        f"clip {clip.id} on {track.name or 'video track'} "
-                        f'(shot "{shot}", take {take.id}) uses @{handle}: {reason}'
-                    )
     if blocked:
         raise PolicyRefusal(
             "export refused: these clips use a cameo whose consent no longer holds:\n  - "
@@ -241,6 +262,7 @@ def check_export(
             + "\nWhat you can do: remove these clips from the timeline, or regenerate their "
             "shots without the cameo, then export again."
         )
+    return list(dict.fromkeys(used_handles))
 
 
 def _shot_text(project: Project, shot_id: str | None) -> str:
@@ -252,15 +274,13 @@ def _shot_text(project: Project, shot_id: str | None) -> str:
 
 
 def _export_problem(
-    store: CameoStore,
-    handle: str,
+    cameo: StoredCameo | None,
     user: Identity,
     prompt: str,
     now: datetime | None,
     project: str | None,
     shot: str | None,
 ) -> str | None:
-    cameo = store.find(handle)
     if cameo is None:
         return "this cameo is no longer on this machine"
     rule, problems = _cameo_problems(cameo, user, [prompt], now)

@@ -33,6 +33,7 @@ from studio.cameo.consent import (
 )
 from studio.cameo.figures import figure_for_name
 from studio.cameo.identity import Identity
+from studio.cameo.ledger import LEDGER_NAME, ConsentLedger
 from studio.cameo.profile import CameoProfile, MediaRef, normalise_handle, profile_problem
 from studio.cameo.signing import sha256_file
 from studio.cameo.uselog import UseLog
@@ -126,6 +127,8 @@ class CameoStore:
 
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root else cameos_dir()
+        # Beside cameos/, not inside a cameo's folder: `cameo remove` leaves it alone.
+        self.ledger = ConsentLedger(self.root.parent / LEDGER_NAME)
 
     # --- reading ------------------------------------------------------------------------
     def all(self) -> list[StoredCameo]:
@@ -133,10 +136,39 @@ class CameoStore:
         for folder in sorted(self.root.iterdir()) if self.root.exists() else []:
             if not folder.name.startswith(".") and (folder / "profile.json").is_file():
                 try:
-                    out.append(load_cameo(folder))
+                    out.append(self._checked(load_cameo(folder)))
                 except InputError:
                     continue  # a damaged profile is ignored (and so never gives consent)
         return sorted(out, key=lambda c: c.handle)
+
+    def _checked(self, cameo: StoredCameo) -> StoredCameo:
+        """Hold the cameo's consent file against the newest record this machine has seen.
+
+        A valid record newer than the tombstone becomes the tombstone; an older one, or a
+        missing or damaged file where a tombstone exists, gives no consent at all.
+        """
+        tomb = self.ledger.newest(cameo.profile.profile_id, cameo.profile.owner_key)
+        valid = cameo.record is not None and not cameo.record_error
+        valid = valid and record_problem(cameo.record, cameo.profile) is None
+        if valid and (tomb is None or cameo.record.seq > tomb.seq):  # type: ignore[union-attr]
+            self.ledger.note_record(cameo.record)  # type: ignore[arg-type]
+        elif valid and cameo.record.seq < tomb.seq:  # type: ignore[union-attr]
+            cameo.record_error = (
+                f"its consent record #{cameo.record.seq} is older than record #{tomb.seq} "  # type: ignore[union-attr]
+                "this machine has already seen (an old consent file was put back)"
+            )
+        elif not valid and tomb is not None:
+            why = cameo.record_error or record_problem(cameo.record, cameo.profile)
+            if cameo.record is None and not cameo.record_error:
+                why = "its consent file is missing"
+            cameo.record_error = (
+                f"{why}, and this machine has already seen consent record #{tomb.seq} for "
+                "it (the consent file must not go back): import the owner's current cameo file"
+            )
+        return cameo
+
+    def by_profile(self, profile_id: str) -> StoredCameo | None:
+        return next((c for c in self.all() if c.profile.profile_id == profile_id), None)
 
     def find(self, handle: str) -> StoredCameo | None:
         handle = handle.strip().lstrip("@").lower()
@@ -210,6 +242,7 @@ class CameoStore:
             atomic.write_text(staging / "profile.json", profile.model_dump_json(indent=2))
             record = issue_record(profile, ConsentPolicy(), owner, None)
             atomic.write_text(staging / "consent.json", record.model_dump_json(indent=2))
+            self.ledger.note_record(record)
             staging.rename(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -232,12 +265,21 @@ class CameoStore:
             raise InputError(f"@{cameo.handle}: {broken}", Location(file=str(cameo.folder)))
         return cameo
 
+    def _newest_record(self, cameo: StoredCameo) -> ConsentRecord | None:
+        """The owner's newest valid record: the local file's or the ledger's tombstone."""
+        tomb = self.ledger.newest(cameo.profile.profile_id, cameo.profile.owner_key)
+        local = cameo.record if not record_problem(cameo.record, cameo.profile) else None
+        mine = [r for r in (local, tomb) if r and not record_problem(r, cameo.profile)]
+        return max(mine, key=lambda r: r.seq, default=None)
+
     def _current_policy(self, cameo: StoredCameo) -> ConsentPolicy:
-        valid = cameo.record if not record_problem(cameo.record, cameo.profile) else None
+        valid = self._newest_record(cameo)
         return valid.policy.model_copy(deep=True) if valid else ConsentPolicy()
 
     def _reissue(self, cameo: StoredCameo, policy: ConsentPolicy, owner: Identity) -> ConsentRecord:
-        record = issue_record(cameo.profile, policy, owner, cameo.record)
+        newest = self._newest_record(cameo) or cameo.record
+        record = issue_record(cameo.profile, policy, owner, newest)
+        self.ledger.note_record(record)  # first: a crash now leaves the file older, refused
         atomic.write_text(cameo.folder / "consent.json", record.model_dump_json(indent=2))
         cameo.record, cameo.record_error = record, None
         return record

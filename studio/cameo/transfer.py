@@ -111,9 +111,9 @@ def import_cameo(store: CameoStore, path: Path) -> ImportResult:
                 f"cameo @{profile.handle} in {path} was not accepted: {consent_problem}"
             )
         assert record is not None
-        existing = next(
-            (c for c in store.all() if c.profile.profile_id == profile.profile_id), None
-        )
+        existing = store.by_profile(profile.profile_id)
+        _refuse_rollback(store, existing, profile, record, path)
+        store.ledger.note_record(record)  # before consent.json: a crash cannot roll it back
         same_handle = store.find(profile.handle)
         if existing is None:
             if same_handle is not None:
@@ -133,6 +133,37 @@ def import_cameo(store: CameoStore, path: Path) -> ImportResult:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _refuse_rollback(
+    store: CameoStore,
+    existing: StoredCameo | None,
+    profile: CameoProfile,
+    record: ConsentRecord,
+    path: Path,
+) -> None:
+    """Refuse a record older than the newest this machine has seen for the cameo.
+
+    The tombstone outlives `cameo remove` and a deleted or damaged consent file; only when
+    this machine still holds a current record is an old file harmlessly kept out (a note).
+    """
+    tomb = store.ledger.newest(profile.profile_id, profile.owner_key)
+    if tomb is None or record.seq >= tomb.seq:
+        return
+    current = (
+        existing is not None
+        and existing.record is not None
+        and not existing.record_error
+        and existing.record.seq >= tomb.seq
+    )
+    if not current:
+        owner = profile.owner_name or profile.owner_id
+        raise PolicyRefusal(
+            f"cameo @{profile.handle} in {path} was not imported: its consent record "
+            f"#{record.seq} is older than record #{tomb.seq} this machine has already seen "
+            "for this cameo (an old file cannot undo a revocation or a change of consent). "
+            f"What you can do: ask {owner} ({profile.owner_id}) for their current cameo file."
+        )
+
+
 def _update(
     existing: StoredCameo,
     profile: CameoProfile,
@@ -150,7 +181,11 @@ def _update(
         for ref in [*profile.images, *([profile.voice] if profile.voice else [])]:
             shutil.copyfile(staging / ref.file, existing.folder / ref.file)
         atomic.write_text(existing.folder / "profile.json", profile.model_dump_json(indent=2))
-    local_ok = existing.record is not None and not record_problem(existing.record, existing.profile)
+    local_ok = (
+        existing.record is not None
+        and not existing.record_error
+        and not record_problem(existing.record, existing.profile)
+    )
     newer = not local_ok or record.seq > existing.record.seq  # type: ignore[union-attr]
     if newer:
         atomic.write_text(existing.folder / "consent.json", record.model_dump_json(indent=2))

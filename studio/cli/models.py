@@ -45,7 +45,8 @@ def list_models(args: argparse.Namespace) -> int:
     width = max(len(m.name) for m in models)
     for m in models:
         family = m.family.title if m.family else f"unknown ({m.pipeline_class})"
-        state = "ok" if m.complete else "incomplete: " + "; ".join(m.problems)
+        problems = m.load_problems  # the very checks the loader applies
+        state = "ok" if not problems else "cannot load: " + "; ".join(problems)
         print(
             f"{m.name:<{width}}  {family:<16} {human_size(m.size_bytes):>9}  {m.source:<8}  {state}"
         )
@@ -63,7 +64,8 @@ def _as_dict(m) -> dict:
         "size_bytes": m.size_bytes,
         "revision": m.revision,
         "complete": m.complete,
-        "problems": m.problems,
+        "loadable": not m.load_problems,
+        "problems": m.load_problems,
     }
 
 

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 Listener = Callable[[EngineEvent], None]
 Preflight = Callable[[GenerationRequest], None]  # raises PolicyRefusal to stop a job
+TakeHook = Callable[[GenerationRequest, Take, Path], None]  # a take's file is in place
 
 
 class Engine:
@@ -49,6 +50,7 @@ class Engine:
         self.queue = JobQueue(queue_path)
         self._listeners: list[Listener] = []
         self._preflights: list[Preflight] = []
+        self._take_hooks: list[TakeHook] = []
         self._cancels: dict[str, threading.Event] = {}
         self._done: dict[str, EngineEvent] = {}
         self._done_cv = threading.Condition()
@@ -96,6 +98,12 @@ class Engine:
     def add_preflight(self, check: Preflight) -> None:
         """A check run on the engine thread right before each generation (consent, policy)."""
         self._preflights.append(check)
+
+    def add_take_hook(self, hook: TakeHook) -> None:
+        """Called on the engine thread once a take's file is in its final place, before anyone
+        hears the job finished (the consent ledger records which cameos made the file). If a
+        hook fails, the job fails and the file is removed."""
+        self._take_hooks.append(hook)
 
     def emit(self, event: EngineEvent) -> None:
         for listener in list(self._listeners):
@@ -196,8 +204,16 @@ class Engine:
             self._current = job.id
             try:
                 self._run_job(job)
+            except BaseException as exc:  # noqa: BLE001 - setup failed: fail the job, go on
+                self._fail(job, exc)
             finally:
                 self._current = None
+
+    def _fail(self, job: Job, exc: BaseException) -> None:
+        reason, hint = describe_failure(exc)
+        log.info("job %s failed: %s", job.id, reason, exc_info=not isinstance(exc, StudioError))
+        self.queue.finish(job.id, JobState.FAILED, error=reason)
+        self._end(JobFailed(job.id, reason=reason, hint=hint))
 
     def _end(self, event: EngineEvent) -> None:
         """The job is over: it stops being the running job before anyone hears it ended."""
@@ -219,14 +235,13 @@ class Engine:
             result = self.backend(job.backend).generate(job.request, ctx)
             ctx.check_cancelled()
             take = _keep_take(job, result, out_root)
+            self._after_take(job, take, out_root)
         except Cancelled:
             self.queue.finish(job.id, JobState.CANCELLED)
             self._end(JobCancelled(job.id))
-        except Exception as exc:  # every failure becomes a failed job; the engine goes on
-            reason, hint = describe_failure(exc)
-            log.info("job %s failed: %s", job.id, reason, exc_info=not isinstance(exc, StudioError))
-            self.queue.finish(job.id, JobState.FAILED, error=reason)
-            self._end(JobFailed(job.id, reason=reason, hint=hint))
+        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt… from a
+            # backend's library too: every failure becomes a failed job; the engine goes on
+            self._fail(job, exc)
         else:
             self.queue.finish(job.id, JobState.DONE, take_id=take.id)
             self._end(JobFinished(job.id, take=take))
@@ -234,11 +249,22 @@ class Engine:
             shutil.rmtree(partial, ignore_errors=True)
             self._cancels.pop(job.id, None)
 
+    def _after_take(self, job: Job, take: Take, root: Path) -> None:
+        try:
+            for hook in self._take_hooks:
+                hook(job.request, take, root / take.path)
+        except BaseException:
+            (root / take.path).unlink(missing_ok=True)
+            raise
+
 
 def describe_failure(exc: BaseException) -> tuple[str, str]:
     """A message a creator can act on, and a hint for what to change."""
     hint = getattr(exc, "hint", "")
     text = str(exc) or exc.__class__.__name__
+    if not isinstance(exc, Exception):  # SystemExit(0) would read as "0"
+        name = exc.__class__.__name__
+        text = f"the backend stopped with {name}" + (f": {exc}" if str(exc) else "")
     if "out of memory" in text.lower() and not hint:
         hint = "lower the frame count, the size or the steps, or turn on CPU offload"
     return text, hint

@@ -11,7 +11,6 @@ record exactly which weights made it.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from studio.errors import EngineFailure
 from studio.models.families import Family, family_for_pipeline
+from studio.models.loadable import SAFE_NAME, class_problem, read_json, safetensors_problem
 from studio.paths import user_data_dir
 
 log = logging.getLogger(__name__)
@@ -60,24 +60,36 @@ class ModelInfo:
     def family_name(self) -> str:
         return self.family.name if self.family else "unknown"
 
+    @property
+    def family_problem(self) -> str | None:
+        if self.family is not None or (self.problems and self.pipeline_class is None):
+            return None  # an unreadable index already says why
+        return (
+            f"pipeline class '{self.pipeline_class}' is not a supported family "
+            f"(file {self.path / 'model_index.json'})"
+        )
+
+    @property
+    def load_problems(self) -> list[str]:
+        """Everything that stops this folder loading: what `models list` shows, what
+        `require_usable` (and so the loader) refuses."""
+        return ([self.family_problem] if self.family_problem else []) + self.problems
+
     def require_usable(self) -> None:
         """Raise EngineFailure naming the model and what is wrong with it."""
-        if self.family is None:
-            raise EngineFailure(
-                f"model '{self.id}': pipeline class '{self.pipeline_class}' is not a supported "
-                f"family (file {self.path / 'model_index.json'})"
-            )
+        if self.family_problem:
+            raise EngineFailure(f"model '{self.id}': {self.family_problem}")
         if self.problems:
             raise EngineFailure(f"model '{self.id}' is incomplete: " + "; ".join(self.problems))
 
 
-def is_diffusers_pipeline_module(library: str) -> bool:
+def is_diffusers_pipeline_module(library: object) -> bool:
     """True for component libraries that name a pipeline package inside diffusers itself, as
     Stable Audio ("stable_audio") and AudioLDM 2 ("audioldm2") do: not remote code. Checked on
     disk so no import (and no torch) is needed."""
     import importlib.util
 
-    if not library.isidentifier():
+    if not isinstance(library, str) or not library.isidentifier():
         return False
     spec = importlib.util.find_spec("diffusers")
     roots = list(spec.submodule_search_locations or []) if spec else []
@@ -150,7 +162,11 @@ class ModelRegistry:
         found: dict[Path, ModelInfo] = {}
         for folder in self.search_dirs:
             for index in _find_indexes(folder, MAX_DEPTH):
-                info = inspect_folder(index.parent, str(index.parent), "folder")
+                try:
+                    info = inspect_folder(index.parent, str(index.parent), "folder")
+                except OSError as exc:  # a folder we may not read: listed, with why
+                    info = ModelInfo(str(index.parent), index.parent, None, None, "folder")
+                    info.problems.append(f"{index.parent}: cannot read ({exc})")
                 found.setdefault(index.parent.resolve(), info)
         if self.include_hf_cache:
             for info in scan_hf_cache():
@@ -192,13 +208,13 @@ def scan_hf_cache() -> list[ModelInfo]:
     """Diffusers pipelines in the Hugging Face cache (the newest snapshot of each repo)."""
     try:
         from huggingface_hub import scan_cache_dir
-        from huggingface_hub.errors import CacheNotFound
+        from huggingface_hub.errors import CacheNotFound, CorruptedCacheException
 
         try:
             cache = scan_cache_dir(hf_cache_dir())
         except CacheNotFound:
             return []
-    except (ImportError, OSError) as exc:
+    except (ImportError, OSError, CorruptedCacheException) as exc:
         log.info("cannot scan the Hugging Face cache: %s", exc)
         return []
     out = []
@@ -221,20 +237,35 @@ def scan_hf_cache() -> list[ModelInfo]:
 
 
 def inspect_folder(path: Path, model_id: str, source: str, commit: str | None = None) -> ModelInfo:
-    """Read a diffusers folder's index and check every component, without loading anything."""
+    """Read a diffusers folder's index and check every component, without loading anything.
+
+    Never raises: whatever would stop the folder loading becomes a line in `problems`.
+    """
     path = Path(path)
     index_file = path / "model_index.json"
     info = ModelInfo(model_id, path, None, None, source, commit=commit)
-    try:
-        index = json.loads(index_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        info.problems.append(f"{index_file}: cannot read ({exc})")
+    index, problem = read_json(index_file)
+    if problem:
+        info.problems.append(problem)
         return info
     if not isinstance(index, dict):
         info.problems.append(f"{index_file}: not a JSON object")
         return info
-    info.pipeline_class = index.get("_class_name")
-    info.family = family_for_pipeline(info.pipeline_class)
+    name = index.get("_class_name")
+    if not isinstance(name, str):
+        info.problems.append(
+            f"{index_file}: no _class_name"
+            if name is None
+            else f"{index_file}: _class_name {str(name)[:60]} is not a diffusers class name "
+            "(custom pipeline code is never run)"
+        )
+        return info
+    info.pipeline_class = name
+    info.family = family_for_pipeline(name)
+    if info.family is not None:
+        missing = class_problem("diffusers", name)
+        if missing:
+            info.problems.append(f"pipeline: {missing}")
     digest = hashlib.sha256(index_file.read_bytes())
     for key in sorted(index):
         value = index[key]
@@ -246,11 +277,21 @@ def inspect_folder(path: Path, model_id: str, source: str, commit: str | None = 
         ):
             continue
         library, cls = value
+        if not isinstance(library, str) or not isinstance(cls, str):
+            info.problems.append(f"component '{key[:60]}': library and class must be names")
+            continue
+        if not SAFE_NAME.match(key) or key in (".", ".."):
+            info.problems.append(f"component name {key[:60]!r} is not a folder name")
+            continue
         info.components[key] = (library, cls)
         if library not in SAFE_LIBRARIES and not is_diffusers_pipeline_module(library):
             info.problems.append(
                 f"component '{key}' needs code from '{library}' (not loaded: no remote code)"
             )
+            continue
+        missing = class_problem(library, cls)
+        if missing:
+            info.problems.append(f"component '{key}': {missing}")
             continue
         _check_component(path / key, key, info, digest)
     if commit:
@@ -267,23 +308,49 @@ def _check_component(folder: Path, key: str, info: ModelInfo, digest) -> None:
         return
     files = sorted(p for p in folder.iterdir() if p.is_file() or p.is_symlink())
     for p in files:
-        if p.suffix == ".json" and p.exists():
-            digest.update(p.name.encode() + p.read_bytes())
-    if not (folder / "config.json").exists():
+        if p.suffix == ".json" and p.is_file():
+            try:
+                digest.update(p.name.encode() + p.read_bytes())
+            except OSError as exc:
+                info.problems.append(f"{p}: cannot read ({exc})")
+    config_file = folder / "config.json"
+    if config_file.exists():
+        config, problem = read_json(config_file)
+        if problem:
+            info.problems.append(problem)
+            return
+        if not isinstance(config, dict):
+            info.problems.append(f"{config_file}: not a JSON object")
+            return
+        if "auto_map" in config:
+            info.problems.append(
+                f"{config_file}: auto_map names code in the model folder (no remote code)"
+            )
+            return
+    else:
         return  # tokenizers, schedulers, processors carry no weights
     safetensors = [p for p in files if p.name.endswith(".safetensors")]
     for idx in (p for p in files if p.name.endswith(".safetensors.index.json")):
-        try:
-            shards = set(json.loads(idx.read_text(encoding="utf-8"))["weight_map"].values())
-        except (OSError, ValueError, KeyError) as exc:
-            info.problems.append(f"{idx}: unreadable weight index ({exc})")
+        index, problem = read_json(idx)
+        shards = index.get("weight_map") if isinstance(index, dict) else None
+        if problem or not isinstance(shards, dict):
+            info.problems.append(problem or f"{idx}: unreadable weight index (no weight_map)")
             continue
-        missing = [s for s in sorted(shards) if not (folder / s).exists()]
+        names = {str(s) for s in shards.values()}
+        unsafe = [s for s in sorted(names) if not SAFE_NAME.match(s)]
+        if unsafe:
+            info.problems.append(f"{idx}: weight shard name {unsafe[0][:60]!r} is not a file name")
+            continue
+        missing = [s for s in sorted(names) if not (folder / s).exists()]
         if missing:
             info.problems.append(f"{folder}: weight shard(s) missing: {', '.join(missing[:3])}")
     for p in safetensors:
         if not p.exists():  # a dangling Hub-cache symlink: the download never finished
             info.problems.append(f"{p}: weights file missing (incomplete download)")
+            continue
+        broken = safetensors_problem(p)
+        if broken:
+            info.problems.append(broken)
         else:
             digest.update(f"{p.name}:{p.stat().st_size}".encode())
     if not safetensors:

@@ -37,10 +37,12 @@ def _drop_invisible(text: str) -> str:
     )
 
 
-def fold(text: str, *, leet: bool = False, digits: bool = False) -> str:
+def fold(text: str, *, leet: bool = False, digits: bool = False, runs: bool = True) -> str:
     """The form every matcher compares: what a reader would see, in plain lower-case Latin.
 
-    `leet=True` also folds digit/symbol substitutions ("nud3", "k1ll") — for policy words;
+    `leet=True` also folds digit/symbol substitutions ("nud3", "k1ll") — for policy words —
+    and reads runs of a letter as one ("nuuude"); with `runs=False` runs are kept (at most
+    three), for terms that are themselves a run ("xxx" must not shrink to the letter "x").
     `digits=True` folds only digits standing in for letters ("T4ylor") — for people's names.
     Neither is used for @handles, where digits are real characters.
     """
@@ -51,7 +53,7 @@ def fold(text: str, *, leet: bool = False, digits: bool = False) -> str:
     text = unicodedata.normalize("NFC", text)
     if leet:
         # "nuuude", "kiiill": runs of three or more of a letter read as one (on both sides)
-        text = _RUNS.sub(r"\1", text.translate(LEET))
+        text = _RUNS.sub(r"\1" if runs else r"\1\1\1", text.translate(LEET))
     elif digits:
         text = text.translate(NAME_DIGITS)
     return text
@@ -95,26 +97,44 @@ class Phrase:
     text: str
     pattern: re.Pattern[str]
     body: str  # the pattern without its word-boundary guards, to embed in larger patterns
+    keeps_runs: bool = False  # matched against text folded with runs=False ("xxx")
 
-    def search(self, folded: str) -> re.Match[str] | None:
+    def search(self, folded: str | Folded) -> re.Match[str] | None:
+        if isinstance(folded, Folded):
+            folded = folded.runs_kept if self.keeps_runs else folded.text
         return self.pattern.search(folded)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A prompt folded for policy words, both ways: runs read as one letter, and runs kept."""
+
+    text: str
+    runs_kept: str
+
+    @classmethod
+    def of(cls, text: str) -> Folded:
+        return cls(fold(text, leet=True), fold(text, leet=True, runs=False))
 
 
 @lru_cache(maxsize=4096)
 def compile_phrase(term: str, *, leet: bool = False, digits: bool = False) -> Phrase:
     """Compile one phrase ("maya lin", "decapitat*"); words may also be written joined up."""
-    tokens = [
-        t for t in re.split(r"[^\w*]+|_+", fold(term, leet=leet, digits=digits)) if t.strip("*")
-    ]
+    folded = fold(term, leet=leet, digits=digits)
+    kept = fold(term, leet=leet, digits=digits, runs=False)
+    # "xxx" is written as a run: folding it to "x" would refuse "x-ray" (runs made by the
+    # leet folding itself, "kill" → "kiii", still read as one letter)
+    keeps_runs = leet and _RUNS.search(fold(term)) is not None
+    tokens = [t for t in re.split(r"[^\w*]+|_+", kept if keeps_runs else folded) if t.strip("*")]
     if not tokens:
         raise ValueError(f"empty phrase: {term!r}")
     letters = sum(len(t.rstrip("*")) for t in tokens)
     loose = letters >= _LOOSE_MIN_LETTERS
     body = f"{_SEP}*".join(_token_pattern(t, loose) for t in tokens)
-    return Phrase(term, re.compile(_EDGE_BEFORE + body + _EDGE_AFTER), body)
+    return Phrase(term, re.compile(_EDGE_BEFORE + body + _EDGE_AFTER), body, keeps_runs)
 
 
-def first_match(folded: str, phrases: list[Phrase]) -> tuple[Phrase, str] | None:
+def first_match(folded: str | Folded, phrases: list[Phrase]) -> tuple[Phrase, str] | None:
     """The first phrase that occurs in already-folded text, with the text it matched."""
     for phrase in phrases:
         m = phrase.search(folded)
@@ -123,8 +143,10 @@ def first_match(folded: str, phrases: list[Phrase]) -> tuple[Phrase, str] | None
     return None
 
 
-def mask(folded: str, phrases: list[Phrase]) -> str:
+def mask(folded: str | Folded, phrases: list[Phrase]) -> str | Folded:
     """Blank out harmless phrases ("suicide doors") so their words cannot trigger a rule."""
+    if isinstance(folded, Folded):
+        return Folded(mask(folded.text, phrases), mask(folded.runs_kept, phrases))
     for phrase in phrases:
         folded = phrase.pattern.sub(lambda m: " " * len(m.group(0)), folded)
     return folded

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from studio.errors import InputError, Location, PolicyRefusal
 from studio.paths import resources_dir
-from studio.policy.normalize import Phrase, compile_phrase, expand, first_match, fold, mask
+from studio.policy.normalize import Folded, Phrase, compile_phrase, expand, first_match, mask
 
 
 def _phrases(terms: list[str]) -> list[Phrase]:
@@ -32,7 +32,7 @@ class Rule:
     pair_any: list[Phrase] = field(default_factory=list)
     pair_with: list[Phrase] = field(default_factory=list)
 
-    def match(self, folded: str) -> str | None:
+    def match(self, folded: Folded) -> str | None:
         """The policy phrase the (leet-folded) text matched, or None."""
         text = mask(folded, self.exceptions)
         hit = first_match(text, self.terms)
@@ -67,7 +67,7 @@ class PromptPolicy:
 
     def check(self, text: str) -> Violation | None:
         """The first category the text falls into, or None when it may be generated."""
-        folded = fold(text, leet=True)
+        folded = Folded.of(text)
         for rule in self.categories:
             matched = rule.match(folded)
             if matched:
@@ -79,7 +79,7 @@ class PromptPolicy:
         rule = self.restrictions.get(restriction)
         if rule is None:
             return None
-        matched = rule.match(fold(text, leet=True))
+        matched = rule.match(Folded.of(text))
         return Violation(rule.id, rule.name, matched, self.version) if matched else None
 
     def enforce(self, *texts: str | None) -> None:

@@ -39,14 +39,26 @@ def used_takes(project: Project) -> list[Take]:
 
 
 def provenance_hook(
-    project: Project, *, title: str | None = None, tool_version: str = __version__
+    project: Project,
+    *,
+    title: str | None = None,
+    tool_version: str = __version__,
+    resolve: Callable[[str], Path] | None = None,
 ) -> Callable[[Path], None]:
-    """The `provenance` callable for the MP4 exporter: signs the staged file in place."""
+    """The `provenance` callable for the MP4 exporter: signs the staged file in place.
+
+    With `resolve` (bundle-relative path → file) the cameos listed are those the consent
+    ledger recorded for the files' content, added to what project.json claims.
+    """
     from studio.provenance.manifest import sign_mp4
 
     takes = used_takes(project)
     families = list(dict.fromkeys(model_family(t) for t in takes))
     cameos = list(dict.fromkeys(c for t in takes for c in t.cameos))
+    if resolve is not None:
+        from studio.cameo.takefacts import timeline_cameos
+
+        cameos = list(dict.fromkeys([*cameos, *timeline_cameos(project, resolve)]))
 
     def sign(path: Path) -> None:
         sign_mp4(

@@ -8,6 +8,7 @@ import importlib
 from pathlib import Path
 
 from studio.cameo.guard import engine_preflight
+from studio.cameo.takefacts import ledger_take_hook
 from studio.engine.sound import register_sound_backends
 from studio.engine.worker import Engine
 
@@ -34,6 +35,7 @@ def make_engine(
     engine.register(DIFFUSERS, lambda: _diffusers(model, device, steps))
     register_sound_backends(engine, device=device)
     engine.add_preflight(engine_preflight())
+    engine.add_take_hook(ledger_take_hook())  # take file hash → cameos, for the export check
     return engine
 
 

@@ -140,7 +140,7 @@ class ExportDialog(QDialog):
         try:
             settings = self.settings()
             settings.validate(doc.project)
-            guard_export(doc.project, doc.bundle.path)
+            guard_export(doc.project, doc.bundle.path, doc.resolve)
         except PolicyRefusal as exc:
             self._show_error(f"Refused: {exc}")
             return False

@@ -17,9 +17,10 @@ from studio.errors import Cancelled, StudioError
 from studio.provenance import provenance_hook
 
 
-def guard_export(project, project_path: Path) -> None:
-    """Consent check before export: clips whose cameo consent was withdrawn block it."""
-    check_export(project, project_path=str(project_path))
+def guard_export(project, project_path: Path, resolve=None) -> None:
+    """Consent check before export: clips whose cameo consent was withdrawn block it (the
+    cameos come from the ledger entry of each take file's hash, not only project.json)."""
+    check_export(project, project_path=str(project_path), resolve=resolve)
 
 
 class ExportJob(QObject):
@@ -63,7 +64,7 @@ class ExportJob(QObject):
                 self.settings,
                 progress=self._progress,
                 cancel=self.cancel_event,
-                provenance=provenance_hook(self.project),
+                provenance=provenance_hook(self.project, resolve=self.resolve),
             )
         except Cancelled:
             self.cancelled.emit()

@@ -362,6 +362,7 @@ def test_switching_models_releases_the_previous_pipeline(registry, tmp_path, bun
 
 def test_missing_and_unloadable_models_name_the_model(registry, tiny_models, tmp_path):
     import shutil
+    import struct
 
     from studio.engine.diffusion import make_backend
     from studio.errors import EngineFailure
@@ -373,11 +374,15 @@ def test_missing_and_unloadable_models_name_the_model(registry, tiny_models, tmp
     shutil.copytree(tiny_models / "tiny-ltx", broken)
     weights = next((broken / "transformer").glob("*.safetensors"))
     weights.write_bytes(b"not really safetensors")
-    backend = make_backend(
-        str(broken), "cpu", registry=ModelRegistry([tmp_path / "models"], include_hf_cache=False)
-    )
+    registry = ModelRegistry([tmp_path / "models"], include_hf_cache=False)
+    with pytest.raises(EngineFailure, match="broken-ltx") as info:  # refused before loading,
+        make_backend(str(broken), "cpu", registry=registry).load()  # as `models list` says
+    assert "not a safetensors file" in str(info.value)
+    # a header that parses but weights that do not still fail in the loader, named
+    weights.write_bytes(struct.pack("<Q", 2) + b"{}" + b"garbage")
+    registry.refresh()
     with pytest.raises(EngineFailure, match="broken-ltx") as info:
-        backend.load()
+        make_backend(str(broken), "cpu", registry=registry).load()
     assert "failed to load" in str(info.value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from studio.bundle import Bundle
 from studio.engine.animatic import AnimaticBackend
-from studio.engine.events import JobFinished, JobQueued, JobStarted
+from studio.engine.events import JobFailed, JobFinished, JobQueued, JobStarted
 from studio.engine.request import GenerationRequest
 from studio.engine.worker import Engine
 from studio.model import OutputFormat, Project, Shot
@@ -57,3 +57,38 @@ def test_take_of_a_closed_project_is_recorded_beside_the_others(tmp_path):
     loaded = Bundle.load(bundle.path)
     assert event.take.id in loaded.project.takes and loaded.take_file(event.take.id).is_file()
     assert loaded.project.shots[0].current_take is None  # kept beside, not swapped in silently
+
+
+class RaisingBackend(AnimaticBackend):
+    """The animatic backend, except that a prompt naming an exception raises it (the way a
+    library deep inside a backend may call sys.exit() or raise KeyboardInterrupt)."""
+
+    RAISES = {"exit": SystemExit(3), "interrupt": KeyboardInterrupt(), "genexit": GeneratorExit()}
+
+    def generate(self, request, ctx):
+        if request.prompt in self.RAISES:
+            raise self.RAISES[request.prompt]
+        return super().generate(request, ctx)
+
+
+def test_a_backend_raising_a_base_exception_fails_only_that_job(tmp_path):
+    engine = Engine({"animatic": RaisingBackend()}, queue_path=tmp_path / "queue.json")
+
+    def submit(prompt: str) -> str:
+        request = GenerationRequest(
+            prompt=prompt, duration=0.1, size=(32, 32), bundle=str(tmp_path), previews=False
+        )
+        return engine.submit(request)
+
+    try:
+        for prompt, name in [
+            ("exit", "SystemExit: 3"),
+            ("interrupt", "KeyboardInterrupt"),
+            ("genexit", "GeneratorExit"),
+        ]:
+            bad, good = submit(prompt), submit("a boat at dawn")
+            failed = engine.wait(bad, timeout=60)
+            assert isinstance(failed, JobFailed) and name in failed.reason
+            assert isinstance(engine.wait(good, timeout=60), JobFinished)  # the next job runs
+    finally:
+        engine.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 
 import pytest
 
@@ -26,8 +27,11 @@ def write_model(folder, pipeline="LTXPipeline", components=None, weights="model.
         sub.mkdir()
         (sub / "config.json").write_text(json.dumps({"n": 1}))
         if weights:
-            (sub / weights).write_bytes(b"\0" * 64)
+            (sub / weights).write_bytes(SAFETENSORS if weights.endswith(".safetensors") else b"\0")
     return folder
+
+
+SAFETENSORS = struct.pack("<Q", 64) + b'{"__metadata__": {"format": "pt"}}'.ljust(64) + b"\0" * 64
 
 
 def test_finds_local_folders_with_family_size_and_revision(tmp_path):
@@ -146,3 +150,100 @@ def test_cli_models_list_json_and_pull_offline(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert main(["models", "pull", "acme/model"]) == 4
     assert "acme/model" in capsys.readouterr().err
+
+
+def _broken_folders(root):
+    """Folders that cannot load, each with the words `models list` must give for it."""
+    tf = {"transformer": ["diffusers", "LTXVideoTransformer3DModel"]}
+    cases = {
+        "deep": ("nested too deeply", lambda f: (f / "model_index.json").write_text("[" * 100_000)),
+        "not-json": ("cannot read", lambda f: (f / "model_index.json").write_text("{nope")),
+        "not-utf8": ("cannot read", lambda f: (f / "model_index.json").write_bytes(b"\xff\xfe{")),
+        "list-index": ("not a JSON object", lambda f: (f / "model_index.json").write_text("[]")),
+        "no-class": ("no _class_name", lambda f: _index(f, None, tf)),
+        "custom-pipeline": ("custom pipeline", lambda f: _index(f, ["my_mod", "MyPipe"], tf)),
+        "odd-family": ("not a supported family", lambda f: _index(f, "FooPipeline", tf)),
+        "custom-class": (
+            "no class 'EvilTransformer'",
+            lambda f: _index(f, "LTXPipeline", {"transformer": ["diffusers", "EvilTransformer"]}),
+        ),
+        "custom-tf-class": (
+            "transformers has no class 'EvilEncoder'",
+            lambda f: _index(f, "LTXPipeline", {"text_encoder": ["transformers", "EvilEncoder"]}),
+        ),
+        "remote-code": (
+            "no remote code",
+            lambda f: _index(f, "LTXPipeline", {"transformer": ["evil_pkg", "Evil"]}),
+        ),
+        "number-entry": (
+            "must be names",
+            lambda f: _index(f, "LTXPipeline", {"transformer": [1, {"a": 2}]}),
+        ),
+        "escape-key": (
+            "not a folder name",
+            lambda f: _index(f, "LTXPipeline", {"../etc": ["diffusers", "AutoencoderKLWan"]}),
+        ),
+        "auto-map": ("auto_map", lambda f: _config(f, {"auto_map": {"AutoModel": "x.Y"}})),
+        "deep-config": ("nested too deeply", lambda f: _config(f, None, '{"a":' * 50_000)),
+        "list-config": ("not a JSON object", lambda f: _config(f, [1, 2])),
+        "bad-weights": ("not a safetensors file", lambda f: _weights(f, b"\0" * 64)),
+        "huge-header": ("bad header length", lambda f: _weights(f, b"\xff" * 8 + b"{}")),
+        "pickle-only": ("only pickle weights", None),
+        "missing-component": ("is missing", None),
+        "bad-index": (
+            "no weight_map",
+            lambda f: (f / "transformer" / "m.safetensors.index.json").write_text(
+                '{"weight_map": []}'
+            ),
+        ),
+        "escape-shard": (
+            "is not a file name",
+            lambda f: (f / "transformer" / "m.safetensors.index.json").write_text(
+                '{"weight_map": {"a": "../../secret.safetensors"}}'
+            ),
+        ),
+    }
+    for name, (_words, damage) in cases.items():
+        if name == "pickle-only":
+            write_model(root / name, weights="diffusion_pytorch_model.bin")
+        else:
+            folder = write_model(root / name)
+            if name == "missing-component":
+                shutil.rmtree(folder / "transformer")
+            else:
+                damage(folder)
+    return {name: words for name, (words, _) in cases.items()}
+
+
+def _index(folder, pipeline, components):
+    index = {"_diffusers_version": "0.42.0", **components}
+    if pipeline is not None:
+        index["_class_name"] = pipeline
+    (folder / "model_index.json").write_text(json.dumps(index))
+
+
+def _config(folder, data, raw=None):
+    (folder / "transformer" / "config.json").write_text(raw or json.dumps(data))
+
+
+def _weights(folder, data):
+    (folder / "transformer" / "model.safetensors").write_bytes(data)
+
+
+def test_models_list_says_why_each_broken_folder_cannot_load_and_never_crashes(tmp_path, capsys):
+    from studio.cli.main import main
+    from studio.errors import EngineFailure
+
+    expected = _broken_folders(tmp_path / "m")
+    write_model(tmp_path / "m" / "good")
+    assert main(["models", "list", "--dir", str(tmp_path / "m")]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["good"].endswith("ok")
+    reg = ModelRegistry([tmp_path / "m"], include_hf_cache=False)
+    for name, words in expected.items():
+        assert "cannot load: " in lines[name] and words in lines[name], lines[name]
+        with pytest.raises(EngineFailure):  # the loader refuses exactly these
+            reg.resolve(str(tmp_path / "m" / name))
+    assert main(["models", "list", "--dir", str(tmp_path / "m"), "--json"]) == 0
+    rows = {r["path"].rsplit("/", 1)[-1]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["good"]["loadable"] and not any(rows[n]["loadable"] for n in expected)
