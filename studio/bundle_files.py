@@ -212,23 +212,21 @@ def safe_name(name: str, limit: int = 60) -> str:
 
 
 def import_file(root: Path, folder: str, source: Path) -> str:
-    """Copy source into root/folder named by its content hash; the same bytes are kept once.
-
-    Returns the bundle-relative path (e.g. media/3f2a…-forest.png).
-    """
+    """Copy source into root/folder named by its content hash; the same bytes are kept once
+    (whatever the name they come under). Returns the bundle-relative path, e.g.
+    media/3f2a9c0e1b7d4a55-forest.png, so the bundle can be zipped and sent as it is."""
     source = Path(source)
     if not source.is_file():
         raise InputError("no such file to import", Location(file=str(source)))
     digest = file_hash(source)
-    rel = f"{folder}/{digest[:16]}-{safe_name(source.name)}"
-    real = _root(root) if Path(root).exists() else None
-    if real is not None:
-        existing = Path(root) / rel
-        with contextlib.suppress(InputError, OSError):
+    size = source.stat().st_size
+    check_not_link(root, folder)
+    for existing in sorted(Path(root, folder).glob(f"{digest[:16]}-*")):
+        with contextlib.suppress(OSError):
             st = os.lstat(existing)
-            if stat.S_ISREG(st.st_mode) and st.st_size == source.stat().st_size:
-                if file_hash(existing) == digest:
-                    return rel
+            if stat.S_ISREG(st.st_mode) and st.st_size == size and file_hash(existing) == digest:
+                return f"{folder}/{existing.name}"
+    rel = f"{folder}/{digest[:16]}-{safe_name(source.name)}"
     write_chunks(root, rel, _file_chunks(source))
     return rel
 
