@@ -1,0 +1,63 @@
+"""Issue 10: opening a project whose project.json is damaged offers the newest readable copy
+(autosave or backup); it opens unsaved and neither copy is touched."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import QMessageBox
+
+from studio.bundle import AUTOSAVE_FILE, BACKUP_FILE, PROJECT_FILE, Bundle
+from ui.document import Document
+from ui.main_window import MainWindow
+
+
+def _damage(bundle: Bundle) -> dict[str, tuple[bytes, int]]:
+    bundle.project.title = "second save"
+    bundle.save()  # the backup holds the first save
+    bundle.project.title = "autosaved work"
+    bundle.autosave()
+    os.utime(bundle.path / BACKUP_FILE, (1_000_000, 1_000_000))
+    (bundle.path / PROJECT_FILE).write_bytes(b'{"schema_version": 1, "ti')
+    return {
+        n: ((bundle.path / n).read_bytes(), (bundle.path / n).stat().st_mtime_ns)
+        for n in (AUTOSAVE_FILE, BACKUP_FILE)
+    }
+
+
+def _unchanged(bundle: Bundle, before) -> bool:
+    return before == {
+        n: ((bundle.path / n).read_bytes(), (bundle.path / n).stat().st_mtime_ns)
+        for n in (AUTOSAVE_FILE, BACKUP_FILE)
+    }
+
+
+def test_damaged_project_offers_newest_copy(qtbot, bundle, engine, monkeypatch):
+    before = _damage(bundle)
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Open
+    )
+    win = MainWindow(Document.new(), engine)
+    assert win.files.open_path(bundle.path)
+    assert len(asked) == 1 and AUTOSAVE_FILE in asked[0] and "not valid JSON" in asked[0]
+    assert win.doc.project.title == "autosaved work"
+    assert win.doc.dirty and win.doc.bundle.path == bundle.path
+    assert _unchanged(bundle, before)  # opening wrote nothing
+    win.act_save.trigger()
+    assert Bundle.load(bundle.path).project.title == "autosaved work"
+    assert (bundle.path / BACKUP_FILE).read_bytes() == before[BACKUP_FILE][0]  # damage not kept
+    win.doc.undo_stack.setClean()
+    win.close()
+
+
+def test_declining_the_copy_opens_nothing_and_keeps_files(qtbot, bundle, engine, monkeypatch):
+    before = _damage(bundle)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Cancel)
+    win = MainWindow(Document.new(), engine)
+    first = win.doc
+    assert not win.files.open_path(bundle.path)
+    assert win.doc is first
+    assert _unchanged(bundle, before)
+    assert (bundle.path / PROJECT_FILE).read_bytes() == b'{"schema_version": 1, "ti'
+    win.close()
