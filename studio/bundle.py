@@ -248,6 +248,8 @@ class Bundle:
         bundle = cls(folder, project)
         check_files_inside(bundle)
         bundle_files.clean_stale_temps(folder, (PROJECT_FILE, BACKUP_FILE, AUTOSAVE_FILE))
+        for sub in ("takes", "media"):
+            bundle_files.clean_stale_temps(folder / sub)
         return bundle
 
     @classmethod

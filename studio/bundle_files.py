@@ -167,8 +167,10 @@ def write_text(root: Path, rel: str, text: str) -> Path:
     return write_chunks(root, rel, [text.encode("utf-8")])
 
 
-def read_bytes(root: Path, rel: str) -> bytes | None:
-    """The bytes of root/rel, None when absent; a link there is refused, not followed."""
+def read_bytes(root: Path, rel: str, limit: int | None = None) -> bytes | None:
+    """The bytes of root/rel, None when absent; a link there is refused, not followed.
+
+    With `limit`, a larger file is refused before it is read."""
     real = _root(root)
     *folders, name = relative_parts(rel)
     target = Path(root).joinpath(*folders, name)
@@ -183,8 +185,14 @@ def read_bytes(root: Path, rel: str) -> bytes | None:
                     raise link_error(target) from None
                 raise
             with os.fdopen(fd, "rb") as f:
-                if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                st = os.fstat(f.fileno())
+                if not stat.S_ISREG(st.st_mode):
                     raise InputError("expected a plain file here", Location(file=str(target)))
+                if limit is not None and st.st_size > limit:
+                    raise InputError(
+                        f"file too large ({st.st_size} bytes; at most {limit})",
+                        Location(file=str(target)),
+                    )
                 return f.read()
     except FileNotFoundError:
         return None
@@ -292,13 +300,12 @@ def check_inside(root: Path, rel: str, field: str | None = None, file: str | Non
     return path
 
 
-def clean_stale_temps(root: Path, names: Iterable[str]) -> list[str]:
-    """Remove temp files our writer left beside `names` when a process was killed mid-save.
-
-    Only plain files matching our own pattern (".NAME.<16 hex>.tmp") are touched.
+def clean_stale_temps(root: Path, names: Iterable[str] | None = None) -> list[str]:
+    """Remove temp files our writer left (beside `names`, or any) when a process was killed
+    mid-write. Only plain files matching our own pattern (".NAME.<16 hex>.tmp") are touched.
     """
     removed = []
-    prefixes = tuple(f".{n}." for n in names)
+    prefixes = tuple(f".{n}." for n in names) if names is not None else (".",)
     try:
         entries = os.listdir(root)
     except OSError:

@@ -365,7 +365,9 @@ def test_stale_temps_of_our_writer_are_cleaned_on_open(tmp_path):
     path = good_bundle(tmp_path)
     ours = path / ".project.json.0123456789abcdef.tmp"
     ours.write_text("{")
+    in_media = path / "media" / ".ref.png.fedcba9876543210.tmp"  # a killed import
+    in_media.write_bytes(b"half")
     theirs = path / ".project.json.mine.tmp"  # not our pattern: left alone
     theirs.write_text("keep")
     Bundle.load(path)
-    assert not ours.exists() and theirs.exists()
+    assert not ours.exists() and not in_media.exists() and theirs.exists()
