@@ -1,5 +1,5 @@
-"""Issue 10: opening a project whose project.json is damaged offers the newest readable copy
-(autosave or backup); it opens unsaved and neither copy is touched."""
+"""Issue 10 in the editor: a damaged project.json offers the newest readable copy (autosave or
+backup), opened unsaved with neither copy touched; a picked reference image is copied in."""
 
 from __future__ import annotations
 
@@ -61,3 +61,36 @@ def test_declining_the_copy_opens_nothing_and_keeps_files(qtbot, bundle, engine,
     assert _unchanged(bundle, before)
     assert (bundle.path / PROJECT_FILE).read_bytes() == b'{"schema_version": 1, "ti'
     win.close()
+
+
+def test_reference_image_is_copied_into_the_bundle(window, tmp_path, monkeypatch):
+    """Picking a reference image copies it into media/ (by content hash): the project never
+    points at a file elsewhere on disk, so it can be zipped and sent."""
+    from PIL import Image
+
+    shot = window.doc.project.shots[0]
+    window.storyboard.select([shot.id])
+    src = tmp_path / "elsewhere" / "Ref Photo.png"
+    src.parent.mkdir()
+    Image.new("RGB", (8, 8), (1, 200, 3)).save(src)
+    window.inspector.shot.choose_image(str(src))
+    rel = window.doc.project.shots[0].image
+    assert rel.startswith("media/") and rel.endswith("-Ref-Photo.png")
+    assert (window.doc.bundle.path / rel).read_bytes() == src.read_bytes()
+    window.act_undo.trigger()
+    assert window.doc.project.shots[0].image is None
+    window.inspector.shot.choose_image(str(src))  # the same bytes again: the same file
+    assert window.doc.project.shots[0].image == rel
+    assert len(list((window.doc.bundle.path / "media").iterdir())) == 1
+    # a media/ folder turned into a link is refused with a message, nothing written there
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    media = window.doc.bundle.path / "media"
+    for f in media.iterdir():
+        f.unlink()
+    media.rmdir()
+    media.symlink_to(outside, target_is_directory=True)
+    window.inspector.shot.choose_image(str(src))
+    assert warned and "link" in warned[0] and not list(outside.iterdir())
