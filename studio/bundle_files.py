@@ -72,10 +72,12 @@ def _inside(root: Path, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _open_dir(root: Path, parts: list[str], create: bool) -> Iterator[int]:
-    """An fd of root/parts..., reached without following any link (created if asked)."""
+def _open_dir(root: Path, parts: list[str], create: bool, shown: Path) -> Iterator[int]:
+    """An fd of root/parts..., reached without following any link (created if asked).
+
+    `shown` is the root as the user named it, for messages."""
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
-    here = root
+    here = Path(shown)
     try:
         for part in parts:
             here = here / part
@@ -122,7 +124,7 @@ def make_dirs(root: Path, rel: str) -> Path:
     Path(root).mkdir(parents=True, exist_ok=True)
     real = _root(root)
     parts = relative_parts(rel)
-    with _open_dir(real, parts, create=True):
+    with _open_dir(real, parts, create=True, shown=Path(root)):
         pass
     out = Path(root).joinpath(*parts)
     _inside(real, out)
@@ -137,7 +139,7 @@ def write_chunks(root: Path, rel: str, chunks: Iterable[bytes]) -> Path:
     target = Path(root).joinpath(*folders, name)
     if folders:
         _inside(real, target.parent)
-    with _open_dir(real, folders, create=True) as dfd:
+    with _open_dir(real, folders, create=True, shown=Path(root)) as dfd:
         _refuse_non_file(dfd, name, target)
         tmp = f".{name}.{secrets.token_hex(8)}.tmp"
         fd = os.open(tmp, _NEW_FILE_FLAGS, 0o666, dir_fd=dfd)
@@ -175,7 +177,7 @@ def read_bytes(root: Path, rel: str, limit: int | None = None) -> bytes | None:
     *folders, name = relative_parts(rel)
     target = Path(root).joinpath(*folders, name)
     try:
-        with _open_dir(real, folders, create=False) as dfd:
+        with _open_dir(real, folders, create=False, shown=Path(root)) as dfd:
             try:
                 fd = os.open(name, _READ_FLAGS, dir_fd=dfd)
             except FileNotFoundError:
@@ -248,7 +250,7 @@ def move_in(root: Path, source: Path, rel: str) -> Path:
     source = Path(source)
     if not stat.S_ISREG(os.lstat(source).st_mode):
         raise InputError("expected a plain file here", Location(file=str(source)))
-    with _open_dir(real, folders, create=True) as dfd:
+    with _open_dir(real, folders, create=True, shown=Path(root)) as dfd:
         if _refuse_non_file(dfd, name, target):
             raise InputError("a file is already there", Location(file=str(target)))
         try:
