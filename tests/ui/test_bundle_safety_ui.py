@@ -94,3 +94,20 @@ def test_reference_image_is_copied_into_the_bundle(window, tmp_path, monkeypatch
     media.symlink_to(outside, target_is_directory=True)
     window.inspector.shot.choose_image(str(src))
     assert warned and "link" in warned[0] and not list(outside.iterdir())
+
+
+def test_starting_on_a_damaged_project_offers_its_copy(qtbot, bundle, engine, monkeypatch):
+    """`storyboard-studio gui DAMAGED.sbproj`: the window opens, then offers the copy."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import build_window
+
+    before = _damage(bundle)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Open)
+    _app, win = build_window(bundle.path, engine)
+    qtbot.waitUntil(lambda: win.doc.bundle.path == bundle.path, timeout=5000)
+    QApplication.processEvents()
+    assert win.doc.project.title == "autosaved work" and win.doc.dirty
+    assert _unchanged(bundle, before)
+    win.doc.undo_stack.setClean()
+    win.close()
