@@ -55,7 +55,7 @@ def format_loc(loc: tuple) -> str:
     return out
 
 
-def parse_project(text: str, file: str = PROJECT_FILE) -> Project:
+def parse_project(text: str, file: str = PROJECT_FILE, references: bool = True) -> Project:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -70,7 +70,8 @@ def parse_project(text: str, file: str = PROJECT_FILE) -> Project:
         project = Project.model_validate(data)
     except ValidationError as exc:
         raise validation_errors(exc, file) from None
-    check_references(project, file)
+    if references:
+        check_references(project, file)
     return project
 
 
@@ -241,10 +242,11 @@ class Bundle:
             raise InputError(
                 "no project here (project.json is missing)", Location(file=str(file))
             ) from None
-        try:
-            project = parse_project(_text(data, file), str(file))
+        try:  # damaged or hand-broken: say where a readable copy is
+            project = parse_project(_text(data, file), str(file), references=False)
         except InputError as exc:
             raise UnreadableProject(str(exc), Location(), readable_fallbacks(folder)) from None
+        check_references(project, str(file))  # refused paths are refused, no copy offered
         bundle = cls(folder, project)
         check_files_inside(bundle)
         bundle_files.clean_stale_temps(folder, (PROJECT_FILE, BACKUP_FILE, AUTOSAVE_FILE))
