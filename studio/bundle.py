@@ -6,13 +6,14 @@ over it, so a crash can be recovered from and an autosave never overwrites the u
 
 from __future__ import annotations
 
+import contextlib
 import json
-import shutil
-from pathlib import Path, PurePosixPath
+import os
+from pathlib import Path
 
 from pydantic import ValidationError
 
-from studio import atomic
+from studio import bundle_files
 from studio.errors import InputError, InputErrors, Location
 from studio.model import Project
 
@@ -20,6 +21,9 @@ PROJECT_FILE = "project.json"
 AUTOSAVE_FILE = "project.autosave.json"
 BACKUP_FILE = "project.json.bak"
 BUNDLE_SUFFIX = ".sbproj"
+STAGING_DIR = ".partial"
+# names in a bundle the product writes; none of them may be a link
+WRITTEN_NAMES = (PROJECT_FILE, BACKUP_FILE, AUTOSAVE_FILE, "takes", "media", STAGING_DIR)
 
 
 def bundle_path(path: Path) -> Path:
@@ -51,7 +55,7 @@ def format_loc(loc: tuple) -> str:
     return out
 
 
-def parse_project(text: str, file: str = PROJECT_FILE) -> Project:
+def parse_project(text: str, file: str = PROJECT_FILE, references: bool = True) -> Project:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -66,12 +70,13 @@ def parse_project(text: str, file: str = PROJECT_FILE) -> Project:
         project = Project.model_validate(data)
     except ValidationError as exc:
         raise validation_errors(exc, file) from None
-    check_references(project, file)
+    if references:
+        check_references(project, file)
     return project
 
 
 def check_references(project: Project, file: str) -> None:
-    """Clips must point at takes that exist; media paths must stay inside the bundle."""
+    """Clips must point at takes that exist; every path is relative and stays in the bundle."""
     errors: list[InputError] = []
     for key, take in project.takes.items():
         if take.id != key:
@@ -81,10 +86,10 @@ def check_references(project: Project, file: str) -> None:
                     Location(file, None, f"takes.{key}.id"),
                 )
             )
-        _check_media_path(take.path, f"takes.{key}.path", file, errors, allow_absolute=False)
+        _check_media_path(take.path, f"takes.{key}.path", file, errors)
     for s_i, shot in enumerate(project.shots):
         if shot.image:
-            _check_media_path(shot.image, f"shots[{s_i}].image", file, errors, allow_absolute=True)
+            _check_media_path(shot.image, f"shots[{s_i}].image", file, errors)
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             where = f"tracks[{t_i}].clips[{c_i}]"
@@ -95,23 +100,44 @@ def check_references(project: Project, file: str) -> None:
                     )
                 )
             if clip.media:
-                _check_media_path(clip.media, where + ".media", file, errors, allow_absolute=True)
+                _check_media_path(clip.media, where + ".media", file, errors)
     if errors:
         raise InputErrors(errors)
 
 
-def _check_media_path(path: str, field: str, file: str, errors: list, allow_absolute: bool) -> None:
-    p = PurePosixPath(path.replace("\\", "/"))
-    if p.is_absolute() or (len(path) > 1 and path[1] == ":"):
-        if not allow_absolute:
-            errors.append(
-                InputError("absolute paths are not allowed here", Location(file, None, field))
+def media_paths(project: Project) -> list[tuple[str, str]]:
+    """(field, bundle-relative path) of every file the project refers to."""
+    out = [(f"takes.{key}.path", take.path) for key, take in project.takes.items()]
+    out += [(f"shots[{i}].image", s.image) for i, s in enumerate(project.shots) if s.image]
+    for t_i, track in enumerate(project.tracks):
+        for c_i, clip in enumerate(track.clips):
+            if clip.media:
+                out.append((f"tracks[{t_i}].clips[{c_i}].media", clip.media))
+    return out
+
+
+def _check_media_path(path: str, field: str, file: str, errors: list) -> None:
+    try:
+        bundle_files.relative_parts(path, field, file)
+    except InputError as exc:
+        errors.append(exc)
+
+
+class UnreadableProject(InputError):
+    """project.json cannot be read; `fallbacks` are the readable autosave/backup, newest first."""
+
+    def __init__(self, message: str, location: Location, fallbacks: list[Path]):
+        self.fallbacks = fallbacks
+        if fallbacks:
+            names = " and ".join(f"'{p.name}'" for p in fallbacks)
+            message += (
+                f"; a readable copy is kept in {names} (newest first): open the project in the "
+                f"editor to restore it, or copy '{fallbacks[0].name}' to '{PROJECT_FILE}' "
+                "yourself (keep the damaged file aside first)"
             )
-        return
-    if ".." in p.parts:
-        errors.append(
-            InputError(f"path '{path}' escapes the project bundle", Location(file, None, field))
-        )
+        else:
+            message += "; no readable autosave or backup was found"
+        super().__init__(message, location)
 
 
 class Bundle:
@@ -138,78 +164,113 @@ class Bundle:
     def autosave_file(self) -> Path:
         return self.path / AUTOSAVE_FILE
 
+    @property
+    def backup_file(self) -> Path:
+        return self.path / BACKUP_FILE
+
     def resolve(self, media_path: str) -> Path:
-        """Absolute path of a bundle-relative (or explicitly imported absolute) media path."""
-        p = Path(media_path)
-        if p.is_absolute():
-            return p
-        resolved = (self.path / p).resolve()
-        if not resolved.is_relative_to(self.path.resolve()):
-            raise InputError(f"path '{media_path}' escapes the project bundle")
-        return resolved
+        """Absolute path of a bundle-relative media path; never one outside the bundle."""
+        return bundle_files.check_inside(self.path, media_path).absolute()
 
     def take_file(self, take_id: str) -> Path:
         return self.resolve(self.project.takes[take_id].path)
 
     def import_media(self, source: Path) -> str:
-        """Copy a file into media/ and return its bundle-relative path."""
-        self.media_dir.mkdir(parents=True, exist_ok=True)
-        target = self.media_dir / Path(source).name
-        stem, n = target.stem, 1
-        while target.exists() and not _same_file(target, Path(source)):
-            target = self.media_dir / f"{stem}-{n}{target.suffix}"
-            n += 1
-        if not target.exists():
-            shutil.copy2(source, target)
-        return f"media/{target.name}"
+        """Copy a file into media/ (named by its content hash) and return its relative path."""
+        return bundle_files.import_file(self.path, "media", source)
 
     # --- saving -------------------------------------------------------------------------
     def save(self) -> None:
-        """Atomic save; the previous project.json is kept as project.json.bak."""
+        """Atomic save; the previous project.json is kept as project.json.bak.
+
+        The backup is written atomically from the bytes read, only when they hold a valid
+        project, so a damaged project.json never replaces a good backup; no link is followed.
+        """
         self.path.mkdir(parents=True, exist_ok=True)
-        self.takes_dir.mkdir(exist_ok=True)
-        self.media_dir.mkdir(exist_ok=True)
-        if self.project_file.exists():
-            shutil.copy2(self.project_file, self.path / BACKUP_FILE)
-        atomic.write_text(self.project_file, self.project.model_dump_json(indent=1))
-        self.autosave_file.unlink(missing_ok=True)
+        check_links(self.path)
+        bundle_files.make_dirs(self.path, "takes")
+        bundle_files.make_dirs(self.path, "media")
+        previous = bundle_files.read_bytes(self.path, PROJECT_FILE)
+        if previous is not None and _is_project(previous):
+            bundle_files.write_bytes(self.path, BACKUP_FILE, previous)
+        bundle_files.write_text(self.path, PROJECT_FILE, self.project.model_dump_json(indent=1))
+        self.discard_recovery()
 
     def autosave(self) -> None:
         """Write the unsaved state beside the project file, never over it."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(self.autosave_file, self.project.model_dump_json(indent=1))
+        bundle_files.write_text(self.path, AUTOSAVE_FILE, self.project.model_dump_json(indent=1))
 
     def has_recovery(self) -> bool:
         """An autosave newer than the last save means the app stopped with unsaved work."""
-        if not self.autosave_file.exists():
+        try:
+            autosaved = os.lstat(self.autosave_file).st_mtime
+        except OSError:
             return False
-        if not self.project_file.exists():
+        try:
+            return autosaved >= os.lstat(self.project_file).st_mtime
+        except OSError:
             return True
-        return self.autosave_file.stat().st_mtime >= self.project_file.stat().st_mtime
 
     def recover(self) -> Project:
         """Load the autosaved state (does not save it; the user decides)."""
-        text = self.autosave_file.read_text(encoding="utf-8")
-        self.project = parse_project(text, str(self.autosave_file))
+        data = bundle_files.read_bytes(self.path, AUTOSAVE_FILE)
+        if data is None:
+            raise InputError("the autosave is gone", Location(file=str(self.autosave_file)))
+        self.project = parse_project(_text(data, self.autosave_file), str(self.autosave_file))
         return self.project
 
     def discard_recovery(self) -> None:
+        bundle_files.check_not_link(self.path, AUTOSAVE_FILE)
         self.autosave_file.unlink(missing_ok=True)
 
     # --- loading ------------------------------------------------------------------------
     @classmethod
     def load(cls, path: Path) -> Bundle:
+        """Read a bundle; refuse links out of it and paths that leave it; tidy stale temps.
+
+        An unreadable project.json raises UnreadableProject naming the readable autosave
+        and backup (which are left as they are).
+        """
         folder = bundle_path(path)
         file = folder / PROJECT_FILE
+        check_links(folder)
         try:
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
+            data = bundle_files.read_bytes(folder, PROJECT_FILE)
+        except OSError as exc:
+            raise InputError(f"cannot read the project: {exc}", Location(file=str(file))) from None
+        if data is None:
             raise InputError(
                 "no project here (project.json is missing)", Location(file=str(file))
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read the project: {exc}", Location(file=str(file))) from None
-        return cls(folder, parse_project(text, str(file)))
+        try:  # damaged or hand-broken: say where a readable copy is
+            project = parse_project(_text(data, file), str(file), references=False)
+        except InputError as exc:
+            raise UnreadableProject(str(exc), Location(), readable_fallbacks(folder)) from None
+        check_references(project, str(file))  # refused paths are refused, no copy offered
+        bundle = cls(folder, project)
+        check_files_inside(bundle)
+        bundle_files.clean_stale_temps(folder, (PROJECT_FILE, BACKUP_FILE, AUTOSAVE_FILE))
+        for sub in ("takes", "media"):
+            bundle_files.clean_stale_temps(folder / sub)
+        return bundle
+
+    @classmethod
+    def load_copy(cls, path: Path, copy: Path) -> Bundle:
+        """The bundle at path with its project read from `copy` (its autosave or backup).
+
+        Nothing is written: the caller decides whether to save it over the damaged file.
+        """
+        folder = bundle_path(path)
+        check_links(folder)
+        name = Path(copy).name
+        if name not in (AUTOSAVE_FILE, BACKUP_FILE):
+            raise InputError("not a copy of this project", Location(file=str(copy)))
+        data = bundle_files.read_bytes(folder, name)
+        if data is None:
+            raise InputError("no such file", Location(file=str(folder / name)))
+        bundle = cls(folder, parse_project(_text(data, folder / name), str(folder / name)))
+        check_files_inside(bundle)
+        return bundle
 
     @classmethod
     def create(cls, path: Path, project: Project) -> Bundle:
@@ -221,11 +282,51 @@ class Bundle:
         return bundle
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def check_links(folder: Path) -> None:
+    """None of the names the product writes in a bundle may be a link."""
+    for name in WRITTEN_NAMES:
+        bundle_files.check_not_link(folder, name)
+
+
+def check_files_inside(bundle: Bundle) -> None:
+    """Every file the project refers to must resolve inside the bundle (links included)."""
+    file = str(bundle.project_file)
+    errors = []
+    for field, rel in media_paths(bundle.project):
+        try:
+            bundle_files.check_inside(bundle.path, rel, field, file)
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+
+
+def readable_fallbacks(folder: Path) -> list[Path]:
+    """The autosave and backup that parse as a project, newest first."""
+    found = []
+    for name in (AUTOSAVE_FILE, BACKUP_FILE):
+        path = folder / name
+        with contextlib.suppress(InputError, OSError):
+            data = bundle_files.read_bytes(folder, name)
+            if data is not None:
+                parse_project(_text(data, path), str(path))
+                found.append((os.lstat(path).st_mtime, name == AUTOSAVE_FILE, path))
+    return [p for *_, p in sorted(found, reverse=True)]
+
+
+def _text(data: bytes, file: Path) -> str:
     try:
-        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
-    except OSError:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc.reason}", Location(file=str(file))) from None
+
+
+def _is_project(data: bytes) -> bool:
+    try:
+        parse_project(data.decode("utf-8"))
+    except (InputError, ValueError, RecursionError):
         return False
+    return True
 
 
 def record_take(path: Path, take) -> None:

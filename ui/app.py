@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio import TOOL_NAME, __version__
@@ -47,12 +47,24 @@ def open_document(project: Path | None):
 
 def build_window(project: Path | None = None, engine=None):
     """Create the app (if needed), the engine and the main window; returns (app, window)."""
+    from studio.bundle import UnreadableProject
+    from ui.document import Document
     from ui.generation import make_engine
     from ui.main_window import MainWindow
 
     app = create_app()
     engine = engine or make_engine()
-    window = MainWindow(open_document(project), engine)
+    try:
+        doc, damaged = open_document(project), None
+    except UnreadableProject as exc:
+        if not exc.fallbacks:
+            raise
+        doc, damaged = Document.new(), project  # offer its autosave/backup once it shows
+    window = MainWindow(doc, engine)
+    if damaged is not None:
+        QTimer.singleShot(
+            0, lambda: window.offer_recovery_on_show and window.files.open_path(damaged)
+        )
     return app, window
 
 

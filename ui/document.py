@@ -8,6 +8,7 @@ at most that; the next start offers to restore it.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -62,6 +63,14 @@ class Document(QObject):
     def open(cls, path: Path, parent: QObject | None = None, untitled: bool = False) -> Document:
         return cls(Bundle.load(path), untitled=untitled, parent=parent)
 
+    @classmethod
+    def open_copy(cls, path: Path, copy: Path, parent: QObject | None = None) -> Document:
+        """The project read from its autosave or backup, unsaved: nothing is written until
+        the user saves (which replaces the damaged project.json, never the copy)."""
+        doc = cls(Bundle.load_copy(path, copy), parent=parent)
+        doc.undo_stack.resetClean()
+        return doc
+
     # --- state --------------------------------------------------------------------------
     @property
     def project(self) -> Project:
@@ -108,7 +117,7 @@ class Document(QObject):
             if self.untitled:
                 shutil.move(str(src), str(dest))
             else:
-                shutil.copytree(src, dest, ignore=shutil.ignore_patterns("*.autosave.json"))
+                shutil.copytree(src, dest, ignore=_autosave_and_links)
         self.bundle.path = dest
         self.untitled = False
         self.save()
@@ -154,6 +163,11 @@ def crashed_untitled() -> Path | None:
         if bundle.has_recovery():
             found.append((bundle.autosave_file.stat().st_mtime, folder))
     return max(found)[1] if found else None
+
+
+def _autosave_and_links(folder: str, names: list[str]) -> set[str]:
+    """Save As copies neither the autosave nor links (a link could lead out of the bundle)."""
+    return {n for n in names if n.endswith(".autosave.json") or os.path.islink(Path(folder, n))}
 
 
 def _safe(title: str) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from studio.bundle import BUNDLE_SUFFIX
+from studio.bundle import BUNDLE_SUFFIX, UnreadableProject
 from studio.errors import StudioError
 from ui import settings
 from ui.document import Document
@@ -61,6 +62,11 @@ class FileOps(QObject):
     def open_path(self, path: Path, ask_recovery: bool = True) -> bool:
         try:
             doc = Document.open(path)
+        except UnreadableProject as exc:
+            doc = self.offer_copy(Path(path), exc)
+            if doc is None:
+                return False
+            ask_recovery = False
         except StudioError as exc:
             self.error("Cannot open project", exc)
             return False
@@ -69,6 +75,29 @@ class FileOps(QObject):
         self.ctx.set_document(doc)
         self._add_recent(doc.bundle.path)
         return True
+
+    def offer_copy(self, path: Path, exc: UnreadableProject) -> Document | None:
+        """project.json is damaged: offer the newest readable autosave or backup, unsaved."""
+        if not exc.fallbacks:
+            self.error("Cannot open project", exc)
+            return None
+        copy = exc.fallbacks[0]
+        when = datetime.fromtimestamp(copy.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        answer = QMessageBox.question(
+            self.window,
+            "Project file damaged",
+            f"{exc.message}\n\nOpen the newest readable copy, “{copy.name}” (saved {when})? "
+            "It opens unsaved; saving it replaces the damaged project.json.",
+            QMessageBox.Open | QMessageBox.Cancel,
+            QMessageBox.Open,
+        )
+        if answer != QMessageBox.Open:
+            return None
+        try:
+            return Document.open_copy(path, copy)
+        except StudioError as err:
+            self.error("Cannot open the copy", err)
+            return None
 
     def offer_recovery(self, doc: Document) -> bool:
         answer = QMessageBox.question(

@@ -7,11 +7,11 @@ thread — the Qt bridge re-emits them as queued signals; the CLI prints them).
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from studio import bundle_files
 from studio.engine.backend import Backend, JobContext
 from studio.engine.events import (
     EngineEvent,
@@ -225,10 +225,10 @@ class Engine:
         self._seen[job.id] = job
         out_root = self.staging_dir
         partial = out_root / ".partial" / job.id
-        partial.mkdir(parents=True, exist_ok=True)
         ctx = JobContext(job.id, partial, self.emit, cancel)
         self.emit(JobStarted(job.id, label=job.label))
         try:
+            bundle_files.make_dirs(out_root, f".partial/{job.id}")  # never through a link
             ctx.check_cancelled()
             for check in self._preflights:
                 check(job.request)
@@ -246,7 +246,7 @@ class Engine:
             self.queue.finish(job.id, JobState.DONE, take_id=take.id)
             self._end(JobFinished(job.id, take=take))
         finally:
-            shutil.rmtree(partial, ignore_errors=True)
+            bundle_files.remove_tree(out_root, f".partial/{job.id}")
             self._cancels.pop(job.id, None)
 
     def _after_take(self, job: Job, take: Take, root: Path) -> None:
@@ -276,9 +276,7 @@ def _keep_take(job: Job, result: TakeResult, root: Path) -> Take:
     Its `path` is the staged file (absolute) until the document side adopts it into the
     project's current folder (studio.render_service.landing.adopt_take)."""
     take_id = new_id()
-    root.mkdir(parents=True, exist_ok=True)
-    final = root / f"{take_id}{result.path.suffix}"
-    shutil.move(str(result.path), final)
+    final = bundle_files.move_in(root, result.path, f"{take_id}{result.path.suffix}")
     req = job.request
     sources = [s.take_id for s in req.sources]
     kind = TakeKind.AUDIO if final.suffix.lower() in (".wav", ".flac", ".ogg") else TakeKind.VIDEO

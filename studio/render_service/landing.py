@@ -8,12 +8,10 @@ failure here is a LandingFailed that says where the file is kept: a take is neve
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import shutil
 from pathlib import Path
 
+from studio import bundle_files
 from studio.bundle import PROJECT_FILE, Bundle, record_take
 from studio.engine.request import GenerationRequest
 from studio.errors import StudioError
@@ -48,30 +46,14 @@ def adopt_take(folder: Path, take: Take) -> Take:
     if not (folder / PROJECT_FILE).is_file():
         raise LandingFailed(f"no project at {folder} any more; the take is kept at {staged}")
     takes = folder / "takes"
-    final = takes / staged.name
     try:
-        takes.mkdir(exist_ok=True)
-        _move(staged, final)
-    except OSError as exc:
+        # never through a link: a received bundle's takes/ may point anywhere
+        final = bundle_files.move_in(folder, staged, f"takes/{staged.name}")
+    except (OSError, StudioError) as exc:
         raise LandingFailed(
             f"could not move the take into {takes} ({exc}); it is kept at {staged}"
         ) from exc
     return take.model_copy(update={"path": f"takes/{final.name}"})
-
-
-def _move(src: Path, dst: Path) -> None:
-    """A rename on one file system; across two, a copy under a temporary name, then rename, so
-    `dst` never exists half-written."""
-    try:
-        os.replace(src, dst)
-        return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-    tmp = dst.with_name(f".{dst.name}.part")
-    shutil.copy2(src, tmp)
-    os.replace(tmp, dst)
-    src.unlink()
 
 
 def land_in_bundle(bundle: Bundle, take: Take) -> Take:

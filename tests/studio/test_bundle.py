@@ -63,10 +63,12 @@ def test_take_paths_may_not_escape(path):
         parse_project(json.dumps(data))
 
 
-def test_imported_media_may_be_absolute_but_not_escape_relatively(tmp_path):
+def test_media_may_be_neither_absolute_nor_escape(tmp_path):
+    """A bundle is self-contained: imported files are copied into media/ (issue 10)."""
     project = sample_project()
-    project.shots[0].image = str(tmp_path / "ref.png")  # explicitly imported file
-    parse_project(project.model_dump_json())
+    project.shots[0].image = str(tmp_path / "ref.png")
+    with pytest.raises(InputError, match=r"shots\[0\].image"):
+        parse_project(project.model_dump_json())
     project.shots[0].image = "../ref.png"
     with pytest.raises(InputError, match=r"shots\[0\].image"):
         parse_project(project.model_dump_json())
@@ -84,7 +86,7 @@ def test_crash_mid_save_keeps_the_old_project(tmp_path, monkeypatch):
     before = bundle.project_file.read_text()
     bundle.project.title = "changed"
 
-    def crash(*_args):
+    def crash(*_args, **_kw):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)

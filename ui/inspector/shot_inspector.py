@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from studio.errors import StudioError
 from studio.model import Camera, TransitionKind
 from ui.commands import EditShot, SetCurrentTake
 from ui.inspector.prompt_edit import PromptEdit, known_handles
@@ -190,7 +192,12 @@ class ShotInspector(QWidget):
                 self, "Reference image", "", "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
             )
         if path:
-            self._edit("image", self.ctx.doc.bundle.import_media(Path(path)))
+            try:  # copied into the bundle's media/, so the project stays self-contained
+                rel = self.ctx.doc.bundle.import_media(Path(path))
+            except (StudioError, OSError) as exc:
+                QMessageBox.warning(self, "Cannot use this image", str(exc))
+                return
+            self._edit("image", rel)
 
     def _switch_take(self, item: QListWidgetItem) -> None:
         take_id = item.data(TAKE_ROLE)
