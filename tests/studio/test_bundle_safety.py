@@ -220,7 +220,8 @@ def test_writers_walk_no_link(tmp_path):
 
 
 def test_engine_job_with_linked_staging_fails_and_writes_nothing_outside(tmp_path):
-    """The worker's own guard (a link made after the bundle was opened)."""
+    """The worker's own guard: a link in its staging folder fails the job (takes are staged
+    outside every bundle now, but the staging folder is no more trusted than a bundle)."""
     from studio.engine.animatic import AnimaticBackend
     from studio.engine.events import JobFailed
     from studio.engine.request import GenerationRequest
@@ -229,9 +230,9 @@ def test_engine_job_with_linked_staging_fails_and_writes_nothing_outside(tmp_pat
     outside = outside_folder(tmp_path)
     path = good_bundle(tmp_path)
     (path / ".partial").symlink_to(outside / "docs", target_is_directory=True)
-    engine = Engine(autostart=False)
+    engine = Engine(autostart=False, staging_dir=path)
     engine.register("animatic", AnimaticBackend())
-    request = GenerationRequest(prompt="a boat", duration=0.25, fps=24, bundle=str(path))
+    request = GenerationRequest(prompt="a boat", duration=0.25, fps=24)
     job = engine.submit(request, "animatic")
     engine.start()
     try:
