@@ -1,10 +1,10 @@
-"""A list model over the project's shots; drops become MoveShots commands."""
+"""A list model over the project's shots; drops become move_shots edits."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, Qt
 
-from ui.commands import MoveShots
+from studio.model.shot_edits import move_shots
 from ui.document import Document
 
 SHOT_ID_ROLE = Qt.UserRole + 1
@@ -88,5 +88,5 @@ class ShotListModel(QAbstractListModel):
         order = [i for i in current if i not in ids]
         at = len([i for i in current[:row] if i not in ids])
         if order[:at] + ids + order[at:] != current:
-            self.doc.undo_stack.push(MoveShots(self.doc, ids, row))
+            self.doc.apply(move_shots, ids, row)
         return False
