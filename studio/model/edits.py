@@ -102,10 +102,21 @@ def move_clip(project: Project, clip_id: str, start: int, track_id: str | None =
     dst = track_by_id(project, track_id) if track_id else src
     if dst.kind != src.kind:
         raise EditError(f"a {src.kind} clip cannot go on {dst.kind} track {dst.name or dst.id}")
+    start = max(0, int(start))
     rec = Recorder(project, "Move clip")
     rec.track(src).clips.remove(clip)
-    rec.track(dst).clips.append(clip.model_copy(update={"start": max(0, int(start))}))
+    moved = clip.model_copy(update={"start": start})
+    prev = _before(dst, start)
+    if clip.transition_in is not None and prev is not None and prev.end > start:
+        moved = _with_overlap(moved, prev.end - start)  # a crossfade follows a nudge
+    rec.track(dst).clips.append(moved)
     return rec.finish(clip_id)
+
+
+def _before(track: Track, start: int) -> Clip | None:
+    """The last clip of the track starting before `start`."""
+    earlier = [c for c in track.clips if c.start < start]
+    return max(earlier, key=lambda c: c.start) if earlier else None
 
 
 def free_start(
@@ -115,6 +126,8 @@ def free_start(
     src, clip = find(project, clip_id)
     dst = track_by_id(project, track_id) if track_id else src
     others = [c for c in dst.sorted_clips() if c.id != clip_id]
+    if clip.transition_in is not None and _inside_crossfade(others, clip, start):
+        return start  # a crossfaded clip nudged within its previous clip keeps the crossfade
     gaps, cursor = [], 0
     for c in others:
         gaps.append((cursor, c.start))
@@ -128,6 +141,14 @@ def free_start(
         if best is None or abs(s - start) < abs(best - start):
             best = s
     return best
+
+
+def _inside_crossfade(others: list[Clip], clip: Clip, start: int) -> bool:
+    prev = max((c for c in others if c.start < start), key=lambda c: c.start, default=None)
+    nxt = min((c for c in others if c.start >= start), key=lambda c: c.start, default=None)
+    if prev is None or not prev.start + overlap_in(prev) < start < prev.end:
+        return False
+    return prev.end - start < clip.duration and (nxt is None or start + clip.duration <= nxt.start)
 
 
 def trim_limits(project: Project, clip_id: str, edge: Edge) -> tuple[int, int]:
