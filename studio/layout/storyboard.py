@@ -13,10 +13,8 @@ On a timeline with no hand edits this is exactly `plan`, the layout a Rebuild ma
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from studio.layout.frames import take_frames
-from studio.model.edit import Edit, Recorder
+from studio.model.edit import Edit, Recorder, shifted
 from studio.model.project import Project
 from studio.model.shot import Shot, TransitionKind
 from studio.model.timeline import Clip, Track, TrackKind, TrackRole, Transition
@@ -53,29 +51,33 @@ def storyboard_track(rec: Recorder, role: TrackRole) -> Track:
     return rec.track(track)
 
 
-@dataclass
 class _Segment:
-    shot_id: str | None
-    clips: list[Clip]
-    pred: _Segment | None = None  # the segment before it on the timeline before the change
-    lead: int = 0  # start minus pred's end (negative: overlap), or start for the first
-    final: bool = False  # was the last segment
-    fresh: bool = False
-    start: int = field(init=False, default=0)
+    """A run of one shot's clips on the storyboard track."""
 
-    def __post_init__(self) -> None:
-        self.start = self.clips[0].start
+    __slots__ = ("clips", "end", "final", "fresh", "lead", "pred", "shot_id", "start")
 
-    @property
-    def end(self) -> int:
-        return max(c.end for c in self.clips)
+    def __init__(self, shot_id: str | None, clips: list[Clip], fresh: bool = False):
+        self.shot_id, self.clips, self.fresh = shot_id, clips, fresh
+        self.pred: _Segment | None = None  # the segment before it before the change
+        self.lead = 0  # start minus pred's end (negative: overlap), or start for the first
+        self.final = False  # was the last segment
+        self.start, self.end = clips[0].start, clips[0].end
+        for c in clips[1:]:
+            self.end = max(self.end, c.end)
+
+    def add(self, clip: Clip) -> None:
+        self.clips.append(clip)
+        self.end = max(self.end, clip.end)
+
+    def move(self, clips: list[Clip], start: int) -> None:
+        self.clips, self.start, self.end = clips, start, max(c.end for c in clips)
 
 
 def _group(clips) -> list[_Segment]:
     segs: list[_Segment] = []
     for clip in sorted(clips, key=lambda c: c.start):
         if segs and (clip.shot_id is None or clip.shot_id == segs[-1].shot_id):
-            segs[-1].clips.append(clip)
+            segs[-1].add(clip)
         else:
             segs.append(_Segment(clip.shot_id, [clip]))
     return segs
@@ -89,7 +91,10 @@ def _segments(track: Track, orig: tuple[Clip, ...]) -> list[_Segment]:
     they were before the change (`orig`: the track's clips then), so a lengthened clip ripples
     what follows and a segment whose neighbour was deleted or moved is joined anew."""
     segs = _group(track.clips)
-    old = _group(orig) if orig else _group(track.clips)
+    same = len(orig) == len(track.clips) and all(
+        a is b for a, b in zip(orig, track.clips, strict=True)
+    )
+    old = segs if same or not orig else _group(orig)
     now = {c.id: seg for seg in segs for c in seg.clips}
     where = {c.id: i for i, seg in enumerate(old) for c in seg.clips}
     for i, seg in enumerate(segs):
@@ -130,7 +135,7 @@ def restack(
     for shot_id, frames in (fresh or {}).items():
         take = shots[shot_id].current_take
         clip = Clip(take_id=take, shot_id=shot_id, start=0, duration=frames)
-        segs.append(_Segment(shot_id, [clip], fresh=True, lead=0))
+        segs.append(_Segment(shot_id, [clip], fresh=True))
         reorder = True
     if reorder:  # loose clips first, then storyboard order (stable for a split shot)
         segs.sort(key=lambda s: -1 if s.shot_id is None else order[s.shot_id])
@@ -139,11 +144,9 @@ def restack(
     for seg in segs:
         start, first = _place(project, seg, prev, cursor, retransition, shots)
         delta = start - seg.start
-        moved = [first.model_copy(update={"start": first.start + delta}) if delta else first]
-        moved += [
-            c.model_copy(update={"start": c.start + delta}) if delta else c for c in seg.clips[1:]
-        ]
-        seg.clips, seg.start = moved, start
+        moved = [shifted(first, first.start + delta) if delta else first]
+        moved += [shifted(c, c.start + delta) if delta else c for c in seg.clips[1:]]
+        seg.move(moved, start)
         out.extend(moved)
         cursor, prev = seg.end, seg
     if segs:
@@ -181,7 +184,7 @@ def _place(project, seg, prev, cursor, retransition, shots) -> tuple[int, Clip]:
 def _room(prev: _Segment, first: Clip) -> int:
     """The longest overlap the track rules allow between prev's last clip and `first` (never
     three clips at once, each keeps a frame of its own)."""
-    last = max(prev.clips, key=lambda c: c.start)
+    last = prev.clips[-1]  # a segment's clips are in start order
     own = last.transition_in.duration if last.transition_in else 0
     return max(0, min(last.duration - own - 1, first.duration - 1))
 

@@ -219,6 +219,17 @@ class Recorder:
 # --- look-ups and rules ---------------------------------------------------------------------
 
 
+def shifted(clip: Clip, start: int) -> Clip:
+    """`clip` at another start: `clip.model_copy(update={"start": start})` without pydantic's
+    generic copy (ripples move every later clip; this keeps a 1,000-clip ripple cheap)."""
+    new = Clip.__new__(Clip)
+    object.__setattr__(new, "__dict__", {**clip.__dict__, "start": start})
+    object.__setattr__(new, "__pydantic_fields_set__", clip.__pydantic_fields_set__ | {"start"})
+    object.__setattr__(new, "__pydantic_extra__", None)
+    object.__setattr__(new, "__pydantic_private__", None)
+    return new
+
+
 def track_by_id(project: Project, track_id: str) -> Track:
     for track in project.tracks:
         if track.id == track_id:
@@ -240,24 +251,33 @@ def overlap_in(clip: Clip) -> int:
 def check_track(track: Track) -> None:
     """Raise EditError unless the track's clips obey the overlap rules: sorted by start no
     three clips over one frame, and two clips overlap only when the later one has a
-    `transition_in` whose duration equals the overlap."""
+    `transition_in` whose duration equals the overlap. One pass over plain numbers: it runs
+    on every edit of a 1,000-clip track."""
     clips = track.sorted_clips()
-    for i, clip in enumerate(clips):
-        if clip.start < 0:
+    name = track.name or track.id
+    prev_start = prev_end = before_end = None
+    prev_dur, prev_id = 0, ""
+    for clip in clips:
+        d = clip.__dict__
+        start, dur = d["start"], d["duration"]
+        if start < 0:
             raise EditError("that would move clips before the start of the timeline")
-        if clip.duration <= 0:
-            raise EditError(f"clip '{clip.id}' must last at least a frame")
-        if i == 0:
-            continue
-        prev = clips[i - 1]
-        over = prev.end - clip.start
-        if over > 0 and over != overlap_in(clip):
-            raise EditError(
-                f"clips '{prev.id}' and '{clip.id}' overlap on track {track.name or track.id}"
-            )
-        if over > 0 and (over > prev.duration or over > clip.duration):
-            raise EditError(f"the transition into clip '{clip.id}' is longer than a clip it joins")
-        if clip.start <= prev.start:
-            raise EditError(f"clips '{prev.id}' and '{clip.id}' start together")
-        if i >= 2 and clip.start < clips[i - 2].end:
-            raise EditError(f"three clips would play at once on track {track.name or track.id}")
+        if dur <= 0:
+            raise EditError(f"clip '{d['id']}' must last at least a frame")
+        end = start + dur
+        if prev_end is not None:
+            over = prev_end - start
+            if over > 0:
+                tr = d["transition_in"]
+                if over != (tr.duration if tr is not None else 0):
+                    raise EditError(f"clips '{prev_id}' and '{d['id']}' overlap on track {name}")
+                if over > prev_dur or over > dur:
+                    raise EditError(
+                        f"the transition into clip '{d['id']}' is longer than a clip it joins"
+                    )
+            if start <= prev_start:
+                raise EditError(f"clips '{prev_id}' and '{d['id']}' start together")
+            if before_end is not None and start < before_end:
+                raise EditError(f"three clips would play at once on track {name}")
+        before_end = prev_end
+        prev_start, prev_end, prev_dur, prev_id = start, end, dur, d["id"]

@@ -23,6 +23,7 @@ from studio.model.edit import (
     check_track,
     find,
     overlap_in,
+    shifted,
     track_by_id,
 )
 from studio.model.project import Project
@@ -434,4 +435,4 @@ def _shift_from(track: Track, frame: int, delta: int, exclude: tuple[str, ...]) 
         return
     for i, c in enumerate(track.clips):
         if c.start >= frame and c.id not in exclude:
-            track.clips[i] = c.model_copy(update={"start": c.start + delta})
+            track.clips[i] = shifted(c, c.start + delta)

@@ -157,6 +157,7 @@ class TimelineView(QGraphicsView):
     def set_project(self, project: Project, resolve: Callable[[str], Path] | None = None) -> None:
         """Show another project (New/Open); clears items, selection and playhead."""
         self.project = self.ctx.project = project
+        self.ctx.paths.clear()
         if resolve is not None:
             self.ctx.resolve = resolve
         for item in self._items.values():
@@ -168,6 +169,7 @@ class TimelineView(QGraphicsView):
 
     def set_resolver(self, resolve: Callable[[str], Path] | None) -> None:
         self.ctx.resolve = resolve
+        self.ctx.paths.clear()
         self.viewport().update()
 
     @Slot()
