@@ -91,22 +91,21 @@ def _segments(track: Track, orig: tuple[Clip, ...]) -> list[_Segment]:
     they were before the change (`orig`: the track's clips then), so a lengthened clip ripples
     what follows and a segment whose neighbour was deleted or moved is joined anew."""
     segs = _group(track.clips)
-    same = len(orig) == len(track.clips) and all(
-        a is b for a, b in zip(orig, track.clips, strict=True)
-    )
-    old = segs if same or not orig else _group(orig)
     now = {c.id: seg for seg in segs for c in seg.clips}
-    where = {c.id: i for i, seg in enumerate(old) for c in seg.clips}
+    was = sorted(orig or track.clips, key=lambda c: c.start)
+    where = {c.id: k for k, c in enumerate(was)}
+    last = was[-1].id if was else None
     for i, seg in enumerate(segs):
-        k = where.get(seg.clips[0].id)
-        if k is None:  # clips new to this track: judged where they are now
-            seg.pred = segs[i - 1] if i else None
+        first = seg.clips[0]
+        k = where.get(first.id)
+        before = was[k - 1] if k else None
+        if k is None or (before is not None and now.get(before.id) is seg):
+            seg.pred = segs[i - 1] if i else None  # new here: judged where it is now
             seg.lead = seg.start - (seg.pred.end if seg.pred else 0)
             continue
-        before = old[k - 1] if k else None
-        seg.pred = now.get(before.clips[0].id, _GONE) if before else None
-        seg.lead = old[k].start - (before.end if before else 0)
-        seg.final = k == len(old) - 1
+        seg.pred = now.get(before.id, _GONE) if before is not None else None
+        seg.lead = was[k].start - (before.end if before is not None else 0)
+        seg.final = any(c.id == last for c in seg.clips)
     return segs
 
 
