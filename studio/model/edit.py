@@ -178,6 +178,7 @@ class Recorder:
         if i is None:
             raise EditError(f"no shot with id '{new.id}'")
         self.edit.shots_before.setdefault(new.id, shots[i])
+        self.edit.shots_after[new.id] = new  # shots are values: the last one set is the after
         shots[i] = new
         return new
 
@@ -195,7 +196,6 @@ class Recorder:
         edit, project = self.edit, self.project
         edit.clip_id, edit.new_clip_ids = clip_id, list(new or [])
         edit.after = {tid: () for tid in edit.before}
-        edit.shots_after = {sid: None for sid in edit.shots_before}
         edit.takes_after = {tid: project.takes.get(tid) for tid in edit.takes_before}
         if edit.order_before is not None:
             edit.order_after = tuple(project.shots)
@@ -211,8 +211,6 @@ class Recorder:
             edit.undo(project)
             raise
         edit.after = {tid: tuple(by_id[tid].clips) if tid in by_id else () for tid in edit.before}
-        index = {s.id: s for s in project.shots}
-        edit.shots_after = {sid: index.get(sid) for sid in edit.shots_before}
         return edit
 
 

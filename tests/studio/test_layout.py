@@ -83,3 +83,22 @@ def test_nudging_a_crossfaded_clip_keeps_its_transition():
     E.move_clip(p, clip, start)
     _, moved = E.find(p, clip)
     assert moved.transition_in is not None and moved.transition_in.duration == 16
+
+
+def test_the_quick_follows_check_agrees_with_a_rebuild():
+    """`follows_storyboard` computes the Rebuild's layout without making clips; both agree."""
+    from studio.layout.storyboard import _key, _plan
+
+    p = film((2.0, 1.0, 3.0))
+    p.shots[0] = p.shots[0].model_copy(
+        update={"transition": TransitionKind.CROSSFADE, "transition_duration": 0.5}
+    )
+    p.shots[2] = p.shots[2].model_copy(
+        update={"transition": TransitionKind.DIP_TO_BLACK, "transition_duration": 1.0}
+    )
+    p.takes["snd"] = Take(id="snd", shot_id="s1", kind="audio", path="s.wav", engine="x")
+    p.shots[1] = p.shots[1].model_copy(update={"sound_take": "snd"})
+    rebuild(p)
+    assert _key(p) == _plan(p) and follows_storyboard(p)
+    E.split_clip(p, spans_ids(p)[1], 50)
+    assert not follows_storyboard(p)

@@ -169,15 +169,20 @@ class ShotInspector(QWidget):
 
     def _fill_presets(self, current: str | None) -> None:
         lib = self.ctx.presets
-        self.preset.clear()
         default = self.ctx.doc.project.style
+        if getattr(self, "_presets_for", None) != (id(lib), default):  # refill on change only
+            self._presets_for = (id(lib), default)
+            self._refill_presets(lib, default)
+        i = self.preset.findData(current) if current else 0
+        self.preset.setCurrentIndex(max(0, i))
+
+    def _refill_presets(self, lib, default: str | None) -> None:
+        self.preset.clear()
         self.preset.addItem(
             swatch_icon(lib.find(default)), f"Project default ({default or 'none'})", None
         )
         for preset in lib.all():
             self.preset.addItem(swatch_icon(preset), preset.title or preset.name, preset.name)
-        i = self.preset.findData(current) if current else 0
-        self.preset.setCurrentIndex(max(0, i))
 
     def _fill_takes(self, shot) -> None:
         self.takes.clear()

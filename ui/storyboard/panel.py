@@ -198,8 +198,8 @@ class StoryboardPanel(QWidget):
         """The one change signal: re-read the list after add/delete/move, else the cards."""
         if edit.shots_reordered:
             keep = self.selected_ids()
-            self.model.refresh()
-            self.select([i for i in keep if self.model.row_of(i) >= 0])
+            if self.model.sync():  # a reset loses the selection: put it back
+                self.select([i for i in keep if self.model.row_of(i) >= 0])
             return
         for shot_id in edit.shot_ids:
             self.model.shot_changed(shot_id)

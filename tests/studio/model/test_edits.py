@@ -505,6 +505,10 @@ def test_every_editor_mutation_keeps_tracks_valid_and_undoes_exactly(durations, 
             continue
         for track in p.tracks:
             assert_track_ok(track)
+        if op == "rebuild":  # the quick check computes exactly what a Rebuild makes
+            from studio.layout.storyboard import follows_storyboard
+
+            assert follows_storyboard(p)
         after = dump(p)
         e.undo(p)
         assert dump(p) == snapshot
