@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from studio.model import Project
 from studio.model.edit import Edit
 
-UNDO_LIMIT = 1000  # entries kept; each holds only what its edit touched
+UNDO_LIMIT = 500  # entries kept; each holds only what its edit touched (a ripple: the moved clips)
 
 
 class UndoId(IntEnum):

@@ -222,7 +222,10 @@ def shifted(clip: Clip, start: int) -> Clip:
     generic copy (ripples move every later clip; this keeps a 1,000-clip ripple cheap)."""
     new = Clip.__new__(Clip)
     object.__setattr__(new, "__dict__", {**clip.__dict__, "start": start})
-    object.__setattr__(new, "__pydantic_fields_set__", clip.__pydantic_fields_set__ | {"start"})
+    fields = clip.__pydantic_fields_set__  # shared, not copied: "start" is always set
+    object.__setattr__(
+        new, "__pydantic_fields_set__", fields if "start" in fields else {*fields, "start"}
+    )
     object.__setattr__(new, "__pydantic_extra__", None)
     object.__setattr__(new, "__pydantic_private__", None)
     return new
