@@ -38,6 +38,8 @@ from ui.swatches import swatch_icon
 from ui.undo import UndoId
 
 TAKE_ROLE = Qt.UserRole + 1
+# typed or stepped fields: consecutive edits of one field of one shot are one undo entry
+MERGED_FIELDS = {"prompt", "duration", "seed", "audio", "transition_duration", "name"}
 
 
 class ShotInspector(QWidget):
@@ -212,7 +214,7 @@ class ShotInspector(QWidget):
             doc.apply(
                 set_shot_fields,
                 self.shot_id,
-                merge=UndoId.SHOT_FIELD,
+                merge=UndoId.SHOT_FIELD if field in MERGED_FIELDS else None,
                 key=(self.shot_id, field),
                 **{field: value},
             )
