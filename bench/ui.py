@@ -1,6 +1,8 @@
 """Editor figures: cold start to first window, event-loop stalls while generating, opening a
-1,000-clip project. Prints numbers (and ratios against a baseline run in the same process);
-never asserts. Run: .venv/bin/python bench/ui.py   (offscreen; STUDIO_HOME set to a temp dir)
+1,000-clip project, and the latency of single edits of each kind on it (p50/p95 over 50 edits,
+through the open window, views included) with the undo stack's memory after 500 edits. Prints
+numbers (and ratios against a baseline run in the same process); never asserts.
+Run: .venv/bin/python bench/ui.py [--edits]   (offscreen; STUDIO_HOME set to a temp dir)
 """
 
 from __future__ import annotations
@@ -225,7 +227,176 @@ def bench_open_large() -> None:
     engine.shutdown()
 
 
+def big_project(n: int = 1000):
+    """n one-second shots, each with a take, laid out by a Rebuild (n clips on V1)."""
+    from studio.layout.storyboard import rebuild
+    from studio.model import Project, Shot, Take
+
+    project = Project(title="big", fps=24)
+    for i in range(n):
+        shot = Shot(prompt=f"shot {i}: a street at night, neon signs", duration=1.0)
+        take = Take(
+            shot_id=shot.id, path=f"takes/{shot.id}.mp4", engine="animatic", fps=24, frames=48
+        )
+        project.shots.append(shot.model_copy(update={"current_take": take.id}))
+        project.takes[take.id] = take
+    rebuild(project)
+    return project
+
+
+def edit_kinds(doc, rng):
+    """name -> a function making one edit of that kind on a random target (through doc.apply)."""
+    from studio.layout import landing
+    from studio.layout.storyboard import rebuild
+    from studio.model import Shot, Take, TrackRole, TransitionKind
+    from studio.model import edits as E
+    from studio.model import shot_edits as S
+
+    p = doc.project
+
+    def shot():
+        return p.shots[rng.randrange(len(p.shots))]
+
+    def clip():
+        track = p.track_with_role(TrackRole.STORYBOARD_VIDEO)
+        return track.clips[rng.randrange(1, len(track.clips) - 1)]
+
+    def land():
+        s = shot()
+        take = Take(shot_id=s.id, path="takes/n.mp4", engine="animatic", fps=24, frames=30)
+        return doc.apply(landing.land_take, take)
+
+    return {
+        "shot prompt": lambda: doc.apply(S.set_shot_fields, shot().id, prompt=str(rng.random())),
+        "shot duration": lambda: doc.apply(
+            S.set_shot_fields, shot().id, duration=rng.choice([0.5, 1.0, 1.5])
+        ),
+        "shot transition": lambda: doc.apply(
+            S.set_shot_fields,
+            shot().id,
+            transition=rng.choice([TransitionKind.CUT, TransitionKind.CROSSFADE]),
+            transition_duration=0.25,
+        ),
+        "add shot": lambda: doc.apply(S.add_shots, [Shot(prompt="new")], rng.randrange(1000)),
+        "duplicate shot": lambda: doc.apply(S.duplicate_shots, [shot().id]),
+        "delete shot": lambda: doc.apply(S.delete_shots, [shot().id]),
+        "move shot": lambda: doc.apply(S.move_shots, [shot().id], rng.randrange(len(p.shots))),
+        "trim clip": lambda: doc.apply(E.trim_clip, (c := clip()).id, "out", c.end - 2),
+        "split clip": lambda: doc.apply(E.split_clip, (c := clip()).id, c.start + 1),
+        "clip transition": lambda: doc.apply(
+            E.set_transition, clip().id, TransitionKind.CROSSFADE, 4
+        ),
+        "clip fields": lambda: doc.apply(E.set_clip_fields, clip().id, gain_db=-rng.random()),
+        "slip clip": lambda: doc.apply(E.slip_clip, clip().id, rng.randrange(4)),
+        "swap take": lambda: doc.apply(
+            E.swap_take, (c := clip()).id, p.shot(c.shot_id).current_take
+        ),
+        "land take": land,
+        "rebuild timeline": lambda: doc.apply(rebuild),
+    }
+
+
+def bench_edits(runs: int = 50) -> None:
+    import gc
+    import random
+    import tracemalloc
+
+    from studio.bundle import Bundle
+    from studio.layout.storyboard import follows_storyboard
+    from studio.model.edit import EditError
+    from ui.app import create_app
+    from ui.document import Document
+    from ui.generation import make_engine
+    from ui.main_window import MainWindow
+
+    app = create_app()
+    folder = Path(tempfile.mkdtemp()) / "edits.sbproj"
+    engine = make_engine()
+    win = MainWindow(Document(Bundle.create(folder, big_project())), engine)
+    win.offer_recovery_on_show = False
+    win.player.refresh = lambda *a: None  # the preview re-reads lazily; not an edit's cost
+    win.show()
+    app.processEvents()
+    doc, rng = win.doc, random.Random(11)
+    win.storyboard.select([doc.project.shots[500].id])  # the inspector shows a shot
+    app.processEvents()
+    base = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        app.processEvents()
+        base.append((time.perf_counter() - t) * 1000)
+    print(
+        f"single edits on a 1,000-clip project (ms; {runs} each; target p95 < 16): 'apply' ="
+        " edit + undo command + every view's handler of Document.edited; '+paint' adds the"
+        " event-loop pass that repaints (offscreen)"
+    )
+    print(f"  baseline (one event-loop pass): p50 {pct(base, 0.5):.2f}  p95 {pct(base, 0.95):.2f}")
+    old = []
+    for _ in range(10):  # what the old SnapshotCommand did per command: deep copies, twice
+        t = time.perf_counter()
+        for _ in range(2):
+            [s.model_copy(deep=True) for s in doc.project.shots]
+            {k: v.model_copy(deep=True) for k, v in doc.project.takes.items()}
+            [tr.model_copy(deep=True) for tr in doc.project.tracks]
+        old.append((time.perf_counter() - t) * 1000)
+    old_p50 = pct(old, 0.5)
+    print(f"  baseline (old SnapshotCommand's two deep copies of this project): p50 {old_p50:.1f}")
+    for name, make in edit_kinds(doc, rng).items():
+        times, applied = [], []
+        for _ in range(runs):
+            t = time.perf_counter()
+            try:
+                make()
+            except EditError:
+                continue
+            applied.append((time.perf_counter() - t) * 1000)
+            app.processEvents()
+            times.append((time.perf_counter() - t) * 1000)
+            if len(doc.project.shots) < 900 or len(doc.project.shots) > 1100:
+                doc.undo_stack.undo()
+        print(
+            f"  {name:17s} apply p50 {pct(applied, 0.5):6.2f} p95 {pct(applied, 0.95):6.2f}"
+            f" ({pct(applied, 0.5) / old_p50:.2f}x old copies)"
+            f" | +paint p50 {pct(times, 0.5):6.2f} p95 {pct(times, 0.95):6.2f}  n={len(times)}"
+        )
+    t = time.perf_counter()
+    follows_storyboard(doc.project)
+    print(
+        f"  'differs from storyboard' check (after edits, coalesced): "
+        f"{(time.perf_counter() - t) * 1000:.1f} ms"
+    )
+    doc.undo_stack.clear()
+    kinds = [k for k in edit_kinds(doc, rng).items() if k[0] != "rebuild timeline"]
+    done = 0
+    tracemalloc.start()
+    while done < 500:
+        try:
+            rng.choice(kinds)[1]()
+            done += 1
+        except EditError:
+            pass
+    app.processEvents()
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0]
+    entries = doc.undo_stack.count()
+    doc.undo_stack.setUndoLimit(0) if entries == 0 else doc.undo_stack.clear()
+    gc.collect()
+    freed = held - tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    print(
+        f"undo stack after 500 mixed edits: {entries} entries hold {freed / 2**20:.1f} MiB "
+        f"({freed / max(1, entries) / 1024:.0f} KiB per entry; ripples keep the moved clips)"
+    )
+    doc.undo_stack.setClean()
+    win.close()
+    engine.shutdown()
+
+
 if __name__ == "__main__":
+    if "--edits" in sys.argv:
+        bench_edits()
+        raise SystemExit(0)
     bench_cold_start()
     bench_open_large()
+    bench_edits()
     bench_stalls()

@@ -1,8 +1,8 @@
-"""From storyboard to timeline: shots become a project, takes become clips on tracks.
+"""From storyboard to project: a script's shots and audio cues become a bundle.
 
-The storyboard order sets the cut; each shot's transition overlaps it with the next shot (and
-the last shot's transition fades to black), so the video lasts the sum of the shot durations
-minus the transitions between them.
+Where takes go on the timeline is studio.layout (the storyboard order sets the cut; each shot's
+transition overlaps it with the next shot and the last shot's fades to black, so the video lasts
+the sum of the shot durations minus the transitions between them).
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from __future__ import annotations
 from studio.audio.decode import probe_audio
 from studio.bundle import Bundle
 from studio.errors import InputError, Location
-from studio.model import Clip, Project, Shot, Take, Track, TrackKind, Transition, TransitionKind
+from studio.layout.storyboard import SOUND_NAME, VIDEO_NAME, rebuild, shot_frames
+from studio.model import Clip, Project, Shot, Take, Track, TrackKind
 from studio.script.storyboard import Storyboard, transition_seconds
 
-VIDEO_TRACK = "V1"
-SOUND_TRACK = "Shot sound"
+VIDEO_TRACK, SOUND_TRACK = VIDEO_NAME, SOUND_NAME  # names shown; the role marks the tracks
+__all__ = ["add_take", "assemble_timeline", "project_from_storyboard", "shot_frames"]
 
 
 def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
@@ -82,48 +83,10 @@ def _named_track(project: Project, kind: TrackKind, name: str) -> Track:
     return track
 
 
-def shot_frames(project: Project, shot: Shot) -> int:
-    return max(1, project.seconds_to_frames(shot.duration))
-
-
-def transition_frames(project: Project, shot: Shot) -> int:
-    if shot.transition == TransitionKind.CUT:
-        return 0
-    return project.seconds_to_frames(shot.transition_duration)
-
-
 def assemble_timeline(project: Project) -> None:
-    """Lay every shot's current take (and sound take) on the timeline in storyboard order.
-
-    Rebuilds the storyboard's video track and shot-sound track; other tracks are left alone.
-    """
-    video = _named_track(project, TrackKind.VIDEO, VIDEO_TRACK)
-    video.clips = []
-    sound = next((t for t in project.tracks_of(TrackKind.AUDIO) if t.name == SOUND_TRACK), None)
-    if sound:
-        sound.clips = []
-    start, previous = 0, None
-    for shot in project.shots:
-        frames = shot_frames(project, shot)
-        overlap = transition_frames(project, previous) if previous else 0
-        start = max(0, start - overlap)
-        if shot.current_take:
-            clip = Clip(take_id=shot.current_take, shot_id=shot.id, start=start, duration=frames)
-            if previous and overlap:
-                clip.transition_in = Transition(kind=previous.transition, duration=overlap)
-            video.clips.append(clip)
-        if shot.sound_take:
-            sound = sound or _named_track(project, TrackKind.AUDIO, SOUND_TRACK)
-            sound.clips.append(
-                Clip(take_id=shot.sound_take, shot_id=shot.id, start=start, duration=frames)
-            )
-        start += frames
-        previous = shot
-    if video.clips and previous and previous.transition != TransitionKind.CUT:
-        last = video.clips[-1]
-        out = min(transition_frames(project, previous), last.duration)
-        last.transition_out = Transition(kind=TransitionKind.DIP_TO_BLACK, duration=out)
-    project.tracks = [t for t in project.tracks if not (t.name == SOUND_TRACK and not t.clips)]
+    """Lay every shot's current take (and sound take) on the storyboard's tracks in storyboard
+    order (a Rebuild; see studio.layout.storyboard). Other tracks are left alone."""
+    rebuild(project)
 
 
 def add_take(project: Project, take: Take, make_current: bool = True) -> None:

@@ -1,9 +1,11 @@
 """The open document: a Bundle, its undo stack, the dirty state and autosave.
 
-Every edit goes through `undo_stack`; the clean index of the stack is the saved state, so the
-title's unsaved marker and the quit prompt follow undo/redo exactly. Autosave writes the
-unsaved state beside project.json 30 s after the last edit (Bundle.autosave), so a crash loses
-at most that; the next start offers to restore it.
+Every edit goes through `apply` (ui.undo.EditBus) onto `undo_stack`, and `edited(edit)` announces
+each applied, undone or redone edit: the one change signal views listen to. The clean index of
+the stack is the saved state, so the title's unsaved marker and the quit prompt follow undo/redo
+exactly. Autosave writes the unsaved state beside project.json (Bundle.autosave) 30 s after the
+last edit, and at most 120 s after the first unsaved one (continuous typing cannot starve it),
+so a crash loses little; the next start offers to restore it.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
 
 from studio.bundle import BUNDLE_SUFFIX, Bundle
 from studio.errors import StudioError
 from studio.model import Project, new_id
 from studio.paths import user_data_dir
+from ui.undo import EditBus
 
-AUTOSAVE_MS = 30_000
+AUTOSAVE_MS = 30_000  # after the last edit...
+AUTOSAVE_MAX_MS = 120_000  # ...but never later than this after the first unsaved one
 
 
 def untitled_dir() -> Path:
@@ -30,27 +33,24 @@ def untitled_dir() -> Path:
     return path
 
 
-class Document(QObject):
-    """One open project. Views listen to the change signals; commands emit them."""
+class Document(EditBus):
+    """One open project. Views listen to `edited` (every change) and `projectReplaced`."""
 
-    shotsChanged = Signal()  # shots added, removed or reordered
-    shotEdited = Signal(str)  # one shot's fields changed (id)
-    takesChanged = Signal()  # takes added/removed, or a shot's current take changed
-    timelineChanged = Signal()  # tracks/clips changed by a storyboard-side command
     projectReplaced = Signal()  # a different Project object (open, recover, revert)
     dirtyChanged = Signal(bool)
     pathChanged = Signal(str)
     autosaved = Signal(str)
 
     def __init__(self, bundle: Bundle, untitled: bool = False, parent: QObject | None = None):
-        super().__init__(parent)
+        super().__init__(None, parent)
         self.bundle = bundle
         self.untitled = untitled
-        self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self._edited)
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave_now)
+        self._autosave_cap = QTimer(self, singleShot=True, interval=AUTOSAVE_MAX_MS)
+        self._autosave_cap.timeout.connect(self.autosave_now)
 
     # --- construction -------------------------------------------------------------------
     @classmethod
@@ -93,7 +93,13 @@ class Document(QObject):
         self.dirtyChanged.emit(not clean)
 
     def _edited(self, _index: int) -> None:
-        self._autosave.start()
+        self._autosave.start()  # restarts on every edit...
+        if not self._autosave_cap.isActive():  # ...the cap runs from the first unsaved edit
+            self._autosave_cap.start()
+
+    def _stop_autosave(self) -> None:
+        self._autosave.stop()
+        self._autosave_cap.stop()
 
     @property
     def autosave_timer(self) -> QTimer:
@@ -102,7 +108,7 @@ class Document(QObject):
     # --- saving -------------------------------------------------------------------------
     def save(self) -> None:
         self.bundle.save()
-        self._autosave.stop()
+        self._stop_autosave()
         self.undo_stack.setClean()
 
     def save_as(self, dest: Path) -> None:
@@ -125,6 +131,7 @@ class Document(QObject):
 
     def autosave_now(self) -> None:
         """Write the unsaved state beside project.json (never over it)."""
+        self._stop_autosave()
         if self.dirty:
             self.bundle.autosave()
             self.autosaved.emit(str(self.bundle.autosave_file))
@@ -146,7 +153,7 @@ class Document(QObject):
 
     def close(self) -> None:
         """Drop an untouched untitled scratch bundle; keep anything with work in it."""
-        self._autosave.stop()
+        self._stop_autosave()
         if self.untitled and not self.dirty and not self.project.takes:
             shutil.rmtree(self.bundle.path, ignore_errors=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import (
     QDockWidget,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -13,23 +14,24 @@ from PySide6.QtWidgets import (
 )
 
 from studio import __version__
+from studio.layout.storyboard import follows_storyboard
 from studio.model import Operation
-from ui import menus, panels, settings
+from studio.model.edit import Edit
+from ui import menus, settings
+from ui.cameo_panel import CameoPanel
 from ui.context import EditorContext
 from ui.document import Document
 from ui.file_ops import FileOps
 from ui.inspector import InspectorPanel
+from ui.player import PreviewPlayer
 from ui.presets_browser import PresetsBrowser
 from ui.render_queue import RenderQueuePanel
 from ui.storyboard import StoryboardPanel
+from ui.timeline import TimelineView
 
 LAYOUT_VERSION = 1
-
-
-def _connect(obj, name: str, slot) -> None:
-    signal = getattr(obj, name, None)
-    if signal is not None and hasattr(signal, "connect"):
-        signal.connect(slot)
+FOLLOWS_TEXT = "Timeline follows the storyboard"
+DIFFERS_TEXT = "Timeline differs from the storyboard (hand edits)"
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
@@ -55,8 +57,9 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorPanel(self.ctx)
         self.queue = RenderQueuePanel(self.ctx)
         self.presets = PresetsBrowser(self.ctx)
-        self.timeline = panels.make_timeline(doc)
-        self.player = panels.make_player(doc)
+        self.timeline = TimelineView(doc.project, doc.undo_stack, bus=doc, resolve=doc.resolve)
+        self.player = PreviewPlayer()
+        self.player.set_project(doc.project, doc.resolve)
         self._center = QWidget()
         QVBoxLayout(self._center).setContentsMargins(0, 0, 0, 0)
         self._center.layout().addWidget(self.player)
@@ -68,10 +71,9 @@ class MainWindow(QMainWindow):
         self._dock("queue", "Render Queue", self.queue, Qt.RightDockWidgetArea)
         self._dock("presets", "Presets", _scrolling(self.presets), Qt.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["queue"], self.docks["presets"])
-        cameo = panels.make_cameo_panel(self.ctx)
-        if cameo is not None:
-            self._dock("cameos", "Cameos", _scrolling(cameo), Qt.RightDockWidgetArea)
-            self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
+        self.cameos = CameoPanel(doc.project)
+        self._dock("cameos", "Cameos", _scrolling(self.cameos), Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
         self.docks["queue"].raise_()
         self.default_state = None  # taken after the first show, once docks have real sizes
         menus.build(self)
@@ -81,7 +83,13 @@ class MainWindow(QMainWindow):
         self.ctx.generator.refused.connect(self._refused)
         self.ctx.generator.landingFailed.connect(lambda _j, m: self.statusBar().showMessage(m))
         self.ctx.documentChanged.connect(self._document_changed)
-        _connect(self.player, "statusMessage", lambda m: self.statusBar().showMessage(m, 6000))
+        self.player.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.storyboard_state = QLabel()
+        self.storyboard_state.setProperty("role", "dim")
+        self.statusBar().addPermanentWidget(self.storyboard_state)
+        self._state_timer = QTimer(self, singleShot=True, interval=250)
+        self._state_timer.timeout.connect(self._update_storyboard_state)
+        self._hooked: Document | None = None
         self._hook_document()
         self._hook_timeline()
         self.restore_layout()
@@ -112,26 +120,53 @@ class MainWindow(QMainWindow):
 
     # --- document wiring ----------------------------------------------------------------
     def _hook_document(self) -> None:
-        doc = self.doc
-        doc.dirtyChanged.connect(self._update_title)
-        doc.pathChanged.connect(self._update_title)
-        doc.timelineChanged.connect(self._timeline_changed)
-        doc.autosaved.connect(lambda _p: self.statusBar().showMessage("Autosaved", 3000))
+        """Listen to the open document (and only it: the closed one is disconnected)."""
+        old, doc = self._hooked, self.doc
+        if old is doc:
+            return
+        if old is not None:
+            for signal, slot in self._doc_slots(old):
+                signal.disconnect(slot)
+        for signal, slot in self._doc_slots(doc):
+            signal.connect(slot)
+        self._hooked = doc
+        self._state_timer.start()
+
+    def _doc_slots(self, doc: Document) -> list:
+        return [
+            (doc.dirtyChanged, self._update_title),
+            (doc.pathChanged, self._update_title),
+            (doc.edited, self._edited),
+            (doc.autosaved, self._autosaved),
+        ]
+
+    def _autosaved(self, _path: str) -> None:
+        self.statusBar().showMessage("Autosaved", 3000)
+
+    def _edited(self, edit: Edit) -> None:
+        """The player re-reads the timeline after edits that touch clips or takes."""
+        if edit.track_ids or edit.tracks_changed or edit.take_ids:
+            self.player.refresh()
+        if edit.track_ids or edit.tracks_changed or edit.shot_ids or edit.shots_reordered:
+            self._state_timer.start()  # coalesced: checking costs a rebuild
+
+    def _update_storyboard_state(self) -> None:
+        follows = follows_storyboard(self.doc.project)
+        self.storyboard_state.setText(FOLLOWS_TEXT if follows else DIFFERS_TEXT)
 
     def _hook_timeline(self) -> None:
-        """Wire the timeline to the player and inspector (each signal only if it exists)."""
+        """Wire the timeline to the player and inspector, once (the widgets outlive documents)."""
         tl, pl = self.timeline, self.player
-        _connect(tl, "clipSelected", self.inspector.show_clip)
-        _connect(tl, "playheadMoved", lambda f: panels.call_first(pl, ("seek",), f))
-        _connect(pl, "positionChanged", lambda f: panels.call_first(tl, ("setPlayhead",), f))
-        _connect(tl, "projectEdited", lambda: panels.call_first(pl, ("refresh",)))
-        _connect(tl, "editFailed", lambda m: self.statusBar().showMessage(m, 5000))
-        _connect(tl, "clipMenuRequested", self._clip_menu)
+        tl.clipSelected.connect(self.inspector.show_clip)
+        tl.playheadMoved.connect(pl.seek)
+        pl.positionChanged.connect(tl.setPlayhead)
+        tl.editFailed.connect(lambda m: self.statusBar().showMessage(m, 5000))
+        self.inspector.editFailed.connect(lambda m: self.statusBar().showMessage(m, 5000))
+        tl.clipMenuRequested.connect(self._clip_menu)
 
     def _clip_menu(self, clip_id: str, menu) -> None:
-        """Remix / Blend / Takes on a timeline clip's context menu."""
-        from ui.commands import SetCurrentTake
-
+        """Remix / Blend / Extend / Loop on a timeline clip's context menu (its own menu has
+        the one "Swap take")."""
         try:
             _track, clip = self.doc.project.find_clip(clip_id)
         except KeyError:
@@ -150,37 +185,13 @@ class MainWindow(QMainWindow):
             lambda: gen.continue_take(shot_id, Operation.EXTEND, 2.0, backwards=True),
         )
         menu.addAction("Make Seamless Loop", lambda: gen.continue_take(shot_id, Operation.LOOP))
-        takes = [
-            t
-            for t in self.doc.project.takes.values()
-            if t.shot_id == clip.shot_id and t.kind == "video"
-        ]
-        if len(takes) > 1:
-            sub = menu.addMenu("Swap Take")
-            for t in sorted(takes, key=lambda t: t.created):
-                act = sub.addAction(f"{t.operation.value} · seed {t.seed} · {t.created[11:16]}")
-                act.setCheckable(True)
-                act.setChecked(t.id == clip.take_id)
-                act.triggered.connect(
-                    lambda _c=False, tid=t.id: self.doc.undo_stack.push(
-                        SetCurrentTake(self.doc, clip.shot_id, tid)
-                    )
-                )
-
-    def _timeline_changed(self) -> None:
-        panels.call_first(self.timeline, ("refresh", "rebuild", "reload", "sync"))
-        panels.call_first(self.player, ("invalidate", "refresh", "project_changed"))
 
     def _document_changed(self) -> None:
-        """A different project (open/new/recover): rebuild the views bound to it."""
+        """A different project (open/new/recover): the same widgets now show it."""
         self._hook_document()
-        old = self.timeline
-        self.timeline = panels.make_timeline(self.doc)
-        self.docks["timeline"].setWidget(self.timeline)
-        old.deleteLater()
-        self._hook_timeline()
-        menus.fill_timeline_menu(self)
-        panels.call_first(self.player, ("set_project",), self.doc.project, self.doc.resolve)
+        self.timeline.set_document(self.doc, self.doc.resolve)
+        self.player.set_project(self.doc.project, self.doc.resolve)
+        self.cameos.project = self.doc.project
         menus.bind_undo(self)
         self._update_title()
         self._select_first_shot()

@@ -1,8 +1,7 @@
 """Menus and the toolbar. Shortcuts follow video-editor conventions and are shown in menus.
 
-Timeline and playback actions belong to the timeline/player widgets when they define them
-(their QActions are reused so a key never has two owners); otherwise the window adds actions
-that call the widget's methods by name.
+The Timeline and Playback menus are the widgets' own action lists (`TimelineView.edit_actions()`,
+`PreviewPlayer.transport_actions()`), so a key never has two owners.
 """
 
 from __future__ import annotations
@@ -13,28 +12,9 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu
 
-from ui import panels, settings
+from studio.layout.storyboard import rebuild
+from ui import settings
 from ui.generation import ANIMATIC, DIFFUSERS, diffusion_models, engines_available
-
-# (menu text, shortcut, method names tried on the widget)
-TIMELINE_KEYS = [
-    ("Split at Playhead", "S", ("split_at_playhead", "split")),
-    ("Delete Clip", "Delete", ("delete_selected", "delete_clips")),
-    ("Ripple Delete", "Shift+Delete", ("ripple_delete_selected", "ripple_delete")),
-    ("Zoom In", "Ctrl+=", ("zoom_in",)),
-    ("Zoom Out", "Ctrl+-", ("zoom_out",)),
-    ("Zoom to Fit", "Shift+Z", ("zoom_to_fit", "fit")),
-]
-PLAYBACK_KEYS = [
-    ("Play / Pause", "Space", ("toggle_play", "play_pause")),
-    ("Play Backwards (J)", "J", ("shuttle_reverse", "jkl_j", "reverse")),
-    ("Stop (K)", "K", ("shuttle_stop", "jkl_k", "pause")),
-    ("Play Forwards (L)", "L", ("shuttle_forward", "jkl_l", "forward")),
-    ("Previous Frame", "Left", ("step_back", "previous_frame", "prev_frame")),
-    ("Next Frame", "Right", ("step_forward", "next_frame")),
-    ("Safe-Area Overlay", "", ("toggle_safe_area",)),
-]
-
 
 GLOBAL_KEYS = {"Space", "J", "K", "L", "Left", "Right", "S"}
 
@@ -56,9 +36,9 @@ def build(w) -> None:
     _edit_menu(w, bar.addMenu("&Edit"))
     _storyboard_menu(w, bar.addMenu("&Storyboard"))
     w.timeline_menu = bar.addMenu("&Timeline")
+    _widget_menu(w.timeline_menu, w.timeline.edit_actions())
     w.playback_menu = bar.addMenu("&Playback")
-    fill_timeline_menu(w)
-    _widget_menu(w, w.playback_menu, lambda: w.player, PLAYBACK_KEYS)
+    _widget_menu(w.playback_menu, w.player.transport_actions())
     view = bar.addMenu("&Window")
     for dock in w.docks.values():
         view.addAction(dock.toggleViewAction())
@@ -145,38 +125,17 @@ def _storyboard_menu(w, m: QMenu) -> None:
 
 
 def rebuild_timeline(w) -> None:
-    from studio.assemble import assemble_timeline
-    from ui.commands import SnapshotCommand
-
-    w.doc.undo_stack.push(
-        SnapshotCommand(w.doc, "Rebuild timeline", assemble_timeline, parts=("tracks",))
-    )
+    """Lay the storyboard's tracks out afresh (drops hand edits on them; undoable)."""
+    w.doc.apply(rebuild)
 
 
-def fill_timeline_menu(w) -> None:
-    """(Re)fill the Timeline menu from the current timeline widget (it is rebuilt on Open)."""
-    w.timeline_menu.clear()
-    _widget_menu(w, w.timeline_menu, lambda: w.timeline, TIMELINE_KEYS)
-
-
-def _widget_menu(w, menu: QMenu, widget, keys) -> None:
-    """Reuse the widget's own actions for these keys, else add ones calling its methods."""
-    own = {a.shortcut().toString(): a for a in widget().actions() if not a.shortcut().isEmpty()}
-    for text, key, names in keys:
-        seq = QKeySequence(key).toString() if key else ""
-        if seq and seq in own:
-            act = own.pop(seq)
-            if key in GLOBAL_KEYS:  # plain keys: text fields still get them (shortcut override)
-                act.setShortcutContext(Qt.WindowShortcut)
-            menu.addAction(act)
-            continue
-        if not any(callable(getattr(widget(), n, None)) for n in names):
-            continue
-        _act(w, text, key or None, lambda _c=False, n=names: panels.call_first(widget(), n), menu)
-    for act in own.values():  # the widget's other shortcuts, so they are discoverable
+def _widget_menu(menu: QMenu, actions: list[QAction]) -> None:
+    """A widget's own actions; plain keys (Space, J, K, L, arrows, S) work window-wide (text
+    fields still get them through their shortcut override)."""
+    for act in actions:
+        if act.shortcut().toString() in GLOBAL_KEYS:
+            act.setShortcutContext(Qt.WindowShortcut)
         menu.addAction(act)
-    if menu.isEmpty():
-        menu.addAction("(not available in this build)").setEnabled(False)
 
 
 def _choose_engine(w, data) -> None:

@@ -4,7 +4,7 @@ from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
 from studio.model.project import SCHEMA_VERSION, Project
 from studio.model.shot import Camera, Shot, TransitionKind, mentioned_handles, new_id
 from studio.model.take import Operation, Take, TakeKind
-from studio.model.timeline import Clip, Track, TrackKind, Transition
+from studio.model.timeline import Clip, Track, TrackKind, TrackRole, Transition
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -20,6 +20,7 @@ __all__ = [
     "TakeKind",
     "Track",
     "TrackKind",
+    "TrackRole",
     "Transition",
     "TransitionKind",
     "mentioned_handles",

@@ -1,10 +1,8 @@
-"""Timeline edit operations: pure, Qt-free, exactly undoable.
+"""Timeline edit operations on clips: pure, Qt-free, exactly undoable.
 
-Every operation changes the project in place and returns an `Edit`: the clip lists of the tracks
-it touched, before and after. Clips are treated as immutable values (an edit replaces a clip by a
-changed copy, never mutates it), so a snapshot is just a tuple of references: cheap to take and
-exact to restore. `edit.undo(project)` / `edit.redo(project)` swap the snapshots back in, and
-`a.then(b)` composes two edits (how a drag's many steps become one undo entry).
+Every operation changes the project in place and returns an `Edit` (studio.model.edit): the
+clip lists of the tracks it touched, before and after. Shot, take-landing and storyboard
+operations live beside these (studio.model.shot_edits, studio.layout); all share `Edit`.
 
 Track rules kept by every operation (see `check_track`): clips sorted by start never have three
 clips over one frame, and two clips overlap only when the later one has a `transition_in` whose
@@ -15,166 +13,37 @@ gap (or nothing) before it fades in from black inside the clip.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from typing import Literal
 
+from studio.layout.frames import take_frames
+from studio.model.edit import (
+    Edit,
+    EditError,
+    Recorder,
+    check_track,
+    find,
+    overlap_in,
+    shifted,
+    track_by_id,
+)
 from studio.model.project import Project
 from studio.model.shot import TransitionKind, new_id
-from studio.model.take import Take, TakeKind
+from studio.model.take import TakeKind
 from studio.model.timeline import Clip, Track, TrackKind, Transition
 
+__all__ = [
+    "Edit",
+    "EditError",
+    "Recorder",
+    "Transition",
+    "check_track",
+    "find",
+    "overlap_in",
+    "take_frames",
+    "track_by_id",
+]
+
 Edge = Literal["in", "out"]
-
-
-class EditError(ValueError):
-    """An edit that cannot be made; the message is for the status bar."""
-
-
-@dataclass
-class Edit:
-    """What one operation changed: touched tracks' clips (and shots' current take) before/after."""
-
-    name: str
-    before: dict[str, tuple[Clip, ...]] = field(default_factory=dict)
-    after: dict[str, tuple[Clip, ...]] = field(default_factory=dict)
-    shots_before: dict[str, str | None] = field(default_factory=dict)
-    shots_after: dict[str, str | None] = field(default_factory=dict)
-    clip_id: str | None = None  # the clip the user acted on (for selection after the edit)
-    new_clip_ids: list[str] = field(default_factory=list)
-
-    @property
-    def track_ids(self) -> set[str]:
-        return set(self.before) | set(self.after)
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after or self.shots_before != self.shots_after
-
-    def undo(self, project: Project) -> None:
-        _restore(project, self.before, self.shots_before)
-
-    def redo(self, project: Project) -> None:
-        _restore(project, self.after, self.shots_after)
-
-    def then(self, later: Edit) -> Edit:
-        """This edit followed by `later`, as one edit (keeps this one's name)."""
-        before = dict(self.before)
-        for tid, clips in later.before.items():
-            before.setdefault(tid, clips)
-        shots_before = dict(self.shots_before)
-        for sid, take in later.shots_before.items():
-            shots_before.setdefault(sid, take)
-        return Edit(
-            self.name,
-            before,
-            {**self.after, **later.after},
-            shots_before,
-            {**self.shots_after, **later.shots_after},
-            later.clip_id or self.clip_id,
-            self.new_clip_ids + [c for c in later.new_clip_ids if c not in self.new_clip_ids],
-        )
-
-
-def _restore(project: Project, tracks: dict[str, tuple[Clip, ...]], shots: dict[str, str | None]):
-    for tid, clips in tracks.items():
-        track_by_id(project, tid).clips = list(clips)
-    for sid, take_id in shots.items():
-        project.shot(sid).current_take = take_id
-
-
-class _Recorder:
-    """Collects before-snapshots as an operation touches tracks, then builds the Edit."""
-
-    def __init__(self, project: Project, name: str):
-        self.project, self.name = project, name
-        self.before: dict[str, tuple[Clip, ...]] = {}
-        self.shots_before: dict[str, str | None] = {}
-
-    def track(self, track: Track) -> Track:
-        self.before.setdefault(track.id, tuple(track.clips))
-        return track
-
-    def shot_take(self, shot_id: str, take_id: str | None) -> None:
-        shot = self.project.shot(shot_id)
-        self.shots_before.setdefault(shot_id, shot.current_take)
-        shot.current_take = take_id
-
-    def finish(self, clip_id: str | None = None, new: list[str] | None = None) -> Edit:
-        """Validate touched tracks; on failure put everything back and raise."""
-        shots_after = {sid: self.project.shot(sid).current_take for sid in self.shots_before}
-        edit = Edit(
-            self.name,
-            dict(self.before),
-            {},
-            dict(self.shots_before),
-            shots_after,
-            clip_id,
-            new or [],
-        )
-        try:
-            for tid in self.before:
-                track = track_by_id(self.project, tid)
-                track.clips.sort(key=lambda c: c.start)
-                check_track(track)
-        except EditError:
-            edit.undo(self.project)
-            raise
-        edit.after = {tid: tuple(track_by_id(self.project, tid).clips) for tid in self.before}
-        return edit
-
-
-# --- look-ups and rules ---------------------------------------------------------------------
-
-
-def track_by_id(project: Project, track_id: str) -> Track:
-    for track in project.tracks:
-        if track.id == track_id:
-            return track
-    raise EditError(f"no track with id '{track_id}'")
-
-
-def find(project: Project, clip_id: str) -> tuple[Track, Clip]:
-    try:
-        return project.find_clip(clip_id)
-    except KeyError:
-        raise EditError(f"no clip with id '{clip_id}'") from None
-
-
-def overlap_in(clip: Clip) -> int:
-    return clip.transition_in.duration if clip.transition_in else 0
-
-
-def check_track(track: Track) -> None:
-    """Raise EditError unless the track's clips obey the overlap rules (see module doc)."""
-    clips = track.sorted_clips()
-    for i, clip in enumerate(clips):
-        if clip.start < 0 or clip.duration <= 0:
-            raise EditError(f"clip '{clip.id}' must start at or after 0 and last at least a frame")
-        if i == 0:
-            continue
-        prev = clips[i - 1]
-        over = prev.end - clip.start
-        if over > 0 and over != overlap_in(clip):
-            raise EditError(
-                f"clips '{prev.id}' and '{clip.id}' overlap on track {track.name or track.id}"
-            )
-        if over > 0 and (over > prev.duration or over > clip.duration):
-            raise EditError(f"the transition into clip '{clip.id}' is longer than a clip it joins")
-        if clip.start <= prev.start:
-            raise EditError(f"clips '{prev.id}' and '{clip.id}' start together")
-        if i >= 2 and clip.start < clips[i - 2].end:
-            raise EditError(f"three clips would play at once on track {track.name or track.id}")
-
-
-def take_frames(project: Project, take: Take | None) -> int | None:
-    """A take's length in project frames (None when unknown, e.g. an imported file)."""
-    if take is None:
-        return None
-    if take.frames and take.fps:
-        return int(take.frames * project.fps / take.fps + 1e-9)
-    if take.duration:
-        return int(take.duration * project.fps + 1e-9)
-    return None
 
 
 def clip_source_frames(project: Project, clip: Clip) -> int | None:
@@ -234,10 +103,21 @@ def move_clip(project: Project, clip_id: str, start: int, track_id: str | None =
     dst = track_by_id(project, track_id) if track_id else src
     if dst.kind != src.kind:
         raise EditError(f"a {src.kind} clip cannot go on {dst.kind} track {dst.name or dst.id}")
-    rec = _Recorder(project, "Move clip")
+    start = max(0, int(start))
+    rec = Recorder(project, "Move clip")
     rec.track(src).clips.remove(clip)
-    rec.track(dst).clips.append(clip.model_copy(update={"start": max(0, int(start))}))
+    moved = clip.model_copy(update={"start": start})
+    prev = _before(dst, start)
+    if clip.transition_in is not None and prev is not None and prev.end > start:
+        moved = _with_overlap(moved, prev.end - start)  # a crossfade follows a nudge
+    rec.track(dst).clips.append(moved)
     return rec.finish(clip_id)
+
+
+def _before(track: Track, start: int) -> Clip | None:
+    """The last clip of the track starting before `start`."""
+    earlier = [c for c in track.clips if c.start < start]
+    return max(earlier, key=lambda c: c.start) if earlier else None
 
 
 def free_start(
@@ -247,6 +127,8 @@ def free_start(
     src, clip = find(project, clip_id)
     dst = track_by_id(project, track_id) if track_id else src
     others = [c for c in dst.sorted_clips() if c.id != clip_id]
+    if clip.transition_in is not None and _inside_crossfade(others, clip, start):
+        return start  # a crossfaded clip nudged within its previous clip keeps the crossfade
     gaps, cursor = [], 0
     for c in others:
         gaps.append((cursor, c.start))
@@ -260,6 +142,14 @@ def free_start(
         if best is None or abs(s - start) < abs(best - start):
             best = s
     return best
+
+
+def _inside_crossfade(others: list[Clip], clip: Clip, start: int) -> bool:
+    prev = max((c for c in others if c.start < start), key=lambda c: c.start, default=None)
+    nxt = min((c for c in others if c.start >= start), key=lambda c: c.start, default=None)
+    if prev is None or not prev.start + overlap_in(prev) < start < prev.end:
+        return False
+    return prev.end - start < clip.duration and (nxt is None or start + clip.duration <= nxt.start)
 
 
 def trim_limits(project: Project, clip_id: str, edge: Edge) -> tuple[int, int]:
@@ -306,7 +196,7 @@ def trim_clip(project: Project, clip_id: str, edge: Edge, frame: int) -> Edit:
     lo, hi = trim_limits(project, clip_id, edge)
     frame = min(max(int(frame), lo), hi)
     prev, nxt = neighbours(track, clip)
-    rec = _Recorder(project, "Trim clip")
+    rec = Recorder(project, "Trim clip")
     rec.track(track)
     if edge == "in":
         delta = frame - clip.start
@@ -344,7 +234,7 @@ def split_clip(project: Project, clip_id: str, frame: int) -> Edit:
             "fade_in": 0.0,
         }
     )
-    rec = _Recorder(project, "Split clip")
+    rec = Recorder(project, "Split clip")
     _replace(rec.track(track), clip, left)
     track.clips.append(right)
     return rec.finish(clip_id, [right.id])
@@ -371,7 +261,7 @@ def join_clips(project: Project, left_id: str, right_id: str) -> Edit:
             "fade_out": right.fade_out,
         }
     )
-    rec = _Recorder(project, "Join clips")
+    rec = Recorder(project, "Join clips")
     _replace(rec.track(track), left, merged)
     track.clips.remove(right)
     return rec.finish(left_id)
@@ -380,7 +270,7 @@ def join_clips(project: Project, left_id: str, right_id: str) -> Edit:
 def delete_clip(project: Project, clip_id: str) -> Edit:
     """Remove a clip and leave its gap."""
     track, clip = find(project, clip_id)
-    rec = _Recorder(project, "Delete clip")
+    rec = Recorder(project, "Delete clip")
     rec.track(track).clips.remove(clip)
     return rec.finish()
 
@@ -390,7 +280,7 @@ def ripple_delete(project: Project, clip_id: str) -> Edit:
     clip starts where the deleted one did (or where the previous clip ends, if they overlapped)."""
     track, clip = find(project, clip_id)
     prev, nxt = neighbours(track, clip)
-    rec = _Recorder(project, "Ripple delete")
+    rec = Recorder(project, "Ripple delete")
     rec.track(track).clips.remove(clip)
     if nxt is not None:
         target = clip.start if prev is None else max(clip.start, prev.end)
@@ -402,13 +292,13 @@ def insert_clip(project: Project, track_id: str, clip: Clip, ripple: bool = Fals
     """Place a new clip. With `ripple`, clips at or after its start move right to make room, and a
     clip under its start is split there first (an NLE's insert edit); without, it must fit."""
     track = track_by_id(project, track_id)
-    rec = _Recorder(project, "Insert clip")
+    rec = Recorder(project, "Insert clip")
     rec.track(track)
     if ripple:
         under = next((c for c in track.clips if c.start < clip.start < c.end), None)
         if under is not None:
             split = split_clip(project, under.id, clip.start)
-            rec.before.setdefault(track.id, split.before[track.id])
+            rec.edit.before.setdefault(track.id, split.before[track.id])
         _shift_from(track, clip.start, clip.duration, exclude=())
     track.clips.append(clip)
     return rec.finish(clip.id, [clip.id])
@@ -430,7 +320,7 @@ def set_transition(
     track, clip = find(project, clip_id)
     remove = kind is None or kind == TransitionKind.CUT or duration <= 0
     new_tr = None if remove else Transition(kind=kind, duration=int(duration))
-    rec = _Recorder(project, "Remove transition" if remove else "Set transition")
+    rec = Recorder(project, "Remove transition" if remove else "Set transition")
     rec.track(track)
     if edge == "out":
         if new_tr is not None and new_tr.duration > clip.duration:
@@ -480,7 +370,7 @@ def swap_take(project: Project, clip_id: str, take_id: str, update_shot: bool = 
     new = clip.model_copy(
         update={"take_id": take_id, "media": None, "source_in": source_in, "duration": duration}
     )
-    rec = _Recorder(project, "Swap take")
+    rec = Recorder(project, "Swap take")
     _replace(rec.track(track), clip, new)
     shot_id = clip.shot_id or take.shot_id
     if update_shot and take.kind == TakeKind.VIDEO and shot_id and take.shot_id == shot_id:
@@ -489,6 +379,27 @@ def swap_take(project: Project, clip_id: str, take_id: str, update_shot: bool = 
         except KeyError:
             pass
     return rec.finish(clip_id)
+
+
+def slip_clip(project: Project, clip_id: str, source_in: int) -> Edit:
+    """Show another part of the take in the same place (the clip's in point), clamped so the
+    clip stays inside its take."""
+    track, clip = find(project, clip_id)
+    length = clip_source_frames(project, clip)
+    hi = max(0, length - clip.duration) if length is not None else 1 << 40
+    source_in = min(max(0, int(source_in)), hi)
+    rec = Recorder(project, "Slip clip")
+    _replace(rec.track(track), clip, clip.model_copy(update={"source_in": source_in}))
+    return rec.finish(clip_id)
+
+
+def set_clip_length(project: Project, clip_id: str, frames: int) -> Edit:
+    """The inspector's Length field: the out edge trimmed to start + frames (same limits as a
+    trim drag, so a transition into the next clip follows it)."""
+    _track, clip = find(project, clip_id)
+    edit = trim_clip(project, clip_id, "out", clip.start + int(frames))
+    edit.name = "Change clip length"
+    return edit
 
 
 _SETTABLE = {"fit", "gain_db", "fade_in", "fade_out", "pan"}
@@ -504,7 +415,7 @@ def set_clip_fields(project: Project, clip_id: str, **changes) -> Edit:
         new = Clip.model_validate({**clip.model_dump(), **changes})
     except ValueError as exc:
         raise EditError(str(exc).splitlines()[-1] if str(exc) else "invalid value") from None
-    rec = _Recorder(project, "Change clip")
+    rec = Recorder(project, "Change clip")
     _replace(rec.track(track), clip, new)
     return rec.finish(clip_id)
 
@@ -518,11 +429,10 @@ def _replace(track: Track, old: Clip, new: Clip) -> None:
 
 
 def _shift_from(track: Track, frame: int, delta: int, exclude: tuple[str, ...]) -> None:
-    """Move every clip starting at or after `frame` by `delta` frames."""
+    """Move every clip starting at or after `frame` by `delta` frames (a clip pushed before
+    frame 0 is refused by the track check in `finish`, which puts everything back)."""
     if not delta:
         return
     for i, c in enumerate(track.clips):
         if c.start >= frame and c.id not in exclude:
-            if c.start + delta < 0:
-                raise EditError("that would move clips before the start of the timeline")
-            track.clips[i] = c.model_copy(update={"start": c.start + delta})
+            track.clips[i] = shifted(c, c.start + delta)

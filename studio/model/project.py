@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
 from studio.model.shot import Shot, new_id
 from studio.model.take import Take
-from studio.model.timeline import Clip, Track, TrackKind
+from studio.model.timeline import Clip, Track, TrackKind, TrackRole
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# schema 1 marked the storyboard's tracks by name only; schema 2 gives them a role
+_V1_ROLES = {
+    ("video", "V1"): TrackRole.STORYBOARD_VIDEO,
+    ("audio", "Shot sound"): TrackRole.STORYBOARD_SOUND,
+}
+
+
+def _migrate(data: Any) -> Any:
+    """Bring an older project.json up to this schema (called before validation)."""
+    if not isinstance(data, dict) or not isinstance(data.get("schema_version"), int):
+        return data
+    if data["schema_version"] < 2 and isinstance(data.get("tracks"), list):
+        data = dict(data)
+        tracks, seen = [], set()
+        for track in data["tracks"]:
+            if isinstance(track, dict) and "role" not in track:
+                role = _V1_ROLES.get((track.get("kind", "video"), track.get("name")))
+                if role is not None and role not in seen:
+                    seen.add(role)
+                    track = {**track, "role": role.value}
+            tracks.append(track)
+        data["tracks"] = tracks
+    if data["schema_version"] < SCHEMA_VERSION:
+        data = {**data, "schema_version": SCHEMA_VERSION}
+    return data
 
 
 class Project(BaseModel):
@@ -27,6 +54,11 @@ class Project(BaseModel):
     shots: list[Shot] = Field(default_factory=list)
     takes: dict[str, Take] = Field(default_factory=dict)
     tracks: list[Track] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        return _migrate(data)
 
     @field_validator("fps")
     @classmethod
@@ -63,6 +95,9 @@ class Project(BaseModel):
             self.tracks.append(track)
             tracks.append(track)
         return tracks[index]
+
+    def track_with_role(self, role: TrackRole) -> Track | None:
+        return next((t for t in self.tracks if t.role == role), None)
 
     def find_clip(self, clip_id: str) -> tuple[Track, Clip]:
         for track in self.tracks:

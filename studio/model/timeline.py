@@ -16,6 +16,14 @@ class TrackKind(StrEnum):
     AUDIO = "audio"
 
 
+class TrackRole(StrEnum):
+    """What made a track: the storyboard's picture and shot-sound tracks follow the shots
+    (their clips move when shots are reordered or change length); others are hand-made."""
+
+    STORYBOARD_VIDEO = "storyboard-video"
+    STORYBOARD_SOUND = "storyboard-sound"
+
+
 class Transition(BaseModel):
     """Blends a clip in from the previous clip on its track; the two overlap by `duration`.
 
@@ -70,6 +78,7 @@ class Track(BaseModel):
     id: str = Field(default_factory=new_id)
     kind: TrackKind = TrackKind.VIDEO
     name: str = ""
+    role: TrackRole | None = None  # None: a hand-made track
     clips: list[Clip] = Field(default_factory=list)
     muted: bool = False
     solo: bool = False

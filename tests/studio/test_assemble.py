@@ -50,3 +50,49 @@ def test_new_take_is_kept_beside_the_old_one():
     add_take(project, Take(shot_id=shot.id, path="takes/y.mp4", engine="animatic", remix_of=first))
     assert len(project.takes) == 2 and shot.current_take != first
     assert project.takes[shot.current_take].parents == [first]
+
+
+def test_old_project_json_gets_track_roles_from_the_names_it_used():
+    """Schema 1 marked the storyboard's tracks by name; loading gives them their role."""
+    from studio.model import TrackRole
+
+    old = {
+        "schema_version": 1,
+        "tracks": [
+            {"kind": "video", "name": "V1", "clips": []},
+            {"kind": "video", "name": "V2", "clips": []},
+            {"kind": "audio", "name": "Shot sound", "clips": []},
+        ],
+    }
+    project = Project.model_validate(old)
+    assert [t.role for t in project.tracks] == [
+        TrackRole.STORYBOARD_VIDEO,
+        None,
+        TrackRole.STORYBOARD_SOUND,
+    ]
+    assert project.schema_version == 2
+
+
+def test_a_renamed_storyboard_track_still_follows_the_storyboard():
+    """The role, not the name, marks the track a Rebuild and take landing use."""
+    project = project_with_takes([2.0, 2.0], [(TransitionKind.CUT, 0)] * 2)
+    assemble_timeline(project)
+    track = project.tracks_of(TrackKind.VIDEO)[0]
+    track.name = "Picture"
+    assemble_timeline(project)
+    assert len(project.tracks_of(TrackKind.VIDEO)) == 1 and len(track.clips) == 2
+
+
+def test_one_take_frames_rule_for_edits_layout_and_the_inspector():
+    """Defect 5: a 49-frame 16 fps take in a 24 fps project is 74 frames everywhere (frame 73
+    still shows the take's last frame), the trim limit and the placement agree."""
+    from studio.layout.frames import take_frames as layout_frames
+    from studio.model.edits import take_frames as edit_frames
+    from studio.placement import take_frames as placement_frames
+
+    project = Project(fps=24)
+    wan = Take(path="w.mp4", engine="x", fps=16, frames=49)
+    assert (
+        layout_frames(project, wan) == edit_frames(project, wan) == placement_frames(project, wan)
+    )
+    assert layout_frames(project, wan) == 74

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from studio import atomic
 from studio.bundle import Bundle, parse_project
 from studio.errors import InputError
-from studio.model import Clip, Project, Shot, Take, Track
+from studio.model import SCHEMA_VERSION, Clip, Project, Shot, Take, Track
 
 
 def sample_project() -> Project:
@@ -29,7 +29,7 @@ def test_round_trip(tmp_path):
     assert (bundle.path / "takes").is_dir() and (bundle.path / "media").is_dir()
     loaded = Bundle.load(bundle.path)
     assert loaded.project == bundle.project
-    assert json.loads(bundle.project_file.read_text())["schema_version"] == 1
+    assert json.loads(bundle.project_file.read_text())["schema_version"] == SCHEMA_VERSION
 
 
 def test_bad_field_named_with_its_path(tmp_path):

@@ -74,10 +74,10 @@ def test_swapping_a_take_is_undoable(window):
     shot = doc.project.shots[0]
     first = add_take_file(doc.bundle, shot)
     second = add_take_file(doc.bundle, shot)
-    from ui.commands import SetCurrentTake
+    from studio.layout.landing import switch_take
 
-    doc.undo_stack.push(SetCurrentTake(doc, shot.id, first.id))
-    doc.undo_stack.push(SetCurrentTake(doc, shot.id, second.id))
+    doc.apply(switch_take, shot.id, first.id)
+    doc.apply(switch_take, shot.id, second.id)
     clip_take = lambda: [c.take_id for t in doc.project.tracks for c in t.clips]  # noqa: E731
     assert clip_take() == [second.id]
     window.act_undo.trigger()

@@ -7,7 +7,7 @@ import threading
 import av
 import pytest
 
-from studio.assemble import assemble_timeline
+from studio.layout.storyboard import rebuild
 from studio.model import OutputFormat
 from tests.ui.conftest import add_take_file
 from ui.dialogs.export import ExportDialog
@@ -20,8 +20,7 @@ def edited(window):
     for shot in doc.project.shots[:2]:
         shot.current_take = add_take_file(doc.bundle, shot, frames=6).id
         shot.duration = 0.25
-    assemble_timeline(doc.project)
-    doc.timelineChanged.emit()
+    doc.apply(rebuild)
     return window
 
 

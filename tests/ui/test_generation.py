@@ -22,8 +22,8 @@ def test_generate_shot_lands_on_timeline(window, qtbot):
     window.storyboard.select([shot.id])
     jobs = window.storyboard.generate_selected()
     assert len(jobs) == 1
-    qtbot.waitUntil(lambda: shot.current_take is not None, timeout=WAIT)
-    take = doc.project.takes[shot.current_take]
+    qtbot.waitUntil(lambda: window.doc.project.shot(shot.id).current_take is not None, timeout=WAIT)
+    take = doc.project.takes[doc.project.shot(shot.id).current_take]
     assert take.engine == "animatic" and take.shot_id == shot.id
     assert doc.resolve(take.path).is_file()
     clips = video_clips(doc.project)
@@ -62,7 +62,7 @@ def test_cancel_running_job(window, qtbot):
     row.btn_cancel.click()
     qtbot.waitUntil(lambda: row.state == "cancelled", timeout=WAIT)
     assert row.status.text() == "Cancelled" and row.btn_retry.isVisible()
-    assert doc.project.takes == {} and shot.current_take is None
+    assert doc.project.takes == {} and doc.project.shot(shot.id).current_take is None
     assert not list((doc.bundle.path / "takes").glob("*.mp4"))  # nothing half-written kept
     assert doc.undo_stack.count() == 0
 
@@ -99,7 +99,7 @@ def test_failure_shows_message_and_retry(window, qtbot):
     window.ctx.generator.jobs[job].request.image = None  # the user fixed the cause
     row.btn_retry.click()
     assert job not in window.queue.rows and len(window.queue.rows) == 1
-    qtbot.waitUntil(lambda: shot.current_take is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.doc.project.shot(shot.id).current_take is not None, timeout=WAIT)
 
 
 def test_previews_are_coalesced_while_the_gui_is_busy(window, qtbot):
@@ -114,7 +114,7 @@ def test_previews_are_coalesced_while_the_gui_is_busy(window, qtbot):
     assert engine.wait(job, timeout=WAIT) is not None
     time.sleep(0.1)
     QApplication.processEvents()
-    qtbot.waitUntil(lambda: shot.current_take is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.doc.project.shot(shot.id).current_take is not None, timeout=WAIT)
     # at most one stale preview was delivered for the job: the rest were dropped, not queued
     assert len(shown) <= 1
     assert bridge.previews_dropped >= 1
@@ -126,8 +126,8 @@ def test_extend_and_loop_from_the_editor(window, qtbot):
     doc, gen = window.doc, window.ctx.generator
     shot = doc.project.shots[0]
     gen.generate([shot.id])
-    qtbot.waitUntil(lambda: shot.current_take is not None, timeout=WAIT)
-    first = shot.current_take
+    qtbot.waitUntil(lambda: window.doc.project.shot(shot.id).current_take is not None, timeout=WAIT)
+    first = doc.project.shot(shot.id).current_take
     length_before = doc.project.duration_frames
 
     assert gen.continue_take(shot.id, Operation.EXTEND, 0.5)

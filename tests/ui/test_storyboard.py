@@ -74,6 +74,7 @@ def test_inspector_fields_and_delete(window):
     page.duration.setValue(4.5)
     page.camera.setCurrentText("orbit")
     page.camera.activated.emit(page.camera.currentIndex())
+    shot = window.doc.project.shot(shot.id)  # edits replace a shot by a changed copy
     assert shot.duration == 4.5 and shot.camera.value == "orbit"
     window.storyboard.select([s.id for s in window.doc.project.shots[:2]])
     window.storyboard.act_delete.trigger()

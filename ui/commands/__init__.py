@@ -1,26 +1,18 @@
-"""QUndoCommands for storyboard and inspector edits: one user action, one command.
+"""Commands kept by name for callers outside the editor core (see ui.undo for the one path)."""
 
-Every command names its action (shown as "Undo Edit prompt" in the Edit menu) and emits the
-Document's change signals from redo() and undo(), so views refresh the same way either way.
-"""
+from __future__ import annotations
 
-from ui.commands.clips import EditClip
-from ui.commands.shots import (
-    AddShots,
-    DeleteShots,
-    EditShot,
-    MoveShots,
-    SnapshotCommand,
-)
-from ui.commands.takes import LandTake, SetCurrentTake
+from studio.layout.landing import land_take
+from studio.model import Take
+from ui.undo import EditCommand
 
-__all__ = [
-    "AddShots",
-    "DeleteShots",
-    "EditClip",
-    "EditShot",
-    "LandTake",
-    "MoveShots",
-    "SetCurrentTake",
-    "SnapshotCommand",
-]
+
+class LandTake(EditCommand):
+    """A finished take lands (kept, made current, shown in place with ripple) as one undo entry;
+    the edit is applied when the command is made, so push it at once."""
+
+    def __init__(self, doc, take: Take, label: str = ""):
+        super().__init__(doc, land_take(doc.project, take, label))
+
+
+__all__ = ["EditCommand", "LandTake"]

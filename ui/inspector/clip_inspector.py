@@ -1,8 +1,13 @@
-"""Inspector page for a timeline clip: take, in point, length, fit mode, transition."""
+"""Inspector page for a timeline clip: take, in point, length, fit mode, transition.
+
+Every field pushes the same edit operations as the timeline (slip, trim of the out edge,
+set_transition, swap_take), so the track rules hold and a crossfade overlaps the clips exactly
+as the clip menu's does; limits come from the same `trim_limits` / `take_frames`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -13,12 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.model import FitMode, Transition, TransitionKind
-from studio.placement import take_frames
-from ui.commands import EditClip, SetCurrentTake
+from studio.layout.frames import take_frames
+from studio.model import FitMode, TransitionKind
+from studio.model import edits as E
+from studio.model.edit import EditError
+from ui.inspector.fields import FieldGuard, commit_on_finish
+from ui.undo import UndoId
 
 
 class ClipInspector(QWidget):
+    editFailed = Signal(str)  # a refused edit's reason, for the status bar
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
@@ -56,9 +66,21 @@ class ClipInspector(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addStretch(1)
-        self.source_in.valueChanged.connect(lambda v: self._edit("source_in", v))
-        self.duration.valueChanged.connect(lambda v: self._edit("duration", v))
-        self.fit.activated.connect(lambda i: self._edit("fit", self.fit.itemData(i)))
+        for spin in (self.source_in, self.duration, self.transition_len):
+            commit_on_finish(spin)
+        self.guard = FieldGuard(lambda: self.ctx.doc.undo_stack, self)
+        self.guard.watch(
+            self.take, self.source_in, self.duration, self.fit, self.transition, self.transition_len
+        )
+        self.source_in.valueChanged.connect(
+            lambda v: self._apply(E.slip_clip, v, merge=UndoId.CLIP_SLIP)
+        )
+        self.duration.valueChanged.connect(
+            lambda v: self._apply(E.set_clip_length, v, merge=UndoId.CLIP_LENGTH)
+        )
+        self.fit.activated.connect(
+            lambda i: self._apply(E.set_clip_fields, fit=self.fit.itemData(i))
+        )
         self.transition.activated.connect(lambda _i: self._edit_transition())
         self.transition_len.valueChanged.connect(lambda _v: self._edit_transition())
         self.take.activated.connect(self._swap_take)
@@ -82,10 +104,11 @@ class ClipInspector(QWidget):
         try:
             self.heading.setText(f"Clip on {track.name or track.kind.value}")
             take = project.takes.get(clip.take_id) if clip.take_id else None
-            limit = take_frames(project, take) if take else 10**7
-            self.source_in.setMaximum(max(0, limit - 1))
+            limit = (take_frames(project, take) if take else None) or 10**7
+            self.source_in.setMaximum(max(0, limit - clip.duration))
             self.source_in.setValue(clip.source_in)
-            self.duration.setMaximum(max(1, limit - clip.source_in))
+            _lo, hi = E.trim_limits(project, clip.id, "out")  # as far as a trim drag goes
+            self.duration.setMaximum(max(1, hi - clip.start))
             self.duration.setValue(clip.duration)
             fps = project.fps
             self.timing.setText(
@@ -112,29 +135,29 @@ class ClipInspector(QWidget):
         finally:
             self._updating = False
 
-    def _edit(self, field: str, value) -> None:
-        if self._updating:
+    def _apply(self, op, *args, merge: UndoId | None = None, **kwargs) -> None:
+        """Push `op(project, clip_id, ...)`; arrow steps of one field on one clip merge."""
+        if self._updating or not self.clip_id:
             return
-        _track, clip = self._clip()
-        if clip is None or getattr(clip, field) == value:
-            return
-        self.ctx.doc.undo_stack.push(EditClip(self.ctx.doc, clip.id, field, value))
+        key = (self.clip_id, merge)
+        try:
+            self.ctx.doc.apply(op, self.clip_id, *args, merge=merge, key=key, **kwargs)
+        except EditError as exc:
+            self.refresh()  # show the value the model kept
+            self.editFailed.emit(str(exc))
 
     def _edit_transition(self) -> None:
+        """The same operation as the clip menu's transitions: a crossfade into a clip that
+        touches the previous one overlaps them (and ripples the rest of the track)."""
         kind = self.transition.currentData()
-        length = self.transition_len.value()
-        value = (
-            Transition(kind=kind, duration=length or self.ctx.doc.project.fps // 2)
-            if kind
-            else None
-        )
-        self._edit("transition_in", value)
+        length = self.transition_len.value() or self.ctx.doc.project.fps // 2
+        self._apply(E.set_transition, kind, length if kind else 0, merge=UndoId.TRANSITION)
 
     def _swap_take(self, index: int) -> None:
         if self._updating:
             return
-        _track, clip = self._clip()
         take_id = self.take.itemData(index)
-        if clip is None or not clip.shot_id or take_id == clip.take_id:
+        _track, clip = self._clip()
+        if clip is None or take_id == clip.take_id:
             return
-        self.ctx.doc.undo_stack.push(SetCurrentTake(self.ctx.doc, clip.shot_id, take_id))
+        self._apply(E.swap_take, take_id)

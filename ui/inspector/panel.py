@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget
 
 from ui.inspector.clip_inspector import ClipInspector
@@ -10,6 +10,10 @@ from ui.inspector.shot_inspector import ShotInspector
 
 
 class InspectorPanel(QScrollArea):
+    """Shows the selected shot or clip; redraws from the document's `edited` signal only."""
+
+    editFailed = Signal(str)
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(400, 560)
 
@@ -26,6 +30,8 @@ class InspectorPanel(QScrollArea):
         for page in (self.empty, self.shot, self.clip):
             self.stack.addWidget(page)
         self.setWidget(self.stack)
+        self.shot.editFailed.connect(self.editFailed)
+        self.clip.editFailed.connect(self.editFailed)
         self._connected = None
         self._connect()
         ctx.documentChanged.connect(self._document_changed)
@@ -51,24 +57,20 @@ class InspectorPanel(QScrollArea):
         doc = self.ctx.doc
         if self._connected is doc:
             return
+        if self._connected is not None:
+            self._connected.edited.disconnect(self._edited)
         self._connected = doc
-        doc.shotEdited.connect(self._shot_edited)
-        doc.shotsChanged.connect(self._refresh)
-        doc.takesChanged.connect(self._refresh)
-        doc.timelineChanged.connect(self._refresh)
+        doc.edited.connect(self._edited)
 
-    def _shot_edited(self, shot_id: str) -> None:
-        if self.stack.currentWidget() is self.shot and shot_id == self.shot.shot_id:
-            self.shot.refresh()
-
-    def _refresh(self) -> None:
+    def _edited(self, edit) -> None:
         page = self.stack.currentWidget()
         if page is self.shot:
             if any(s.id == self.shot.shot_id for s in self.ctx.doc.project.shots):
-                self.shot.refresh()
+                if self.shot.shot_id in edit.shot_ids or edit.take_ids:
+                    self.shot.refresh()
             else:
                 self.stack.setCurrentWidget(self.empty)
-        elif page is self.clip:
+        elif page is self.clip and (edit.track_ids or edit.take_ids):
             self.clip.refresh()
 
     def _document_changed(self) -> None:

@@ -1,11 +1,16 @@
 """Inspector page for a shot: prompt (@cameo completion), preset, camera, duration, seed,
-reference image, transition, sound and the shot's takes."""
+reference image, transition, sound and the shot's takes.
+
+Fields commit when editing finishes (Enter / focus out) through `set_shot_fields`, the same
+edit algebra as the timeline; a duration or transition change reaches the storyboard track
+keeping hand edits (studio.layout.storyboard). See ui.inspector.fields for wheel and undo keys.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,15 +30,23 @@ from PySide6.QtWidgets import (
 )
 
 from studio.errors import StudioError
+from studio.layout.landing import switch_take
 from studio.model import Camera, TransitionKind
-from ui.commands import EditShot, SetCurrentTake
+from studio.model.edit import EditError
+from studio.model.shot_edits import set_shot_fields
+from ui.inspector.fields import FieldGuard, commit_on_finish
 from ui.inspector.prompt_edit import PromptEdit, known_handles
 from ui.swatches import swatch_icon
+from ui.undo import UndoId
 
 TAKE_ROLE = Qt.UserRole + 1
+# typed or stepped fields: consecutive edits of one field of one shot are one undo entry
+MERGED_FIELDS = {"prompt", "duration", "seed", "audio", "transition_duration", "name"}
 
 
 class ShotInspector(QWidget):
+    editFailed = Signal(str)  # a refused edit's reason, for the status bar
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
@@ -91,7 +104,21 @@ class ShotInspector(QWidget):
         layout.addLayout(form)
         layout.addStretch(1)
 
-        self.name.textEdited.connect(lambda t: self._edit("name", t or None))
+        for spin in (self.duration, self.seed, self.transition_len):
+            commit_on_finish(spin)
+        self.guard = FieldGuard(lambda: self.ctx.doc.undo_stack, self)
+        self.guard.watch(
+            self.name,
+            self.prompt,
+            self.preset,
+            self.camera,
+            self.duration,
+            self.seed,
+            self.transition,
+            self.transition_len,
+            self.audio,
+        )
+        self.name.editingFinished.connect(lambda: self._edit("name", self.name.text() or None))
         self.prompt.edited.connect(lambda t: self._edit("prompt", t))
         self.preset.activated.connect(lambda i: self._edit("style", self.preset.itemData(i)))
         self.camera.activated.connect(
@@ -104,7 +131,7 @@ class ShotInspector(QWidget):
             lambda i: self._edit("transition", TransitionKind(self.transition.itemText(i)))
         )
         self.transition_len.valueChanged.connect(lambda v: self._edit("transition_duration", v))
-        self.audio.textEdited.connect(lambda t: self._edit("audio", t or None))
+        self.audio.editingFinished.connect(lambda: self._edit("audio", self.audio.text() or None))
         browse.clicked.connect(self.choose_image)
         clear.clicked.connect(lambda: self._edit("image", None))
         self.takes.itemActivated.connect(self._switch_take)
@@ -146,15 +173,20 @@ class ShotInspector(QWidget):
 
     def _fill_presets(self, current: str | None) -> None:
         lib = self.ctx.presets
-        self.preset.clear()
         default = self.ctx.doc.project.style
+        if getattr(self, "_presets_for", None) != (id(lib), default):  # refill on change only
+            self._presets_for = (id(lib), default)
+            self._refill_presets(lib, default)
+        i = self.preset.findData(current) if current else 0
+        self.preset.setCurrentIndex(max(0, i))
+
+    def _refill_presets(self, lib, default: str | None) -> None:
+        self.preset.clear()
         self.preset.addItem(
             swatch_icon(lib.find(default)), f"Project default ({default or 'none'})", None
         )
         for preset in lib.all():
             self.preset.addItem(swatch_icon(preset), preset.title or preset.name, preset.name)
-        i = self.preset.findData(current) if current else 0
-        self.preset.setCurrentIndex(max(0, i))
 
     def _fill_takes(self, shot) -> None:
         self.takes.clear()
@@ -180,7 +212,17 @@ class ShotInspector(QWidget):
         doc = self.ctx.doc
         if getattr(doc.project.shot(self.shot_id), field) == value:
             return
-        doc.undo_stack.push(EditShot(doc, self.shot_id, field, value))
+        try:
+            doc.apply(
+                set_shot_fields,
+                self.shot_id,
+                merge=UndoId.SHOT_FIELD if field in MERGED_FIELDS else None,
+                key=(self.shot_id, field),
+                **{field: value},
+            )
+        except EditError as exc:
+            self.refresh()
+            self.editFailed.emit(str(exc))
 
     def _seed_toggled(self, random_seed: bool) -> None:
         self.seed.setEnabled(not random_seed)
@@ -203,4 +245,4 @@ class ShotInspector(QWidget):
         take_id = item.data(TAKE_ROLE)
         shot = self.ctx.doc.project.shot(self.shot_id)
         if take_id and take_id != shot.current_take:
-            self.ctx.doc.undo_stack.push(SetCurrentTake(self.ctx.doc, self.shot_id, take_id))
+            self.ctx.doc.apply(switch_take, self.shot_id, take_id)

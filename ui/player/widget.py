@@ -5,9 +5,9 @@ Usage (main window):
     player.set_project(project, bundle.resolve)
     player.positionChanged.connect(timeline.setPlayhead)
     timeline.playheadMoved.connect(player.seek)
-    timeline.projectEdited.connect(player.refresh)   # or undo_stack.indexChanged
+    doc.edited.connect(player.refresh)              # every applied edit, undo and redo
     player.statusMessage.connect(status_bar.showMessage)
-    playback_menu.addActions(player.transport_actions())  # Space, J, K, L, Left, Right
+    playback_menu.addActions(player.transport_actions())  # Space, J, K, L, arrows, safe area
 
 Decoding happens on the FrameRenderer thread; a QTimer polls the clock (audio is the master
 when there is a device) and shows the frame for clock time, from the cache when ready.
@@ -121,6 +121,11 @@ class PreviewPlayer(QWidget):
             act("Previous frame", "Left", lambda: self.step(-1)),
             act("Next frame", "Right", lambda: self.step(1)),
         ]
+        self.action_safe_area = QAction("Safe-Area Overlay", self)
+        self.action_safe_area.setCheckable(True)
+        self.action_safe_area.setToolTip(self.safe_box.toolTip())
+        self.action_safe_area.toggled.connect(self.set_safe_area)
+        self._actions.append(self.action_safe_area)
 
     def transport_actions(self) -> list[QAction]:
         """Playback actions with their shortcuts (widget-scoped; set WindowShortcut to make
@@ -306,6 +311,7 @@ class PreviewPlayer(QWidget):
     @Slot(bool)
     def set_safe_area(self, on: bool) -> None:
         self.safe_box.setChecked(on)
+        self.action_safe_area.setChecked(on)
         self.screen.safe_area = on
         self.screen.update()
 

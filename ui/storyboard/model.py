@@ -1,10 +1,10 @@
-"""A list model over the project's shots; drops become MoveShots commands."""
+"""A list model over the project's shots; drops become move_shots edits."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, Qt
 
-from ui.commands import MoveShots
+from studio.model.shot_edits import move_shots
 from ui.document import Document
 
 SHOT_ID_ROLE = Qt.UserRole + 1
@@ -15,10 +15,12 @@ class ShotListModel(QAbstractListModel):
     def __init__(self, doc: Document, parent=None):
         super().__init__(parent)
         self.doc = doc
+        self._ids = [s.id for s in doc.project.shots]  # the rows the views know
 
     def set_document(self, doc: Document) -> None:
         self.beginResetModel()
         self.doc = doc
+        self._ids = [s.id for s in doc.project.shots]
         self.endResetModel()
 
     # --- reading ------------------------------------------------------------------------
@@ -54,7 +56,34 @@ class ShotListModel(QAbstractListModel):
 
     def refresh(self) -> None:
         self.beginResetModel()
+        self._ids = [s.id for s in self.doc.project.shots]
         self.endResetModel()
+
+    def sync(self) -> bool:
+        """Tell the views which rows were inserted or removed (a 1,000-shot list is not laid
+        out again for one new shot); returns True when it had to reset (a reorder)."""
+        old, new = self._ids, [s.id for s in self.doc.project.shots]
+        p = 0
+        while p < min(len(old), len(new)) and old[p] == new[p]:
+            p += 1
+        q = 0
+        while q < min(len(old), len(new)) - p and old[-1 - q] == new[-1 - q]:
+            q += 1
+        gone, added = len(old) - p - q, len(new) - p - q
+        if gone == added == 0:
+            return False
+        if gone == 0:
+            self.beginInsertRows(QModelIndex(), p, p + added - 1)
+            self._ids = new
+            self.endInsertRows()
+            return False
+        if added == 0:
+            self.beginRemoveRows(QModelIndex(), p, p + gone - 1)
+            self._ids = new
+            self.endRemoveRows()
+            return False
+        self.refresh()
+        return True
 
     # --- drag and drop ------------------------------------------------------------------
     def flags(self, index: QModelIndex):
@@ -88,5 +117,5 @@ class ShotListModel(QAbstractListModel):
         order = [i for i in current if i not in ids]
         at = len([i for i in current[:row] if i not in ids])
         if order[:at] + ids + order[at:] != current:
-            self.doc.undo_stack.push(MoveShots(self.doc, ids, row))
+            self.doc.apply(move_shots, ids, row)
         return False

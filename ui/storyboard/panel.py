@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolBar, QVBoxLayout, QWidget
 
 from studio.model import Operation, Shot
-from ui.commands import AddShots, DeleteShots, MoveShots
+from studio.model.shot_edits import add_shots, delete_shots, duplicate_shots, move_shots
 from ui.storyboard.card import ShotCardDelegate
 from ui.storyboard.model import SHOT_ID_ROLE, ShotListModel
 
@@ -143,7 +143,7 @@ class StoryboardPanel(QWidget):
         ids = self.selected_ids()
         at = self.model.row_of(ids[-1]) + 1 if ids else None
         shot = Shot(prompt="describe the shot", duration=3.0)
-        self.doc.undo_stack.push(AddShots(self.doc, [shot], at))
+        self.doc.apply(add_shots, [shot], at)
         self.select([shot.id])
         return shot
 
@@ -151,25 +151,14 @@ class StoryboardPanel(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        copies = [
-            self.doc.project.shot(i).model_copy(update={"id": Shot(prompt="x").id}) for i in ids
-        ]
-        at = self.model.row_of(ids[-1]) + 1
-        self.doc.undo_stack.push(
-            AddShots(
-                self.doc,
-                copies,
-                at,
-                text="Duplicate shot" if len(copies) == 1 else f"Duplicate {len(copies)} shots",
-            )
-        )
-        self.select([c.id for c in copies])
+        edit = self.doc.apply(duplicate_shots, ids)
+        self.select(edit.new_shot_ids)
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
             row = self.model.row_of(ids[0])
-            self.doc.undo_stack.push(DeleteShots(self.doc, ids))
+            self.doc.apply(delete_shots, ids)
             if self.model.rowCount():
                 self.select([self.model.shot_at(min(row, self.model.rowCount() - 1)).id])
 
@@ -181,7 +170,7 @@ class StoryboardPanel(QWidget):
         target = min(rows) + delta if delta < 0 else max(rows) + 1 + delta
         if delta < 0 and min(rows) == 0 or delta > 0 and max(rows) == self.model.rowCount() - 1:
             return
-        self.doc.undo_stack.push(MoveShots(self.doc, ids, max(0, target)))
+        self.doc.apply(move_shots, ids, max(0, target))
         self.select(ids)
 
     def generate_selected(self) -> list[str]:
@@ -193,18 +182,26 @@ class StoryboardPanel(QWidget):
     # --- document -----------------------------------------------------------------------
     def _connect_document(self) -> None:
         doc = self.ctx.doc
-        if getattr(self, "_connected", None) is doc:
+        old = getattr(self, "_connected", None)
+        if old is doc:
             return
+        if old is not None:
+            old.edited.disconnect(self._edited)
         self._connected = doc
-        doc.shotsChanged.connect(self._shots_changed)
-        doc.shotEdited.connect(self.model.shot_changed)
-        doc.takesChanged.connect(self.view.viewport().update)
+        doc.edited.connect(self._edited)
 
     def _document_changed(self) -> None:
         self.model.set_document(self.ctx.doc)
         self._connect_document()
 
-    def _shots_changed(self) -> None:
-        keep = self.selected_ids()
-        self.model.refresh()
-        self.select([i for i in keep if self.model.row_of(i) >= 0])
+    def _edited(self, edit) -> None:
+        """The one change signal: re-read the list after add/delete/move, else the cards."""
+        if edit.shots_reordered:
+            keep = self.selected_ids()
+            if self.model.sync():  # a reset loses the selection: put it back
+                self.select([i for i in keep if self.model.row_of(i) >= 0])
+            return
+        for shot_id in edit.shot_ids:
+            self.model.shot_changed(shot_id)
+        if edit.take_ids:
+            self.view.viewport().update()

@@ -1,6 +1,5 @@
-"""The timeline editor widget and its undo commands."""
+"""The timeline editor widget (its edits go through ui.undo like every other change)."""
 
-from ui.timeline.commands import DragCommand, EditCommand, push_edit
 from ui.timeline.view import TimelineView
 
-__all__ = ["DragCommand", "EditCommand", "TimelineView", "push_edit"]
+__all__ = ["TimelineView"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +88,7 @@ class PaintContext:
     layout: Layout
     media: MediaCache
     resolve: Callable[[str], Path] | None = None
+    paths: dict[str, Path | None] = field(default_factory=dict)  # resolved once per path
 
     def media_path(self, clip: Clip) -> Path | None:
         if self.resolve is None:
@@ -96,10 +97,12 @@ class PaintContext:
         rel = take.path if take is not None else clip.media
         if not rel:
             return None
-        try:
-            return Path(self.resolve(rel))
-        except Exception:  # an unresolvable path just shows no thumbnails
-            return None
+        if rel not in self.paths:  # resolving touches the disk: not once per paint
+            try:
+                self.paths[rel] = Path(self.resolve(rel))
+            except Exception:  # an unresolvable path just shows no thumbnails
+                self.paths[rel] = None
+        return self.paths[rel]
 
 
 class ClipItem(QGraphicsItem):

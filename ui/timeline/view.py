@@ -1,17 +1,17 @@
 """TimelineView: the editor's timeline — ruler, playhead, tracks, clips, drag/trim/split/delete.
 
 Usage (main window):
-    view = TimelineView(project, undo_stack, resolve=bundle.resolve)
+    view = TimelineView(doc.project, doc.undo_stack, bus=doc, resolve=doc.resolve)
     view.playheadMoved.connect(player.seek)      # user moved the playhead (ruler, keys)
     player.positionChanged.connect(view.setPlayhead)  # never re-emits playheadMoved
     view.clipSelected.connect(inspector.show_clip)    # "" when nothing is selected
-    view.projectEdited.connect(player.refresh)        # after every edit, undo and redo
     view.clipMenuRequested.connect(add_remix_blend)   # (clip_id, QMenu): add your own actions
-    edit_menu.addActions(view.edit_actions())         # Split (S), Delete, Ripple delete, zoom...
-    view.refresh()                                    # after the project changed elsewhere
+    timeline_menu.addActions(view.edit_actions())     # Split (S), Delete, Ripple delete, zoom...
+    view.set_document(new_doc, new_doc.resolve)       # New / Open / recover
 
-Every edit goes through `push_edit` (ui.timeline.commands) onto the shared QUndoStack. Items
-are kept per clip id and only those of touched tracks are updated after an edit; zoom
+Every edit goes through the bus (ui.undo.EditBus.apply: the document, or a bare project's bus
+made here) and the view redraws from the bus's `edited` signal only, like every other view.
+Items are kept per clip id and only those of touched tracks are updated after an edit; zoom
 re-positions items; the playhead repaints only the strips it leaves and enters.
 """
 
@@ -28,11 +28,11 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QMenu
 from studio.model import Project, TrackKind
 from studio.model import edits as E
 from studio.model.edits import Edit, EditError
-from ui.timeline.commands import push_edit
 from ui.timeline.items import ClipItem, Layout, PaintContext
 from ui.timeline.media import MediaCache
 from ui.timeline.menu import build_clip_menu
 from ui.timeline.ruler import HEADER_W, RULER_H, Ruler, TrackHeaders
+from ui.undo import EditBus, ProjectBus, UndoId
 
 MIN_PPF, MAX_PPF = 0.02, 48.0
 SNAP_PX = 8
@@ -56,7 +56,6 @@ class TimelineView(QGraphicsView):
     playheadMoved = Signal(int)
     clipSelected = Signal(str)
     clipMenuRequested = Signal(str, QMenu)
-    projectEdited = Signal()
     editFailed = Signal(str)
 
     def __init__(
@@ -66,9 +65,12 @@ class TimelineView(QGraphicsView):
         parent: QWidget | None = None,
         *,
         resolve: Callable[[str], Path] | None = None,
+        bus: EditBus | None = None,
     ):
         super().__init__(parent)
         self.project, self.undo_stack = project, undo_stack
+        self.bus = bus if bus is not None else ProjectBus(project, undo_stack, self)
+        self.bus.edited.connect(self._on_edit)
         self.layout = Layout()
         self.media = MediaCache(self)
         self.ctx = PaintContext(project, self.layout, self.media, resolve)
@@ -143,9 +145,19 @@ class TimelineView(QGraphicsView):
         self._update_scene_rect()
 
     # --- model sync -----------------------------------------------------------------------
+    def set_document(self, bus: EditBus, resolve: Callable[[str], Path] | None = None) -> None:
+        """Edit another document (New/Open/recover): the old one's signal is disconnected."""
+        if bus is not self.bus:
+            self.bus.edited.disconnect(self._on_edit)
+            self.bus = bus
+            bus.edited.connect(self._on_edit)
+        self.undo_stack = bus.undo_stack
+        self.set_project(bus.project, resolve)
+
     def set_project(self, project: Project, resolve: Callable[[str], Path] | None = None) -> None:
         """Show another project (New/Open); clears items, selection and playhead."""
         self.project = self.ctx.project = project
+        self.ctx.paths.clear()
         if resolve is not None:
             self.ctx.resolve = resolve
         for item in self._items.values():
@@ -157,6 +169,7 @@ class TimelineView(QGraphicsView):
 
     def set_resolver(self, resolve: Callable[[str], Path] | None) -> None:
         self.ctx.resolve = resolve
+        self.ctx.paths.clear()
         self.viewport().update()
 
     @Slot()
@@ -191,13 +204,18 @@ class TimelineView(QGraphicsView):
             self.select(None)
         self._update_scene_rect()
 
+    @Slot(object)
     def _on_edit(self, edit: Edit) -> None:
-        if any(tid not in self.layout.by_track for tid in edit.track_ids):
+        if self.project is not self.bus.project:  # the project object was replaced
+            self.set_project(self.bus.project)
+            return
+        if edit.tracks_changed or any(t not in self.layout.by_track for t in edit.track_ids):
             self.refresh()
-        else:
+        elif edit.track_ids:
             self._sync(edit.track_ids)
+        else:
+            return
         self.viewport().update()
-        self.projectEdited.emit()
 
     def _update_scene_rect(self) -> None:
         frames = self.project.duration_frames + 10 * self.project.fps
@@ -304,16 +322,9 @@ class TimelineView(QGraphicsView):
     # --- edits ----------------------------------------------------------------------------
     def push(self, op, *args, drag: object | None = None, **kwargs) -> Edit | None:
         """Apply an edits.* operation as one undoable command; a refusal goes to editFailed."""
+        merge = UndoId.DRAG if drag is not None else None
         try:
-            return push_edit(
-                self.undo_stack,
-                self.project,
-                op,
-                *args,
-                on_change=self._on_edit,
-                drag=drag,
-                **kwargs,
-            )
+            return self.bus.apply(op, *args, merge=merge, key=drag, **kwargs)
         except EditError as exc:
             self.editFailed.emit(str(exc))
             return None

@@ -1,0 +1,126 @@
+"""Where a take goes: a finished take lands beside its shot's others and shows on the timeline.
+
+On the storyboard track the take replaces its shot's clip in place; when its length differs
+the clips after it ripple (an extended take lengthens the clip to the whole take). A shot with
+no clip yet gets one in storyboard order, and later shots move right to make room. Nothing
+ever lands on top of another clip; hand edits elsewhere on the track are kept (see
+studio.layout.storyboard). Clips of the shot on hand-made tracks switch take in place.
+"""
+
+from __future__ import annotations
+
+from studio.layout.frames import take_frames
+from studio.layout.storyboard import new_clip_frames, restack, shot_frames
+from studio.model.edit import Edit, EditError, Recorder
+from studio.model.project import Project
+from studio.model.take import Operation, Take, TakeKind
+from studio.model.timeline import Clip, TrackKind, TrackRole
+
+
+def land_take(project: Project, take: Take, name: str = "") -> Edit:
+    """Keep `take`, make it its shot's current (or sound) take and show it; one Edit.
+
+    Never refused: if the timeline cannot show it (its track rules would break), the take is
+    still kept and made current, and the timeline is left as it was."""
+    name = name or f"New take ({take.operation.value})"
+    try:
+        return _land(project, take, name)
+    except EditError:
+        rec = Recorder(project, name)
+        rec.put_take(take)
+        shot = _shot(project, take.shot_id)
+        if shot is not None:
+            field = "sound_take" if take.kind == TakeKind.AUDIO else "current_take"
+            rec.replace_shot(shot.model_copy(update={field: take.id}))
+        return rec.finish()
+
+
+def _land(project: Project, take: Take, name: str) -> Edit:
+    rec = Recorder(project, name)
+    rec.put_take(take)
+    shot = _shot(project, take.shot_id)
+    if shot is None:
+        return rec.finish()
+    if take.kind == TakeKind.AUDIO:
+        rec.replace_shot(shot.model_copy(update={"sound_take": take.id}))
+        restack(rec)
+        return rec.finish()
+    grow = take.operation == Operation.EXTEND and take.duration > 0
+    update: dict = {"current_take": take.id}
+    if grow:  # the shot is now as long as its take
+        update["duration"] = min(600.0, round(take.duration, 3))
+    rec.replace_shot(shot.model_copy(update=update))
+    show_take(rec, shot.id, take, grow=grow, old_take=shot.current_take)
+    return rec.finish()
+
+
+def switch_take(project: Project, shot_id: str, take_id: str) -> Edit:
+    """Show another of a shot's takes (the inspector's and the clip menu's "Swap take")."""
+    rec = Recorder(project, "Swap take")
+    shot, take = _shot(project, shot_id), project.takes.get(take_id)
+    if shot is None or take is None or take.kind != TakeKind.VIDEO:
+        raise EditError("choose a picture take of this shot")
+    rec.replace_shot(shot.model_copy(update={"current_take": take_id}))
+    show_take(rec, shot_id, take, old_take=shot.current_take)
+    return rec.finish()
+
+
+def show_take(
+    rec: Recorder, shot_id: str, take: Take, grow: bool = False, old_take: str | None = None
+) -> None:
+    """Switch the shot's clips to `take` in place (recorded in `rec`), then ripple."""
+    project = rec.project
+    available = take_frames(project, take)
+    full = {shot_frames(project, project.shot(shot_id))}
+    old_len = take_frames(project, project.takes.get(old_take)) if old_take else None
+    if old_len:
+        full.add(old_len)
+    placed = False  # on a hand-made track a clip never grows (it could cover the next one)
+    for track in project.tracks:
+        if track.kind != TrackKind.VIDEO:
+            continue
+        mine = [c for c in track.clips if c.shot_id == shot_id]
+        if not mine:
+            continue
+        rec.track(track)
+        ripple = track.role == TrackRole.STORYBOARD_VIDEO
+        placed = placed or ripple
+        whole = len(mine) == 1 and mine[0].source_in == 0 and mine[0].duration in full
+        for clip in mine:
+            new = _on_take(
+                project, clip, take, available, grow and whole and ripple, whole and ripple
+            )
+            track.clips[track.clips.index(clip)] = new
+    if placed:
+        restack(rec)
+    else:
+        restack(rec, fresh={shot_id: new_clip_frames(project, project.shot(shot_id), take.id)})
+
+
+def _on_take(project, clip: Clip, take: Take, available, grow: bool, whole: bool) -> Clip:
+    source_in = clip.source_in
+    if grow or (available is not None and source_in >= available):
+        source_in = 0
+    if available is None:
+        duration = clip.duration
+    elif grow:
+        duration = available
+    elif whole:  # the clip showed the whole shot: it shows the whole new take, up to the shot
+        shot = project.shot(clip.shot_id)
+        duration = min(shot_frames(project, shot), available)
+    else:
+        duration = min(clip.duration, available - source_in)
+    return clip.model_copy(
+        update={
+            "take_id": take.id,
+            "media": None,
+            "source_in": source_in,
+            "duration": max(1, duration),
+        }
+    )
+
+
+def _shot(project: Project, shot_id: str | None):
+    if not shot_id:
+        return None
+    return next((s for s in project.shots if s.id == shot_id), None)
