@@ -42,6 +42,7 @@ class RenderOptions:
     sound: bool = True
     keep_project: Path | None = None  # where to keep the bundle made from a script
     regenerate: bool = False
+    cluster: str | None = None  # Ray cluster address: jobs run on the render farm
     on_event: Callable[[EngineEvent], None] | None = None
     on_export: Callable[[int, int], None] | None = None
 
@@ -127,6 +128,8 @@ def _video_request(bundle: Bundle, shot: Shot, seed: int, opts: RenderOptions) -
 
 def make_engine(opts: RenderOptions) -> Engine:
     """An engine with the embedded backends and, lazily, the diffusion backend."""
+    if opts.cluster:
+        return make_farm_engine(opts.cluster)
     engine = Engine(autostart=False)
     engine.register("animatic", AnimaticBackend())
     register_sound_backends(engine, device=opts.device)
@@ -137,6 +140,15 @@ def make_engine(opts: RenderOptions) -> Engine:
             "diffusers",
             lambda: diffusion.make_backend(model=opts.model, device=opts.device, steps=opts.steps),
         )
+    engine.add_preflight(engine_preflight())
+    return engine
+
+
+def make_farm_engine(address: str) -> Engine:
+    """The render farm hook: the same queue and events, jobs run on the cluster's workers."""
+    from studio.farm.engine import connect_farm_engine
+
+    engine = connect_farm_engine(address)
     engine.add_preflight(engine_preflight())
     return engine
 

@@ -135,16 +135,14 @@ class FarmWorker:
                 target=self._work, args=(job, events), name=f"farm-{job.job_id}", daemon=True
             )
             thread.start()
-            while True:
-                item = events.get()
+            while not isinstance(item := events.get(), OUTCOMES):
                 yield item
-                if isinstance(item, OUTCOMES):
-                    break
             thread.join()
         finally:
             for table in (self._running, self._cancels, self._steps, self._steps_at_cancel):
                 table.pop(job.job_id, None)
             self._busy.release()
+        yield item  # last, once this worker is free: the driver may send the next job at once
 
     def _work(self, job: FarmJob, events: queue.Queue) -> None:
         cancel = self._cancels.setdefault(job.job_id, threading.Event())
@@ -159,6 +157,7 @@ class FarmWorker:
         try:
             request = _staged_request(job, folder)
             backend = self._backend_for(job, request, folder)
+            (folder / "out").mkdir()
             ctx = JobContext(job.job_id, folder / "out", emit, cancel)
             ctx.check_cancelled()
             if job.backend == DIFFUSERS:
@@ -255,19 +254,19 @@ def _staged_request(job: FarmJob, folder: Path) -> GenerationRequest:
     return GenerationRequest.model_validate(data)
 
 
-def _node_ip() -> str:
-    try:
-        import ray
+def _ray_if_running():
+    """Ray when this process is a Ray worker (never starts a local Ray instance)."""
+    import sys
 
-        return ray.util.get_node_ip_address()
-    except Exception:
-        return "local"
+    ray = sys.modules.get("ray")
+    return ray if ray is not None and ray.is_initialized() else None
+
+
+def _node_ip() -> str:
+    ray = _ray_if_running()
+    return ray.util.get_node_ip_address() if ray else "local"
 
 
 def _gpu_ids() -> list:
-    try:
-        import ray
-
-        return list(ray.get_gpu_ids())
-    except Exception:
-        return []
+    ray = _ray_if_running()
+    return list(ray.get_gpu_ids()) if ray else []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,20 +71,22 @@ def find_workers() -> list[tuple[str, object]]:
 
 
 def ensure_workers(timeout: float = READY_TIMEOUT_S) -> list[tuple[str, object]]:
-    """The cluster's workers, starting one per GPU (or per CPU on a cluster without GPUs)."""
+    """The cluster's workers, plus one more per GPU nobody holds yet (or per free CPU on a
+    cluster without GPUs, for the animatic)."""
     ray = ray_module()
-    resources = ray.cluster_resources()
-    gpus = int(resources.get("GPU", 0))
-    if gpus:
-        wanted = [f"gpu-{i}" for i in range(gpus)]
-        options = {"num_gpus": 1, "num_cpus": 0}
+    gpu_cluster = int(ray.cluster_resources().get("GPU", 0)) > 0
+    free = ray.available_resources()
+    if gpu_cluster:
+        kind, count, options = "gpu", int(free.get("GPU", 0)), {"num_gpus": 1, "num_cpus": 0}
     else:
-        wanted = [f"cpu-{i}" for i in range(max(1, int(resources.get("CPU", 1))))]
-        options = {"num_gpus": 0, "num_cpus": 1}
+        kind, count, options = "cpu", int(free.get("CPU", 0)), {"num_gpus": 0, "num_cpus": 1}
     existing = dict(find_workers())
-    for name in wanted:
-        if PREFIX + name not in existing:
-            existing[PREFIX + name] = start_worker(name, **options)
+    index = 0
+    for _ in range(count):
+        while f"{PREFIX}{kind}-{index}" in existing:
+            index += 1
+        name = f"{PREFIX}{kind}-{index}"
+        existing[name] = start_worker(name, **options)
     ready = []
     for name, handle in sorted(existing.items()):
         try:
@@ -187,16 +190,25 @@ class WorkerPool:
         ).start()
 
     def _recheck(self, slot: Slot) -> None:
+        """Back to idle once Ray has restarted it; dropped when it is dead for good."""
         ray = ray_module()
-        try:
-            ray.get(slot.handle.ping.remote(), timeout=READY_TIMEOUT_S)
-        except Exception as exc:
-            log.warning("farm worker %s is gone: %s", slot.name, exc)
-            with self._lock:
-                if slot in self.slots:
-                    self.slots.remove(slot)
-        else:
-            with self._lock:
+        from ray.exceptions import ActorDiedError
+
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        alive = False
+        while not alive and time.monotonic() < deadline:
+            try:
+                ray.get(slot.handle.ping.remote(), timeout=max(1.0, deadline - time.monotonic()))
+                alive = True
+            except ActorDiedError as exc:
+                log.warning("farm worker %s is gone: %s", slot.name, exc)
+                break
+            except Exception:  # restarting, or its node is slow to answer: ask again
+                time.sleep(0.5)
+        with self._lock:
+            if alive:
                 slot.state = "idle"
                 slot.last_used = next(self._clock)
+            elif slot in self.slots:
+                self.slots.remove(slot)
         self.on_change()
