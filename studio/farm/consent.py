@@ -146,8 +146,10 @@ def verify_on_worker(
     texts = [t for t in (request.get("prompt"), request.get("prompt_b")) if t]
     wanted = list(request.get("cameos") or [])
     if packet is None:
-        if wanted or detect(texts, [], wanted).unknown:
-            raise ConsentRefused("the job names a cameo but carries no consent for it")
+        named = list(dict.fromkeys([*wanted, *detect(texts, [], wanted).unknown]))
+        if named:
+            handles = ", ".join(f"@{h}" for h in named)
+            raise ConsentRefused(f"the job names {handles} but carries no consent for it")
         return Verified(None)
     problems = _packet_problems(packet, job_id, request)
     if problems:
