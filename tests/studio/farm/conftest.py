@@ -15,8 +15,6 @@ import pytest
 from studio.engine.events import EngineEvent
 from studio.engine.request import GenerationRequest
 
-ray = pytest.importorskip("ray", reason="the render farm needs Ray: pip install -e '.[farm]'")
-
 
 @dataclass
 class Cluster:
@@ -27,6 +25,8 @@ class Cluster:
 
 @pytest.fixture(scope="package")
 def cluster(tmp_path_factory):
+    import ray
+
     from studio.farm.cluster import start_local
     from studio.farm.pool import start_worker
     from studio.models.testing import build_tiny_ltx, build_tiny_wan

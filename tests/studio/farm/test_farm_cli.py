@@ -7,8 +7,11 @@ import subprocess
 import sys
 
 import av
+import pytest
 
 from studio.cli.main import main
+
+ray = pytest.importorskip("ray", reason="the render farm needs Ray: pip install -e '.[farm]'")
 
 BOARD = """
 title = "Farm"

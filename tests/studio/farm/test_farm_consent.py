@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import ray
+import pytest
 from PIL import Image
 
 from studio.cameo.identity import load_identity
@@ -16,6 +16,8 @@ from studio.farm.actor import ram_folder
 from studio.farm.consent import packet_for
 from studio.farm.messages import Done, Failed, FarmJob
 from tests.studio.farm.conftest import animatic
+
+ray = pytest.importorskip("ray", reason="the render farm needs Ray: pip install -e '.[farm]'")
 
 
 def face(path: Path, shade: int = 120) -> Path:

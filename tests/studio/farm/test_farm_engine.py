@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import ray
+import pytest
 
 from studio.engine.animatic import AnimaticBackend
 from studio.engine.events import (
@@ -24,6 +24,8 @@ from studio.farm.engine import FarmEngine
 from studio.farm.pool import WorkerPool, start_worker
 from studio.media.video import load_frames
 from tests.studio.farm.conftest import Recorder, animatic, take_files
+
+ray = pytest.importorskip("ray", reason="the render farm needs Ray: pip install -e '.[farm]'")
 
 
 def test_four_shots_on_two_workers_run_at_once_and_land_like_local_takes(farm, bundle, tmp_path):
