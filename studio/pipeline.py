@@ -144,11 +144,11 @@ def make_engine(opts: RenderOptions) -> Engine:
     return engine
 
 
-def make_farm_engine(address: str) -> Engine:
+def make_farm_engine(address: str, queue_path: Path | None = None) -> Engine:
     """The render farm hook: the same queue and events, jobs run on the cluster's workers."""
     from studio.farm.engine import connect_farm_engine
 
-    engine = connect_farm_engine(address)
+    engine = connect_farm_engine(address, queue_path)
     engine.add_preflight(engine_preflight())
     return engine
 

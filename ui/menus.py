@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu
 
 from ui import panels, settings
+from ui.farm import add_farm_item
 from ui.generation import ANIMATIC, DIFFUSERS, diffusion_models, engines_available
 
 # (menu text, shortcut, method names tried on the widget)
@@ -226,6 +227,7 @@ def _toolbar(w) -> None:
     combo.addItem("Animatic (no GPU)", (ANIMATIC, None))
     combo.currentIndexChanged.connect(lambda i: _choose_engine(w, combo.itemData(i)))
     w.engine_combo = combo
+    add_farm_item(combo, w.ctx.bridge.engine)
     if DIFFUSERS in engines_available():
         QTimer.singleShot(300, combo, lambda: _add_models(combo))  # after the window is up
     tb.addWidget(combo)
