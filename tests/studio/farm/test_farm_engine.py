@@ -199,7 +199,7 @@ def test_a_killed_worker_gives_its_job_to_another_and_the_take_lands_once(farm, 
             ray.kill(handles[name], no_restart=False)  # Ray restarts it, empty
 
     farm.subscribe(kill_on_first_step)
-    job = farm.submit(animatic(bundle, "a storm over a harbour", seconds=6.0, side=160))
+    job = farm.submit(animatic(bundle, "a storm over a harbour", seconds=10.0, side=256))
     end = farm.wait(job, timeout=300)
     assert isinstance(end, JobFinished), getattr(end, "reason", end)
     attempts = farm.attempts(job)
