@@ -53,13 +53,17 @@ def storyboard(n: int, seconds: float, size: tuple[int, int], bundle: Path):
     ]
 
 
-def run(engine: Engine, requests) -> tuple[float, list[float]]:
-    """Wall time of the whole storyboard and each job's own time (started → finished)."""
+def run(engine: Engine, requests) -> tuple[float, list[float], list[float]]:
+    """Wall time of the whole storyboard, each job's time (started → finished) and, on the
+    farm, the part of it the worker spent rendering."""
     marks: dict[str, dict[str, float]] = {}
+    worker_s: list[float] = []
 
     def note(event):
         if isinstance(event, JobStarted | JobFinished):
             marks.setdefault(event.job_id, {})[type(event).__name__] = time.perf_counter()
+        if isinstance(event, JobFinished) and "farm" in event.take.params:
+            worker_s.append(event.take.params["farm"]["seconds"])
 
     engine.subscribe(note)
     t0 = time.perf_counter()
@@ -71,7 +75,7 @@ def run(engine: Engine, requests) -> tuple[float, list[float]]:
             raise SystemExit(f"job failed: {event}")
     wall = time.perf_counter() - t0
     jobs = [marks[j]["JobFinished"] - marks[j]["JobStarted"] for j in ids]
-    return wall, jobs
+    return wall, jobs, worker_s
 
 
 def simulate(job_s: list[float], dispatch_s: float, shots: int, workers: int) -> float:
@@ -133,9 +137,10 @@ def main() -> None:
                 )
         finally:
             ray.shutdown()
-    t_local, local_jobs = min(locals_)
-    t_one, one_jobs = min(ones)
-    t_two, _ = min(twos)
+    t_local, local_jobs, _ = min(locals_)
+    t_one, one_jobs, one_worker = min(ones)
+    t_two, _, _ = min(twos)
+    farm_cost = statistics.mean(j - w for j, w in zip(one_jobs, one_worker, strict=True))
 
     print(f"local engine            : {t_local:6.2f} s  ({statistics.mean(local_jobs):.2f} s/job)")
     print(f"farm, 1 worker          : {t_one:6.2f} s  ({statistics.mean(one_jobs):.2f} s/job)")
@@ -144,6 +149,10 @@ def main() -> None:
     print(f"speed-up, 2 workers     : {t_local / t_two:.2f}x  (target >= 1.6x)")
     dispatch = max(0.0, (t_one - sum(one_jobs)) / args.shots)
     print(f"dispatch per job        : {dispatch * 1000:.0f} ms between jobs on one worker")
+    print(
+        f"farm cost per job       : {farm_cost * 1000:.0f} ms (job time on the driver minus "
+        "render time on the worker: shipping, streaming, landing the take)"
+    )
     print()
     print(f"40-shot storyboard, simulated from the measured farm job times ({args.size}),")
     print("each worker on its own GPU or machine (jobs handed to whichever is free first):")

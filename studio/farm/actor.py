@@ -15,6 +15,7 @@ import queue
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -169,13 +170,15 @@ class FarmWorker:
             )
             request.cameos = verified.handles
             request.cameo_images = verified.pictures
+            started = time.perf_counter()
             result = backend.generate(request, ctx)
+            seconds = time.perf_counter() - started
             ctx.check_cancelled()
             data = result.path.read_bytes()
             if job.backend != DIFFUSERS:
                 self._warm.add(job.backend)
             described = result.model_dump(mode="json", exclude={"path"})
-            events.put(Done(described, result.path.suffix, data, self.info()))
+            events.put(Done(described, result.path.suffix, data, self.info(), seconds))
         except Cancelled:
             at = self._steps_at_cancel.get(job.job_id)
             events.put(Stopped(at, self._steps.get(job.job_id, 0), self.info()))

@@ -276,10 +276,8 @@ def _result(done: Done, partial: Path) -> TakeResult:
     path = partial / f"take{done.suffix}"
     path.write_bytes(done.data)
     result = TakeResult.model_validate({**done.result, "path": path})
-    result.params = {
-        **result.params,
-        "farm": {"worker": done.worker.name, "node": done.worker.node},
-    }
+    farm = {"worker": done.worker.name, "node": done.worker.node, "seconds": round(done.seconds, 3)}
+    result.params = {**result.params, "farm": farm}
     return result
 
 

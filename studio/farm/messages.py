@@ -44,6 +44,7 @@ class Done:
     suffix: str
     data: bytes
     worker: WorkerInfo
+    seconds: float = 0.0  # the backend's own time on the worker (the rest is the farm's)
 
 
 @dataclass(frozen=True)
