@@ -125,6 +125,14 @@ class FarmWorker:
     # --- the job -------------------------------------------------------------------------
     def run(self, job: FarmJob) -> Iterator[EngineEvent | Outcome]:
         """Stream a job's events, then its outcome (call with num_returns="streaming")."""
+        if job.studio_version and job.studio_version != __version__:
+            yield Refused(
+                "version",
+                f"farm worker {self.name} ({_node_ip()}) runs Storyboard Studio {__version__}, "
+                f"the job comes from {job.studio_version}: install the same version everywhere",
+                self.info(),
+            )
+            return
         if not self._busy.acquire(blocking=False):
             yield Refused("busy", f"farm worker {self.name} is running another job", self.info())
             return

@@ -51,7 +51,7 @@ class Done:
 class Refused:
     """The worker cannot run this job at all; another worker may (model, backend, busy)."""
 
-    kind: str  # "model" | "backend" | "busy"
+    kind: str  # "model" | "version" | "busy"
     message: str
     worker: WorkerInfo
 

@@ -117,3 +117,13 @@ def test_the_worker_checks_signatures_pictures_expiry_and_replays(cluster, bundl
 
     store.set_policy("maya", me, expires="2001-01-01")
     refused(run_on(worker, job("x7", packet_for("x7", request, ["maya"]))), "expired")
+
+
+def test_a_worker_of_another_version_refuses_the_job(cluster, bundle):
+    from studio.farm.messages import Refused
+
+    worker = cluster.workers[0][1]
+    request = animatic(bundle, "a quiet pier", seconds=0.5).model_dump(mode="json")
+    outcome = run_on(worker, FarmJob("v1", "animatic", request, studio_version="0.0.1-old"))
+    assert isinstance(outcome, Refused) and outcome.kind == "version"
+    assert cluster.workers[0][0] in outcome.message and "0.0.1-old" in outcome.message
