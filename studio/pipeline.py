@@ -26,6 +26,7 @@ from studio.render_service import (
     check_consent,
     land_in_bundle,
     make_engine,
+    make_farm_engine,
     plan_shots,
     shot_seed,
 )
@@ -49,6 +50,7 @@ class RenderOptions:
     sound: bool = True
     keep_project: Path | None = None  # where to keep the bundle made from a script
     regenerate: bool = False
+    cluster: str | None = None  # Ray cluster address: jobs run on the render farm
     on_event: Callable[[EngineEvent], None] | None = None
     on_export: Callable[[int, int], None] | None = None
 
@@ -161,9 +163,12 @@ def render(input_path: Path, opts: RenderOptions) -> RenderReport:
         check_consent(jobs, bundle.project)
         takes = []
         if jobs:
-            engine = make_engine(
-                autostart=False, model=opts.model, device=opts.device, steps=opts.steps
-            )
+            if opts.cluster:
+                engine = make_farm_engine(opts.cluster)
+            else:
+                engine = make_engine(
+                    autostart=False, model=opts.model, device=opts.device, steps=opts.steps
+                )
             takes = generate(engine, bundle, jobs, opts.on_event)
         if not any(t.clips for t in bundle.project.tracks_of(TrackKind.VIDEO)):
             assemble_timeline(bundle.project)

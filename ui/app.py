@@ -49,11 +49,12 @@ def build_window(project: Path | None = None, engine=None):
     """Create the app (if needed), the engine and the main window; returns (app, window)."""
     from studio.bundle import UnreadableProject
     from ui.document import Document
+    from ui.farm import farm_engine_from_env
     from ui.generation import make_engine
     from ui.main_window import MainWindow
 
     app = create_app()
-    engine = engine or make_engine()
+    engine = engine or farm_engine_from_env() or make_engine()
     try:
         doc, damaged = open_document(project), None
     except UnreadableProject as exc:

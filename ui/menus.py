@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMenu
 
 from studio.layout.storyboard import rebuild
 from ui import settings
+from ui.farm import add_farm_item
 from ui.generation import ANIMATIC, DIFFUSERS, diffusion_models, engines_available
 
 GLOBAL_KEYS = {"Space", "J", "K", "L", "Left", "Right", "S"}
@@ -185,6 +186,7 @@ def _toolbar(w) -> None:
     combo.addItem("Animatic (no GPU)", (ANIMATIC, None))
     combo.currentIndexChanged.connect(lambda i: _choose_engine(w, combo.itemData(i)))
     w.engine_combo = combo
+    add_farm_item(combo, w.ctx.bridge.engine)
     if DIFFUSERS in engines_available():
         QTimer.singleShot(300, combo, lambda: _add_models(combo))  # after the window is up
     tb.addWidget(combo)

@@ -27,10 +27,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="queue a take for every shot that has none (animatic engine)",
     )
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="generate on the render farm (a Ray cluster: HEAD:6379 or auto); "
+        "default: $STUDIO_CLUSTER",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
+    from studio.farm import ENV_CLUSTER
     from ui.app import run as run_editor
+
+    if args.cluster is not None:  # the editor builds its engine from the environment
+        os.environ[ENV_CLUSTER] = args.cluster
 
     return run_editor(args.project, args.screenshot, args.generate_missing)

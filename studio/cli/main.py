@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "studio.cli.models",
     "studio.cli.cameo",
     "studio.cli.gui",
+    "studio.cli.farm",
 )
 
 

@@ -27,6 +27,12 @@ def register(sub) -> None:
     p.add_argument(
         "--regenerate", action="store_true", help="regenerate takes a bundle already has"
     )
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="render on a Ray cluster (HEAD:6379, or auto for one started on this machine); "
+        "default: $STUDIO_CLUSTER",
+    )
     p.set_defaults(func=run)
 
 
@@ -48,6 +54,7 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.cli.progress import TerminalProgress
+    from studio.farm import cluster_from_env
     from studio.pipeline import RenderOptions, render
 
     if args.engine not in ("animatic", "diffusers"):
@@ -73,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         sound=not args.no_sound,
         keep_project=args.project,
         regenerate=args.regenerate,
+        cluster=cluster_from_env(args.cluster),
         on_event=progress.on_event,
         on_export=progress.export_progress,
     )

@@ -118,13 +118,21 @@ class JobQueue:
             self._lock.notify_all()
             return position
 
-    def take_next(self, stop: threading.Event, timeout: float = 0.2) -> Job | None:
-        """Block until a pending job can run (queue not paused); mark it running."""
+    def take_next(
+        self,
+        stop: threading.Event,
+        timeout: float = 0.2,
+        accept: Callable[[Job], bool] | None = None,
+    ) -> Job | None:
+        """Block until a pending job can run (queue not paused); mark it running.
+
+        `accept` lets a dispatcher with several workers (the render farm) skip, for now, a
+        job none of its free workers can take; the next job in priority order runs instead."""
         with self._lock:
             while not stop.is_set():
                 if not self.paused:
                     for job in self._ordered():
-                        if job.state == JobState.PENDING:
+                        if job.state == JobState.PENDING and (accept is None or accept(job)):
                             job.state = JobState.RUNNING
                             self._save()
                             return job
@@ -155,6 +163,17 @@ class JobQueue:
         with self._lock:
             job = next((j for j in self._jobs if j.id == job_id), None)
             if job is None or job.state != JobState.INTERRUPTED:
+                return False
+            job.state = JobState.PENDING
+            self._save()
+            self._lock.notify_all()
+            return True
+
+    def requeue(self, job_id: str) -> bool:
+        """Put a running job back as pending, in its old place (its worker was lost)."""
+        with self._lock:
+            job = next((j for j in self._jobs if j.id == job_id), None)
+            if job is None or job.state != JobState.RUNNING:
                 return False
             job.state = JobState.PENDING
             self._save()

@@ -7,7 +7,7 @@ a project, used by both the CLI (studio.pipeline) and the editor (ui.generation 
   folder until it is adopted into the project's *current* folder (Save As may have moved it).
 """
 
-from studio.render_service.engine_setup import ANIMATIC, DIFFUSERS, make_engine
+from studio.render_service.engine_setup import ANIMATIC, DIFFUSERS, make_engine, make_farm_engine
 from studio.render_service.jobs import (
     GenerationSettings,
     PlannedJob,
@@ -39,6 +39,7 @@ __all__ = [
     "keep_in_closed_project",
     "land_in_bundle",
     "make_engine",
+    "make_farm_engine",
     "picture_request",
     "plan_shot",
     "plan_shots",

@@ -39,6 +39,17 @@ def make_engine(
     return engine
 
 
+def make_farm_engine(address: str, queue_path: Path | None = None) -> Engine:
+    """The same queue, events and consent checks, with the jobs run on a Ray cluster's workers
+    (Ray is imported only here, when a cluster is configured)."""
+    from studio.farm.engine import connect_farm_engine
+
+    engine = connect_farm_engine(address, queue_path)
+    engine.add_preflight(engine_preflight())
+    engine.add_take_hook(ledger_take_hook())
+    return engine
+
+
 def _animatic():
     return importlib.import_module("studio.engine.animatic").AnimaticBackend()
 
