@@ -56,7 +56,13 @@ def model_key(job: Job) -> str:
 class FarmEngine(Engine):
     """An Engine whose jobs run on the workers of a WorkerPool, several at once."""
 
-    def __init__(self, pool: WorkerPool, queue_path: Path | None = None, autostart: bool = True):
+    def __init__(
+        self,
+        pool: WorkerPool,
+        queue_path: Path | None = None,
+        autostart: bool = True,
+        staging_dir: Path | None = None,
+    ):
         self.pool = pool
         self._jobs_lock = threading.Lock()
         self._threads: dict[str, threading.Thread] = {}
@@ -64,7 +70,7 @@ class FarmEngine(Engine):
         self._refused: dict[str, dict[str, str]] = {}  # job → worker → why it refused
         self._died_on: dict[str, list[str]] = {}
         self._attempts: dict[str, list[Attempt]] = {}
-        super().__init__(queue_path=queue_path, autostart=False)
+        super().__init__(queue_path=queue_path, autostart=False, staging_dir=staging_dir)
         pool.on_change = self.queue.wake
         if autostart:
             self.start()

@@ -64,10 +64,13 @@ def pool(cluster):
 
 @pytest.fixture
 def farm(pool, tmp_path):
-    """A running FarmEngine over the two test workers, its queue saved in tmp_path."""
+    """A running FarmEngine over the two test workers, its queue saved in tmp_path and its
+    finished takes staged in the test's bundle folder (the `bundle` fixture)."""
     from studio.farm.engine import FarmEngine
 
-    engine = FarmEngine(pool, queue_path=tmp_path / "queue.json")
+    engine = FarmEngine(
+        pool, queue_path=tmp_path / "queue.json", staging_dir=tmp_path / "film.sbproj"
+    )
     yield engine
     engine.shutdown()
 
@@ -75,7 +78,7 @@ def farm(pool, tmp_path):
 @pytest.fixture
 def bundle(tmp_path) -> Path:
     path = tmp_path / "film.sbproj"
-    path.mkdir()
+    path.mkdir(exist_ok=True)
     return path
 
 
@@ -110,6 +113,6 @@ class Recorder:
         return [t for t, e in self.events if e.job_id == job_id and isinstance(e, kind)]
 
 
-def take_files(bundle: Path) -> list[Path]:
-    folder = bundle / "takes"
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+def take_files(staging: Path) -> list[Path]:
+    """The finished take files an engine staged in `staging` (before a project adopts them)."""
+    return sorted(p for p in staging.iterdir() if p.is_file()) if staging.is_dir() else []

@@ -49,9 +49,9 @@ def test_four_shots_on_two_workers_run_at_once_and_land_like_local_takes(farm, b
     )
     assert len(take_files(bundle)) == 4
     # the same request rendered locally gives the same frames (same seed, same engine)
-    local = Engine({"animatic": AnimaticBackend()})
+    local = Engine({"animatic": AnimaticBackend()}, staging_dir=tmp_path / "local")
     try:
-        mine = local.wait(local.submit(requests[0].model_copy(update={"bundle": str(tmp_path)})))
+        mine = local.wait(local.submit(requests[0]))
     finally:
         local.shutdown()
     farm_frames = load_frames(bundle / ends[0].take.path)
@@ -170,11 +170,11 @@ def test_a_worker_without_the_model_refuses_and_the_job_goes_elsewhere(cluster, 
 
 def test_a_driver_restart_restores_the_pending_queue(cluster, bundle, tmp_path):
     path = tmp_path / "farm-queue.json"
-    first = FarmEngine(WorkerPool(cluster.workers), queue_path=path)
+    first = FarmEngine(WorkerPool(cluster.workers), queue_path=path, staging_dir=bundle)
     first.pause()
     ids = [first.submit(animatic(bundle, f"a cat on a roof {i}"), priority=i) for i in range(3)]
     first.shutdown()
-    second = FarmEngine(WorkerPool(cluster.workers), queue_path=path)
+    second = FarmEngine(WorkerPool(cluster.workers), queue_path=path, staging_dir=bundle)
     try:
         assert [j.id for j in second.queue.pending()] == ids[::-1]  # priorities kept
         assert second.queue.paused
