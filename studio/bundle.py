@@ -6,7 +6,6 @@ over it, so a crash can be recovered from and an autosave never overwrites the u
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 
 from studio import atomic
 from studio.errors import InputError, InputErrors, Location
+from studio.limits import load_json
 from studio.model import Project
 
 PROJECT_FILE = "project.json"
@@ -37,7 +37,9 @@ def validation_errors(exc: ValidationError, file: str) -> InputErrors:
     errors = []
     for err in exc.errors():
         field = format_loc(err["loc"])
-        errors.append(InputError(err["msg"], Location(file=file, field=field)))
+        errors.append(
+            InputError(err["msg"].removeprefix("Value error, "), Location(file=file, field=field))
+        )
     return InputErrors(errors)
 
 
@@ -52,12 +54,7 @@ def format_loc(loc: tuple) -> str:
 
 
 def parse_project(text: str, file: str = PROJECT_FILE) -> Project:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"not valid JSON: {exc.msg}", Location(file=file, line=exc.lineno)
-        ) from None
+    data = load_json(text, file)  # size, nesting and number limits, then json.loads
     if not isinstance(data, dict):
         raise InputError("a project file must hold a JSON object", Location(file=file))
     if "schema_version" not in data:

@@ -14,10 +14,14 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.bundle import Bundle, is_bundle
+    from studio.limits import check_path_arg
+    from studio.preflight import check_renderable
     from studio.script import load_storyboard
 
+    check_path_arg(args.input, "input")
     if is_bundle(args.input):
         bundle = Bundle.load(args.input)
+        check_renderable(bundle)  # the same checks render makes before it starts
         p = bundle.project
         print(f"{args.input}: ok — project '{p.title}', {len(p.shots)} shots, {len(p.takes)} takes")
         return 0

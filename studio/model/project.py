@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from studio import limits
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
 from studio.model.shot import Shot
 from studio.model.take import Take
@@ -21,9 +22,9 @@ class Project(BaseModel):
     fps: int = 24
     style: str | None = None  # default preset for every shot
     fit: FitMode = FitMode.COVER
-    shots: list[Shot] = Field(default_factory=list)
-    takes: dict[str, Take] = Field(default_factory=dict)
-    tracks: list[Track] = Field(default_factory=list)
+    shots: list[Shot] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
+    takes: dict[str, Take] = Field(default_factory=dict, max_length=10 * limits.MAX_ITEMS)
+    tracks: list[Track] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
 
     @field_validator("fps")
     @classmethod
