@@ -171,7 +171,33 @@ def load_json(text: str, file: str) -> Any:
     deep = too_deep(data)
     if deep is not None:
         raise nesting_error(deep, file)
+    unpaired = unpaired_surrogate(data)
+    if unpaired is not None:  # `\ud800` is valid JSON but no text: printing or saving it crashes
+        raise InputError(
+            "text holds an unpaired UTF-16 surrogate escape (such as \\ud800)",
+            Location(file, None, format_path(unpaired) or None),
+        )
     return data
+
+
+def unpaired_surrogate(data: Any) -> tuple | None:
+    """The path to the first string (or key) that cannot be written as UTF-8, or None."""
+    stack: list[tuple[Any, tuple]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return path
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((k, path))
+                stack.append((v, (*path, k)))
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+    return None
 
 
 def _line_of(text: str, token: str) -> int | None:

@@ -104,6 +104,7 @@ CASES = [
         bundle(lambda p: take(p).update(params=_nest(40))),
         "takes.take00000001.params",
     ),
+    ("lone surrogate", bundle(text='{"schema_version": 1, "title": "\\ud800"}'), "title"),
     ("take path too long", bundle(_set(take, path="takes/" + "y" * 5000)), ".path"),
     ("take path NUL", bundle(_set(take, path="takes/\x00.mp4")), ".path"),
     ("media path too long", bundle(_set(clip, media="m/" * 700, take_id=None)), "media"),
