@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
@@ -128,38 +129,25 @@ def nesting_error(path: tuple, file: str, line: int | None = None) -> InputError
 
 
 class _BadNumber(ValueError):
-    def __init__(self, token: str, message: str):
-        super().__init__(message)
-        self.token, self.message = token, message
-
-
-def _json_int(token: str) -> int:
-    if len(token.lstrip("-")) > MAX_INT_DIGITS:
-        raise _BadNumber(token, f"a {len(token):,}-digit number is out of range")
-    return int(token)
-
-
-def _json_float(token: str) -> float:
-    value = float(token)
-    if not math.isfinite(value):
-        raise _BadNumber(token, f"the number {token[:40]} is out of range")
-    return value
+    def __init__(self, token: str):
+        super().__init__(token)
+        self.token = token
 
 
 def _json_constant(token: str) -> float:
-    raise _BadNumber(token, f"{token} is not a JSON number")
+    raise _BadNumber(token)  # NaN, Infinity, -Infinity: Python's json accepts them, JSON does not
 
 
 def load_json(text: str, file: str) -> Any:
-    """json.loads within the limits: size, finite numbers of sane length, nesting depth.
-    Errors name the file, and the line where it can be found."""
+    """json.loads within the limits: size, nesting depth, finite numbers, numbers of sane
+    length, text that is Unicode. Errors name the file and the line or the field."""
     check_text_size(text, file)
     try:
-        data = json.loads(
-            text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant
-        )
+        data = json.loads(text, parse_constant=_json_constant)
     except _BadNumber as exc:
-        raise InputError(exc.message, Location(file, _line_of(text, exc.token))) from None
+        raise InputError(
+            f"{exc.token} is not a JSON number", Location(file, _line_of(text, exc.token))
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"not valid JSON: {exc.msg}", Location(file=file, line=exc.lineno)
@@ -168,20 +156,25 @@ def load_json(text: str, file: str) -> Any:
         raise InputError(
             f"values are nested more than {MAX_NESTING} levels deep", Location(file=file)
         ) from None
+    except ValueError:  # Python's int-string limit: a number with thousands of digits
+        raise InputError(
+            "a number with thousands of digits is out of range",
+            Location(file=file, line=long_number_line(text)),
+        ) from None
     deep = too_deep(data)
     if deep is not None:
         raise nesting_error(deep, file)
-    unpaired = unpaired_surrogate(data)
-    if unpaired is not None:  # `\ud800` is valid JSON but no text: printing or saving it crashes
-        raise InputError(
-            "text holds an unpaired UTF-16 surrogate escape (such as \\ud800)",
-            Location(file, None, format_path(unpaired) or None),
-        )
+    bad = _bad_value(data)
+    if bad is not None:
+        path, message = bad
+        raise InputError(message, Location(file, None, format_path(path) or None))
     return data
 
 
-def unpaired_surrogate(data: Any) -> tuple | None:
-    """The path to the first string (or key) that cannot be written as UTF-8, or None."""
+def _bad_value(data: Any) -> tuple[tuple, str] | None:
+    """The first value no document should hold: a float out of range (1e400 reads as inf) or
+    text with an unpaired surrogate escape (`\\ud800` is valid JSON but cannot be printed or
+    saved). Iterative, one pass."""
     stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack:
         value, path = stack.pop()
@@ -190,13 +183,24 @@ def unpaired_surrogate(data: Any) -> tuple | None:
                 try:
                     value.encode("utf-8")
                 except UnicodeEncodeError:
-                    return path
+                    return path, "text holds an unpaired UTF-16 surrogate escape (such as \\ud800)"
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return path, "the number is out of range"
         elif isinstance(value, dict):
             for k, v in value.items():
                 stack.append((k, path))
                 stack.append((v, (*path, k)))
         elif isinstance(value, list):
             stack.extend((v, (*path, i)) for i, v in enumerate(value))
+    return None
+
+
+def long_number_line(text: str) -> int | None:
+    """Line of the first run of more than 4,300 digits (linear: one greedy class, no overlap)."""
+    for m in re.finditer(r"[0-9_]+", text):
+        if m.end() - m.start() > 4300:
+            return text.count("\n", 0, m.start()) + 1
     return None
 
 

@@ -156,18 +156,10 @@ def _parse_toml(text: str, file: str) -> dict:
         msg = _SYNTAX_POS.sub("", msg).strip()
         raise InputError(f"TOML syntax error: {msg}", Location(file=file, line=line)) from None
     except ValueError as exc:  # Python's int-string limit: a number with thousands of digits
-        line = _long_number_line(text)
+        line = limits.long_number_line(text)
         raise InputError(
             f"a number is out of range ({exc.__class__.__name__})", Location(file=file, line=line)
         ) from None
-
-
-def _long_number_line(text: str) -> int | None:
-    """Line of the first run of more than 4,300 digits (linear: one greedy class, no overlap)."""
-    for m in re.finditer(r"[0-9_]+", text):
-        if m.end() - m.start() > 4300:
-            return text.count("\n", 0, m.start()) + 1
-    return None
 
 
 def _loc(err: dict) -> tuple:
