@@ -97,20 +97,32 @@ def check_text_size(text: str, file: str) -> None:
 
 def too_deep(data: Any, limit: int = MAX_NESTING) -> tuple | None:
     """The path to the first value nested deeper than `limit`, or None. Iterative (a recursive
-    walk would itself overflow the stack on what it is meant to catch)."""
+    walk would itself overflow the stack on what it is meant to catch); only containers are
+    visited, and the path is worked out only when there is a problem."""
+    containers = (dict, list)
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        inner = [v for v in children if isinstance(v, containers)]
+        if inner:
+            if depth >= limit:
+                return _path_deeper_than(data, limit)
+            stack.extend((v, depth + 1) for v in inner)
+    return None
+
+
+def _path_deeper_than(data: Any, limit: int) -> tuple:
+    """The path to a container nested `limit` deep that holds another (slow; error path)."""
     stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack:
         value, path = stack.pop()
-        if isinstance(value, dict):
-            items = value.items()
-        elif isinstance(value, list):
-            items = enumerate(value)
-        else:
-            continue
-        if len(path) >= limit:
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        inner = [(k, v) for k, v in items if isinstance(v, dict | list)]
+        if inner and len(path) >= limit:
             return path
-        stack.extend((v, (*path, k)) for k, v in items)
-    return None
+        stack.extend((v, (*path, k)) for k, v in inner)
+    return ()
 
 
 def format_path(path: tuple) -> str:
@@ -164,29 +176,30 @@ def load_json(text: str, file: str) -> Any:
     deep = too_deep(data)
     if deep is not None:
         raise nesting_error(deep, file)
-    bad = _bad_value(data)
-    if bad is not None:
-        path, message = bad
-        raise InputError(message, Location(file, None, format_path(path) or None))
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then walk the values to find it
+        bad = _unpaired_surrogate(data)
+        if bad is not None:
+            raise InputError(
+                "text holds an unpaired UTF-16 surrogate escape (such as \\ud800)",
+                Location(file, None, format_path(bad) or None),
+            )
     return data
 
 
-def _bad_value(data: Any) -> tuple[tuple, str] | None:
-    """The first value no document should hold: a float out of range (1e400 reads as inf) or
-    text with an unpaired surrogate escape (`\\ud800` is valid JSON but cannot be printed or
-    saved). Iterative, one pass."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _unpaired_surrogate(data: Any) -> tuple | None:
+    """The path to the first text (or key) that cannot be written as UTF-8: `\\ud800` is valid
+    JSON but no text, and printing or saving it crashes. Iterative, one pass."""
     stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
-            if not value.isascii():
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    return path, "text holds an unpaired UTF-16 surrogate escape (such as \\ud800)"
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                return path, "the number is out of range"
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return path
         elif isinstance(value, dict):
             for k, v in value.items():
                 stack.append((k, path))
