@@ -100,6 +100,8 @@ def too_deep(data: Any, limit: int = MAX_NESTING) -> tuple | None:
     walk would itself overflow the stack on what it is meant to catch); only containers are
     visited, and the path is worked out only when there is a problem."""
     containers = (dict, list)
+    if not isinstance(data, containers):
+        return None
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
         value, depth = stack.pop()
