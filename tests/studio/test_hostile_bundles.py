@@ -443,3 +443,18 @@ def test_hostile_bundle(outcomes, name):
 def test_there_are_at_least_fifty_cases():
     names = [name for name, _ in BUILDERS]
     assert len(names) >= 50 and len(set(names)) == len(names)
+
+
+def test_the_watch_sees_writes(tmp_path):
+    """The snapshot the suite relies on notices a new file, a changed byte and a new link."""
+    (tmp_path / "a").write_text("x")
+    skip = tmp_path / "bundle"
+    skip.mkdir()
+    before = snapshot(tmp_path, {skip})
+    (skip / "inside").write_text("allowed")
+    assert snapshot(tmp_path, {skip}) == before
+    (tmp_path / "a").write_text("y")
+    assert snapshot(tmp_path, {skip}) != before
+    (tmp_path / "a").write_text("x")
+    (tmp_path / "l").symlink_to("a")
+    assert snapshot(tmp_path, {skip}) != before

@@ -199,6 +199,15 @@ def test_over_long_output_paths_are_exit_2(tmp_path, capsys, option, value, fiel
     assert field in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_over_long_input_path_is_exit_2(tmp_path, capsys, command):
+    target = tmp_path / (("d" * 200 + "/") * 8) / "board.toml"
+    args = [command, str(target)] + (["-o", str(tmp_path / "o.mp4")] if command == "render" else [])
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "input" in err and "Traceback" not in err
+
+
 def test_oversized_files_are_refused_before_parsing(tmp_path, capsys):
     big = tmp_path / "big.toml"
     big.write_text(SCRIPT + "# " + "x" * (9 * 2**20) + "\n")
