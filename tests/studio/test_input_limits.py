@@ -226,3 +226,11 @@ def test_limits_leave_real_work_alone(tmp_path, capsys):
     example = Path(__file__).resolve().parents[2] / "resources" / "examples" / "morning-run.toml"
     assert main(["validate", str(example)]) == 0
     assert main(["validate", str(write_bundle(tmp_path / "ok.sbproj"))]) == 0
+
+
+def test_validate_prints_a_hostile_title_as_escapes(tmp_path, capsys):
+    project = base_project()
+    project["title"] = "\x1b]0;owned\x07\x1b[2J" + "t" * 1000
+    assert main(["validate", str(write_bundle(tmp_path / "t.sbproj", project))]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b[2J" in out and len(out) < 600
