@@ -42,8 +42,6 @@ def path_problem(text: str) -> str | None:
 
     Checked before the path reaches the OS, which would answer with ENAMETOOLONG or
     "embedded null byte" crashes instead of a message naming the field."""
-    if not text:
-        return "the path is empty"
     bad = next((c for c in text if ord(c) < 0x20 or ord(c) == 0x7F), None)
     if bad is not None:
         return f"the path holds a control character (U+{ord(bad):04X})"

@@ -91,7 +91,7 @@ class ScriptShot(BaseModel):
 class ScriptAudio(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    file: ScriptPath
+    file: ScriptPath = Field(min_length=1)
     start: Number = Field(default=0.0, ge=0, le=limits.MAX_TIMELINE_SECONDS)
     gain_db: Number = Field(default=0.0, ge=-96, le=24)
     duration: Number | None = Field(default=None, gt=0, le=limits.MAX_TIMELINE_SECONDS)
