@@ -7,7 +7,6 @@ over it, so a crash can be recovered from and an autosave never overwrites the u
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from pydantic import ValidationError
 
 from studio import bundle_files
 from studio.errors import InputError, InputErrors, Location
+from studio.limits import MAX_FILE_BYTES, load_json
 from studio.model import Project
 
 PROJECT_FILE = "project.json"
@@ -41,7 +41,9 @@ def validation_errors(exc: ValidationError, file: str) -> InputErrors:
     errors = []
     for err in exc.errors():
         field = format_loc(err["loc"])
-        errors.append(InputError(err["msg"], Location(file=file, field=field)))
+        errors.append(
+            InputError(err["msg"].removeprefix("Value error, "), Location(file=file, field=field))
+        )
     return InputErrors(errors)
 
 
@@ -56,12 +58,7 @@ def format_loc(loc: tuple) -> str:
 
 
 def parse_project(text: str, file: str = PROJECT_FILE, references: bool = True) -> Project:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"not valid JSON: {exc.msg}", Location(file=file, line=exc.lineno)
-        ) from None
+    data = load_json(text, file)  # size, nesting and number limits, then json.loads
     if not isinstance(data, dict):
         raise InputError("a project file must hold a JSON object", Location(file=file))
     if "schema_version" not in data:
@@ -190,7 +187,7 @@ class Bundle:
         check_links(self.path)
         bundle_files.make_dirs(self.path, "takes")
         bundle_files.make_dirs(self.path, "media")
-        previous = bundle_files.read_bytes(self.path, PROJECT_FILE)
+        previous = bundle_files.read_bytes(self.path, PROJECT_FILE, limit=MAX_FILE_BYTES)
         if previous is not None and _is_project(previous):
             bundle_files.write_bytes(self.path, BACKUP_FILE, previous)
         bundle_files.write_text(self.path, PROJECT_FILE, self.project.model_dump_json(indent=1))
@@ -213,7 +210,7 @@ class Bundle:
 
     def recover(self) -> Project:
         """Load the autosaved state (does not save it; the user decides)."""
-        data = bundle_files.read_bytes(self.path, AUTOSAVE_FILE)
+        data = bundle_files.read_bytes(self.path, AUTOSAVE_FILE, limit=MAX_FILE_BYTES)
         if data is None:
             raise InputError("the autosave is gone", Location(file=str(self.autosave_file)))
         self.project = parse_project(_text(data, self.autosave_file), str(self.autosave_file))
@@ -235,7 +232,7 @@ class Bundle:
         file = folder / PROJECT_FILE
         check_links(folder)
         try:
-            data = bundle_files.read_bytes(folder, PROJECT_FILE)
+            data = bundle_files.read_bytes(folder, PROJECT_FILE, limit=MAX_FILE_BYTES)
         except OSError as exc:
             raise InputError(f"cannot read the project: {exc}", Location(file=str(file))) from None
         if data is None:
@@ -265,7 +262,7 @@ class Bundle:
         name = Path(copy).name
         if name not in (AUTOSAVE_FILE, BACKUP_FILE):
             raise InputError("not a copy of this project", Location(file=str(copy)))
-        data = bundle_files.read_bytes(folder, name)
+        data = bundle_files.read_bytes(folder, name, limit=MAX_FILE_BYTES)
         if data is None:
             raise InputError("no such file", Location(file=str(folder / name)))
         bundle = cls(folder, parse_project(_text(data, folder / name), str(folder / name)))
@@ -307,7 +304,7 @@ def readable_fallbacks(folder: Path) -> list[Path]:
     for name in (AUTOSAVE_FILE, BACKUP_FILE):
         path = folder / name
         with contextlib.suppress(InputError, OSError):
-            data = bundle_files.read_bytes(folder, name)
+            data = bundle_files.read_bytes(folder, name, limit=MAX_FILE_BYTES)
             if data is not None:
                 parse_project(_text(data, path), str(path))
                 found.append((os.lstat(path).st_mtime, name == AUTOSAVE_FILE, path))

@@ -19,6 +19,7 @@ from studio.engine.request import GenerationRequest
 from studio.engine.worker import Engine
 from studio.errors import EngineFailure, InputError, Location
 from studio.model import OutputFormat, TrackKind
+from studio.preflight import check_renderable
 from studio.presets.library import PresetLibrary
 from studio.render_service import (
     GenerationSettings,
@@ -79,7 +80,9 @@ def open_input(path: Path, opts: RenderOptions, workdir: Path) -> tuple[Bundle, 
     """A bundle to render into: the given bundle, or a new one made from a storyboard script."""
     path = Path(path)
     if is_bundle(path):
-        return Bundle.load(path), False
+        bundle = Bundle.load(path)
+        check_renderable(bundle, regenerate=opts.regenerate, sound=opts.sound)  # as validate does
+        return bundle, False
     if path.is_dir():
         raise InputError(
             "this folder is not a project bundle (no project.json)", Location(str(path))

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from studio.errors import InputError, Location
+from studio.limits import check_path_arg
 from studio.model import OutputFormat
 
 
@@ -67,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--seed must be between 0 and 4294967295", Location(field="--seed"))
     if args.steps is not None and not 1 <= args.steps <= 500:
         raise InputError("--steps must be between 1 and 500", Location(field="--steps"))
+    check_path_arg(args.input, "input")
+    check_path_arg(args.output, "--output")
+    if args.project is not None:
+        check_path_arg(args.project, "--project")
     progress = TerminalProgress()
     opts = RenderOptions(
         output=args.output,

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from studio import limits
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
 from studio.model.shot import Shot, new_id
 from studio.model.take import Take
@@ -51,9 +52,9 @@ class Project(BaseModel):
     fps: int = 24
     style: str | None = None  # default preset for every shot
     fit: FitMode = FitMode.COVER
-    shots: list[Shot] = Field(default_factory=list)
-    takes: dict[str, Take] = Field(default_factory=dict)
-    tracks: list[Track] = Field(default_factory=list)
+    shots: list[Shot] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
+    takes: dict[str, Take] = Field(default_factory=dict, max_length=10 * limits.MAX_ITEMS)
+    tracks: list[Track] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
 
     @model_validator(mode="before")
     @classmethod

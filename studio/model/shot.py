@@ -8,6 +8,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from studio import limits
+from studio.limits import PathText
+
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
@@ -48,13 +51,15 @@ class Shot(BaseModel):
     id: str = Field(default_factory=new_id)
     name: str | None = None  # the artist's own label, e.g. "1A"
     prompt: str
-    duration: float = Field(default=3.0, gt=0, le=600)
+    duration: float = Field(default=3.0, gt=0, le=limits.MAX_SHOT_SECONDS, allow_inf_nan=False)
     camera: Camera = Camera.STATIC
     style: str | None = None  # preset name; None means the project's default style
     seed: int | None = Field(default=None, ge=0, lt=2**32)
-    image: str | None = None  # reference / first frame, bundle-relative path
+    image: PathText | None = None  # reference / first frame, bundle-relative path
     transition: TransitionKind = TransitionKind.CUT  # into the next shot
-    transition_duration: float = Field(default=0.0, ge=0)
+    transition_duration: float = Field(
+        default=0.0, ge=0, le=limits.MAX_SHOT_SECONDS, allow_inf_nan=False
+    )
     audio: str | None = None  # sound description
     current_take: str | None = None
     sound_take: str | None = None

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from studio import limits
+from studio.limits import PathText
 from studio.model.shot import new_id
 
 
@@ -36,22 +38,22 @@ class Take(BaseModel):
     id: str = Field(default_factory=new_id)
     shot_id: str | None = None
     kind: TakeKind = TakeKind.VIDEO
-    path: str  # bundle-relative media file
+    path: PathText  # bundle-relative media file
     engine: str
     model: str | None = None
     operation: Operation = Operation.GENERATE
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, le=limits.MAX_SEED)
     prompt: str = ""  # after the preset was applied
     negative_prompt: str = ""
     preset: str | None = None
     camera: str | None = None
-    width: int = 0
-    height: int = 0
-    fps: float = 0.0
-    frames: int = 0
-    duration: float = 0.0  # seconds
+    width: int = Field(default=0, ge=0, le=limits.MAX_PIXELS_SIDE)
+    height: int = Field(default=0, ge=0, le=limits.MAX_PIXELS_SIDE)
+    fps: float = Field(default=0.0, ge=0, le=240, allow_inf_nan=False)
+    frames: int = Field(default=0, ge=0, le=limits.MAX_MEDIA_FRAMES)
+    duration: float = Field(default=0.0, ge=0, le=limits.MAX_MEDIA_SECONDS, allow_inf_nan=False)
     remix_of: str | None = None
-    blend_of: list[str] = Field(default_factory=list)
+    blend_of: list[str] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
     extend_of: str | None = None
     loop_of: str | None = None
     cameos: list[str] = Field(default_factory=list)

@@ -7,8 +7,12 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from studio import limits
+from studio.limits import PathText
 from studio.model.formats import FitMode
 from studio.model.shot import TransitionKind, new_id
+
+_MAX_FADE = limits.MAX_TIMELINE_SECONDS
 
 
 class TrackKind(StrEnum):
@@ -33,7 +37,7 @@ class Transition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: TransitionKind = TransitionKind.CROSSFADE
-    duration: int = Field(ge=0)  # frames
+    duration: int = Field(ge=0, le=limits.MAX_TIMELINE_FRAMES)  # frames
 
 
 class Clip(BaseModel):
@@ -43,17 +47,18 @@ class Clip(BaseModel):
 
     id: str = Field(default_factory=new_id)
     take_id: str | None = None
-    media: str | None = None  # imported file (bundle-relative or explicitly imported absolute)
+    media: PathText | None = None  # imported file (bundle-relative or explicitly imported absolute)
     shot_id: str | None = None
-    start: int = Field(ge=0)  # timeline frame
-    source_in: int = Field(default=0, ge=0)  # frames into the take, at project fps
-    duration: int = Field(gt=0)  # frames
+    start: int = Field(ge=0, le=limits.MAX_TIMELINE_FRAMES)  # timeline frame
+    # frames into the take, at project fps
+    source_in: int = Field(default=0, ge=0, le=int(limits.MAX_MEDIA_SECONDS * limits.MAX_FPS))
+    duration: int = Field(gt=0, le=limits.MAX_TIMELINE_FRAMES)  # frames
     fit: FitMode | None = None  # None: the project's default
     transition_in: Transition | None = None  # from the previous clip (or from black if none)
     transition_out: Transition | None = None  # to black, when no clip follows (e.g. a fade-out)
     gain_db: float = Field(default=0.0, ge=-96, le=24)
-    fade_in: float = Field(default=0.0, ge=0)  # seconds (audio)
-    fade_out: float = Field(default=0.0, ge=0)
+    fade_in: float = Field(default=0.0, ge=0, le=_MAX_FADE, allow_inf_nan=False)  # seconds
+    fade_out: float = Field(default=0.0, ge=0, le=_MAX_FADE, allow_inf_nan=False)
     pan: float = Field(default=0.0, ge=-1, le=1)
 
     @model_validator(mode="after")
@@ -79,10 +84,10 @@ class Track(BaseModel):
     kind: TrackKind = TrackKind.VIDEO
     name: str = ""
     role: TrackRole | None = None  # None: a hand-made track
-    clips: list[Clip] = Field(default_factory=list)
+    clips: list[Clip] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
     muted: bool = False
     solo: bool = False
-    gain_db: float = 0.0
+    gain_db: float = Field(default=0.0, ge=-96, le=24)
 
     def sorted_clips(self) -> list[Clip]:
         return sorted(self.clips, key=lambda c: c.start)

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from studio import limits
+from studio.limits import PathText
 from studio.model import SUPPORTED_FPS, Camera, FitMode, OutputFormat, TransitionKind
 
 
@@ -13,6 +15,11 @@ def _number(value: object) -> object:
     """TOML numbers only: no strings or booleans passed off as numbers."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"must be a number, not {_toml_type(value)}")
+    if isinstance(value, int) and abs(value) > 10**15:
+        raise ValueError("the number is out of range")
+    problem = limits.finite_problem(value)
+    if problem:
+        raise ValueError(problem)  # inf / nan would crash the render long after validate
     return value
 
 
@@ -58,6 +65,7 @@ def _preset_name(value: object) -> object:
 Number = Annotated[float, BeforeValidator(_number)]
 Integer = Annotated[int, BeforeValidator(_integer)]
 Text = Annotated[str, BeforeValidator(_text)]
+ScriptPath = Annotated[PathText, BeforeValidator(_text)]
 PresetName = Annotated[str | None, BeforeValidator(_preset_name)]
 CameraName = Annotated[Camera, BeforeValidator(_choice)]
 TransitionName = Annotated[TransitionKind, BeforeValidator(_choice)]
@@ -70,26 +78,26 @@ class ScriptShot(BaseModel):
 
     prompt: Text = Field(min_length=1)
     name: Text | None = None
-    duration: Number = Field(default=3.0, gt=0, le=600)
+    duration: Number = Field(default=3.0, gt=0, le=limits.MAX_SHOT_SECONDS)
     camera: CameraName = Camera.STATIC
     style: PresetName = None
     seed: Integer | None = Field(default=None, ge=0, lt=2**32)
-    image: Text | None = None
+    image: ScriptPath | None = None
     transition: TransitionName = TransitionKind.CUT
-    transition_duration: Number | None = Field(default=None, ge=0)
+    transition_duration: Number | None = Field(default=None, ge=0, le=limits.MAX_SHOT_SECONDS)
     audio: Text | None = None
 
 
 class ScriptAudio(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    file: Text = Field(min_length=1)
-    start: Number = Field(default=0.0, ge=0)
+    file: ScriptPath = Field(min_length=1)
+    start: Number = Field(default=0.0, ge=0, le=limits.MAX_TIMELINE_SECONDS)
     gain_db: Number = Field(default=0.0, ge=-96, le=24)
-    duration: Number | None = Field(default=None, gt=0)
-    offset: Number = Field(default=0.0, ge=0)  # seconds into the file
-    fade_in: Number = Field(default=0.0, ge=0)
-    fade_out: Number = Field(default=0.0, ge=0)
+    duration: Number | None = Field(default=None, gt=0, le=limits.MAX_TIMELINE_SECONDS)
+    offset: Number = Field(default=0.0, ge=0, le=limits.MAX_MEDIA_SECONDS)  # into the file
+    fade_in: Number = Field(default=0.0, ge=0, le=limits.MAX_TIMELINE_SECONDS)
+    fade_out: Number = Field(default=0.0, ge=0, le=limits.MAX_TIMELINE_SECONDS)
     pan: Number = Field(default=0.0, ge=-1, le=1)
     track: Integer = Field(default=1, ge=1, le=16)
 
@@ -103,8 +111,8 @@ class ScriptFile(BaseModel):
     fps: Annotated[Integer, AfterValidator(_fps)] = 24
     style: PresetName = None
     fit: FitName = FitMode.COVER
-    shot: list[ScriptShot] = Field(min_length=1)
-    audio: list[ScriptAudio] = Field(default_factory=list)
+    shot: list[ScriptShot] = Field(min_length=1, max_length=limits.MAX_ITEMS)
+    audio: list[ScriptAudio] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
 
 
 KNOWN_KEYS = {

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from studio.audio.decode import probe_audio
+from studio import limits
 from studio.errors import InputError, InputErrors, Location
+from studio.media.check import image_problem, sound_problem
 from studio.presets.library import PresetLibrary, unknown_preset_message
 from studio.script.locate import KeyLocator
 from studio.script.schema import DEFAULT_TRANSITION_S, KNOWN_KEYS, ScriptFile
@@ -55,9 +56,9 @@ def transition_seconds(shot) -> float:
 
 
 class _Reporter:
-    def __init__(self, file: str, text: str):
+    def __init__(self, file: str, locator: KeyLocator):
         self.file = file
-        self.locator = KeyLocator(text)
+        self.locator = locator
         self.errors: list[InputError] = []
 
     def add(self, message: str, path: tuple) -> None:
@@ -91,11 +92,17 @@ def load_storyboard(path: Path, presets: PresetLibrary | None = None) -> Storybo
     """Read and check a storyboard script; raises InputError(s) naming file, line and key."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(limits.MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError("no such storyboard file", Location(file=str(path))) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Location(file=str(path))) from None
+    if len(raw) > limits.MAX_FILE_BYTES:
+        raise InputError(
+            f"the file is over {limits.MAX_FILE_BYTES // 2**20} MB; a storyboard is far smaller",
+            Location(file=str(path)),
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -110,8 +117,18 @@ def parse_storyboard(
     presets: PresetLibrary | None = None,
 ) -> Storyboard:
     base = Path(base_dir) if base_dir else Path.cwd()
+    limits.check_text_size(text, file)
+    locator = KeyLocator(text)  # linear; also finds nesting too deep for the TOML parser
+    if locator.max_depth > limits.MAX_NESTING:
+        raise InputError(
+            f"values are nested more than {limits.MAX_NESTING} levels deep",
+            Location(file=file, line=locator.max_depth_line),
+        )
     data = _parse_toml(text, file)
-    report = _Reporter(file, text)
+    deep = limits.too_deep(data)  # dotted keys nest too, without brackets
+    if deep is not None:
+        raise limits.nesting_error(deep, file, locator.line_of(deep[:1]))
+    report = _Reporter(file, locator)
     try:
         script = ScriptFile.model_validate(data)
     except ValidationError as exc:
@@ -128,12 +145,21 @@ def parse_storyboard(
 def _parse_toml(text: str, file: str) -> dict:
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise InputError(
+            f"values are nested more than {limits.MAX_NESTING} levels deep", Location(file=file)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         pos = _SYNTAX_POS.search(msg)
         line = int(pos.group(1)) if pos else (getattr(exc, "lineno", None) or text.count("\n") + 1)
         msg = _SYNTAX_POS.sub("", msg).strip()
         raise InputError(f"TOML syntax error: {msg}", Location(file=file, line=line)) from None
+    except ValueError as exc:  # Python's int-string limit: a number with thousands of digits
+        line = limits.long_number_line(text)
+        raise InputError(
+            f"a number is out of range ({exc.__class__.__name__})", Location(file=file, line=line)
+        ) from None
 
 
 def _loc(err: dict) -> tuple:
@@ -235,16 +261,24 @@ def _check_transition(shots: list, i: int, report: _Reporter, board: Storyboard)
 
 
 def _check_file(board: Storyboard, report: _Reporter, name: str, path: tuple, image: bool) -> None:
-    target = board.resolve(name)
-    if not target.is_file():
+    """The file exists and opens the way render will open it (the same checks as a bundle's)."""
+    try:
+        target = board.resolve(name)
+        found = target.is_file()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: `~user` that does not exist
+        report.add(f"cannot use the path '{name}': {exc}", path)
+        return
+    if not found:
         report.add(f"file not found: {name} (looked in {target.parent})", path)
         return
     if image:
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             report.add(f"'{name}' is not an image file ({', '.join(sorted(IMAGE_SUFFIXES))})", path)
-        return
-    try:
-        if probe_audio(target) is None:
-            report.add(f"'{name}' has no sound in it", path)
-    except InputError as exc:
-        report.add(f"'{name}': {exc.message}", path)
+            return
+        problem = image_problem(target)
+    else:
+        problem = sound_problem(target)
+    if problem:
+        report.add(
+            f"'{name}' {problem}" if problem.startswith("has ") else f"'{name}': {problem}", path
+        )
