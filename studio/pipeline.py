@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,12 @@ class RenderOptions:
     regenerate: bool = False
     on_event: Callable[[EngineEvent], None] | None = None
     on_export: Callable[[int, int], None] | None = None
+    quality: str = "final"  # export quality: final (today's encoder settings) or draft
+    # issue 17: new animatic shots render in parallel straight into the export; legacy=True
+    # keeps the old path (per-frame painter, takes encoded then decoded by the export)
+    legacy: bool = False
+    workers: int = 2
+    cancel: threading.Event | None = None
 
 
 @dataclass
@@ -128,7 +135,7 @@ def _video_request(bundle: Bundle, shot: Shot, seed: int, opts: RenderOptions) -
 def make_engine(opts: RenderOptions) -> Engine:
     """An engine with the embedded backends and, lazily, the diffusion backend."""
     engine = Engine(autostart=False)
-    engine.register("animatic", AnimaticBackend())
+    engine.register("animatic", AnimaticBackend(legacy=opts.legacy))
     register_sound_backends(engine, device=opts.device)
     if opts.engine == "diffusers":
         from studio.engine import diffusion
@@ -177,7 +184,7 @@ def generate(engine: Engine, bundle: Bundle, requests, on_event=None) -> list[st
     return takes
 
 
-def export(bundle: Bundle, opts: RenderOptions):
+def export(bundle: Bundle, opts: RenderOptions, feed=None):
     from studio.cameo.guard import check_export
     from studio.export.mp4 import export_project
     from studio.export.settings import ExportSettings
@@ -185,14 +192,43 @@ def export(bundle: Bundle, opts: RenderOptions):
 
     project = bundle.project
     check_export(project, project_path=str(bundle.path))
-    settings = ExportSettings()
+    settings = ExportSettings().with_quality(opts.quality)
     return export_project(
         project,
         bundle.resolve,
         opts.output,
         settings,
         progress=opts.on_export,
+        cancel=opts.cancel,
         provenance=provenance_hook(project),
+        **(feed.kwargs() if feed is not None else {}),
+    )
+
+
+def split_fresh(requests, opts: RenderOptions) -> tuple[list, list]:
+    """Hook (issue 17): the new animatic shots that render straight into the export, and the
+    jobs that go through the engine as before."""
+    from studio.engine.animatic.fresh import is_fresh
+
+    if opts.legacy:
+        return [], list(requests)
+    fresh = [(b, r) for b, r in requests if is_fresh(b, r)]
+    return fresh, [job for job in requests if job not in fresh]
+
+
+def render_fresh_and_export(bundle: Bundle, fresh, opts: RenderOptions):
+    """Hook (issue 17): render `fresh` shots on both cores while exporting their frames."""
+    from studio.engine.animatic import AnimaticBackend
+    from studio.engine.animatic.fresh import render_fresh
+
+    return render_fresh(
+        bundle,
+        [r for _, r in fresh],
+        lambda feed: export(bundle, opts, feed),
+        backend=AnimaticBackend(),
+        preflight=engine_preflight(),
+        workers=opts.workers,
+        cancel=opts.cancel,
     )
 
 
@@ -204,7 +240,14 @@ def render(input_path: Path, opts: RenderOptions) -> RenderReport:
             bundle.project.format = opts.format
         requests = build_requests(bundle, opts)
         check_consent(requests, bundle)
+        fresh, requests = split_fresh(requests, opts)
         takes = generate(make_engine(opts), bundle, requests, opts.on_event) if requests else []
+        if fresh:
+            made, result = render_fresh_and_export(bundle, fresh, opts)
+            takes += made
+            if not from_script or opts.keep_project:
+                bundle.save()
+            return RenderReport(opts.output, bundle.path, takes, result)
         if not any(t.clips for t in bundle.project.tracks_of(TrackKind.VIDEO)):
             assemble_timeline(bundle.project)
         if not from_script or opts.keep_project:

@@ -27,6 +27,12 @@ def register(sub) -> None:
     p.add_argument(
         "--regenerate", action="store_true", help="regenerate takes a bundle already has"
     )
+    p.add_argument(
+        "--quality",
+        choices=["final", "draft"],
+        default="final",
+        help="final (default) or draft: faster encoder settings for quick reviews",
+    )
     p.set_defaults(func=run)
 
 
@@ -73,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         sound=not args.no_sound,
         keep_project=args.project,
         regenerate=args.regenerate,
+        quality=args.quality,
         on_event=progress.on_event,
         on_export=progress.export_progress,
     )

@@ -248,15 +248,21 @@ def _keep_take(job: Job, result: TakeResult, root: Path) -> Take:
     takes.mkdir(parents=True, exist_ok=True)
     final = takes / f"{take_id}{result.path.suffix}"
     shutil.move(str(result.path), final)
-    req = job.request
+    return take_record(job.request, result, take_id, f"takes/{final.name}")
+
+
+def take_record(req: GenerationRequest, result: TakeResult, take_id: str, path: str) -> Take:
+    """The Take for `result` of `req`, stored at the bundle-relative `path`."""
     sources = [s.take_id for s in req.sources]
-    kind = TakeKind.AUDIO if final.suffix.lower() in (".wav", ".flac", ".ogg") else TakeKind.VIDEO
+    kind = (
+        TakeKind.AUDIO if Path(path).suffix.lower() in (".wav", ".flac", ".ogg") else TakeKind.VIDEO
+    )
     op = req.operation
     return Take(
         id=take_id,
         shot_id=req.shot_id,
         kind=kind,
-        path=f"takes/{final.name}",
+        path=path,
         engine=result.engine,
         model=result.model,
         operation=op,
