@@ -25,29 +25,37 @@ from studio.media.video import VideoInfo, fps_fraction
 _EXACT = Interpolation.POINT | Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INT
 
 
+REFERENCE_PIXELS = 1080 * 1920
+MIN_CAP_KBPS = 300
+
+
 @dataclass(frozen=True)
 class TakeCodec:
     """x264 settings for a take."""
 
     preset: str = "superfast"
     crf: int = 17
-    maxrate_kbps: int | None = 16_000  # VBV cap: bounds a take's size whatever the look
-    bufsize_kbps: int | None = 16_000
+    # VBV cap for a 1080×1920 frame, scaled by pixel count: bounds a take's size (in bits per
+    # pixel) whatever the look; grain, which is noise, would otherwise take any bitrate
+    maxrate_kbps: int | None = 16_000
     threads: int = 1  # 0: x264 picks (frame threads)
 
-    def options(self) -> dict[str, str]:
+    def cap_kbps(self, size: tuple[int, int]) -> int | None:
+        if not self.maxrate_kbps:
+            return None
+        return max(MIN_CAP_KBPS, round(self.maxrate_kbps * size[0] * size[1] / REFERENCE_PIXELS))
+
+    def options(self, size: tuple[int, int] = (1080, 1920)) -> dict[str, str]:
         params = ["mbtree=0"]  # with mbtree on, libx264's bytes vary from run to run
-        if self.maxrate_kbps:
-            params.append(f"vbv-maxrate={self.maxrate_kbps}")
-            params.append(f"vbv-bufsize={self.bufsize_kbps or self.maxrate_kbps}")
+        cap = self.cap_kbps(size)
+        if cap:
+            params += [f"vbv-maxrate={cap}", f"vbv-bufsize={cap}"]  # one second's worth
         return {"crf": str(self.crf), "preset": self.preset, "x264-params": ":".join(params)}
 
 
 TAKE_CODEC = TakeCodec()
 # what takes were written with before (kept for the bench's "today" path)
-LEGACY_CODEC = TakeCodec(
-    preset="ultrafast", crf=16, maxrate_kbps=None, bufsize_kbps=None, threads=0
-)
+LEGACY_CODEC = TakeCodec(preset="ultrafast", crf=16, maxrate_kbps=None, threads=0)
 
 
 def to_take_yuv(rgb: np.ndarray) -> av.VideoFrame:
@@ -86,7 +94,7 @@ class TakeWriter:
             if codec.threads:
                 ctx.thread_type = "FRAME"
                 ctx.thread_count = codec.threads
-            stream.options = codec.options()
+            stream.options = codec.options(size)
             ctx.colorspace = ctx.color_primaries = ctx.color_trc = 1  # BT.709
             ctx.color_range = 1  # limited ("tv")
             self._stream = stream
