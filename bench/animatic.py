@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -76,11 +77,17 @@ def write_music(path: Path, seconds: float, rate: int = 48_000) -> None:
         w.writeframes(pcm.tobytes())
 
 
-def end_to_end(board: Path, folder: Path, label: str, **opts) -> float:
+def end_to_end(board: Path, folder: Path, label: str, **opts) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process, all threads) for one render."""
     out = folder / f"{label}.mp4"
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     render(board, RenderOptions(output=out, sound=False, **opts))
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, cpu_seconds() - c0
+
+
+def cpu_seconds() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
 
 
 def painter_fps(frames: int) -> list[tuple[str, float, float]]:

@@ -11,6 +11,7 @@ cancelled, no take file is left behind (and the caller does not save the project
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from studio.audio.mixer import MixOptions
 from studio.bundle import Bundle
 from studio.compose.sources import FrameSource, open_source
 from studio.engine.animatic.backend import GENERATING, AnimaticBackend, planned_size
-from studio.engine.animatic.parallel import ParallelShots, ShotWork
+from studio.engine.animatic.parallel import FEED_DEPTH, ParallelShots, ShotWork
 from studio.engine.request import GenerationRequest
 from studio.engine.worker import take_record
 from studio.media.video import VideoInfo
@@ -107,7 +108,10 @@ def render_fresh(
     ]
     by_path = {path.resolve(): take.id for _, take, path, _ in planned}
     sizes = [p[3] for p in planned]
-    with ParallelShots(works, sizes, workers=workers, cancel=cancel) as shots:
+    # a shot may run ahead of the export by its outgoing transition: the export reads both
+    # shots across a transition, so the earlier one must be able to finish (one worker)
+    lead = FEED_DEPTH + _longest_overlap(project)
+    with ParallelShots(works, sizes, workers=workers, lead=lead, cancel=cancel) as shots:
         shots.detach([k for k in shots.feeds if k not in order])  # not on screen: takes only
 
         def open_media(media: Path) -> FrameSource:
@@ -119,6 +123,16 @@ def render_fresh(
         shots.detach()
         shots.join()
     return [take.id for _, take, _, _ in planned], result
+
+
+def _longest_overlap(project: Project) -> int:
+    """The most frames two clips on one video track overlap (a transition's length)."""
+    longest = 0
+    for track in project.tracks_of(TrackKind.VIDEO):
+        clips = track.sorted_clips()
+        for a, b in zip(clips, clips[1:], strict=False):
+            longest = max(longest, math.ceil(min(a.end, b.end) - b.start))
+    return longest
 
 
 def _timeline_order(project: Project) -> dict[str, float]:

@@ -29,7 +29,7 @@ duration = 0.5
 camera = "dolly-in"
 style = "cinematic"
 transition = "crossfade"
-transition_duration = 0.25
+transition_duration = 0.375
 
 [[shot]]
 prompt = "a green forest clearing in bright sunshine"
@@ -62,7 +62,7 @@ def test_fresh_render_matches_the_old_path_and_one_worker_matches_two(tmp_path):
         takes = [loaded.takes[s.current_take] for s in loaded.shots]
         assert len(takes) == 2 and all((project / t.path).is_file() for t in takes)
         digests[name] = [hashlib.sha256((project / t.path).read_bytes()).digest() for t in takes]
-    assert len(films["old"]) == len(films["two"]) == 24 - 6
+    assert len(films["old"]) == len(films["two"]) == 24 - 9  # a 9-frame crossfade
     assert digests["one"] == digests["two"]  # the takes, byte for byte
     # x264's own threads make the export's bytes vary a little from run to run, so the film
     # is compared by picture

@@ -130,6 +130,22 @@ def test_a_fresh_take_is_the_take_the_engine_writes(tmp_path):
     assert digest(bundle / event.take.path) == digest(tmp_path / "p" / "take0.mp4")
 
 
+def test_one_worker_finishes_a_shot_across_a_long_transition(tmp_path):
+    """The export reads both shots across a transition: with one worker the earlier shot
+    must be allowed to run ahead by the transition's length, or both sides would wait."""
+    shots = parallel(tmp_path, requests(), 1, lead=6 + 10)
+    read: list = []
+    reader = threading.Thread(target=lambda: read.extend(consume(shots, overlap=10)))
+    with shots:
+        reader.start()
+        reader.join(60)
+        stuck = reader.is_alive()
+        if stuck:
+            shots.cancel()
+    reader.join()
+    assert not stuck and len(read) == 3 * 12 + 2 * 10
+
+
 def test_cancelling_a_parallel_render_leaves_nothing_behind(tmp_path):
     folder = tmp_path / "takes"
     shots = parallel(folder, requests(duration=4.0), 2)
