@@ -22,8 +22,8 @@ from studio.engine.animatic.layers import LayerShot  # noqa: E402
 from studio.engine.animatic.render import ShotRenderer, ShotSpec  # noqa: E402
 from studio.engine.animatic.takefile import (  # noqa: E402
     LEGACY_CODEC,
-    TAKE_CODEC,
     TakeWriter,
+    codec_for,
     to_take_yuv,
 )
 from studio.media.quality import psnr, ssim  # noqa: E402
@@ -63,8 +63,8 @@ def main() -> None:
             frames = [shot.frame(i) for i in range(n)]
             yuv = [to_take_yuv(f) for f in frames]
             decoded = {}
-            print(f"  {preset}/{camera}")
-            for name, codec in (("today", LEGACY_CODEC), ("new", TAKE_CODEC)):
+            print(f"  {preset}/{camera} (new: x264 {codec_for(look.texture).preset})")
+            for name, codec in (("today", LEGACY_CODEC), ("new", codec_for(look.texture))):
                 path = Path(tmp) / f"{preset}-{name}.mp4"
                 t0 = time.process_time()
                 writer = TakeWriter(path, (1080, 1920), 30, codec)

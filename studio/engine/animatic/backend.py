@@ -17,7 +17,13 @@ from studio.engine.animatic import operations as ops
 from studio.engine.animatic.layers import LayerShot
 from studio.engine.animatic.prefetch import prefetch
 from studio.engine.animatic.render import ShotRenderer, ShotSpec
-from studio.engine.animatic.takefile import TAKE_CODEC, TakeWriter, to_take_yuv
+from studio.engine.animatic.takefile import (
+    TAKE_CODEC,
+    TakeCodec,
+    TakeWriter,
+    codec_for,
+    to_take_yuv,
+)
 from studio.engine.backend import JobContext
 from studio.engine.request import GenerationRequest, TakeResult
 from studio.errors import InputError, Location
@@ -62,7 +68,8 @@ class AnimaticBackend:
                 frames = _reported(prefetch(plan.frames), plan.count, ctx, request.previews)
                 info = write_video(out, frames, plan.fps, preset=ENCODER_PRESET)
             else:
-                info = _write_take(out, plan, ctx, request.previews)
+                codec = codec_for(preset.look.texture) if preset else TAKE_CODEC
+                info = _write_take(out, plan, ctx, request.previews, codec)
         except BaseException:
             out.unlink(missing_ok=True)  # a cancelled or failed job leaves nothing behind
             raise
@@ -180,7 +187,7 @@ def planned_size(request: GenerationRequest) -> tuple[tuple[int, int], int]:
     return _even(request.size or request.format.size), max(1, round(request.duration * request.fps))
 
 
-def _write_take(out: Path, plan: ops.Plan, ctx: JobContext, previews: bool):
+def _write_take(out: Path, plan: ops.Plan, ctx: JobContext, previews: bool, codec: TakeCodec):
     """Encode the plan's frames as a take; BT.709 conversion runs ahead with the rendering."""
     w, h = plan.size
     even = (w - w % 2, h - h % 2)
@@ -190,7 +197,7 @@ def _write_take(out: Path, plan: ops.Plan, ctx: JobContext, previews: bool):
             rgb = rgb[: even[1], : even[0]]
             yield rgb, to_take_yuv(rgb)
 
-    writer = TakeWriter(out, even, plan.fps, TAKE_CODEC)
+    writer = TakeWriter(out, even, plan.fps, codec)
     try:
         pairs = prefetch(converted())
         for _rgb_frame, yuv in _reported(pairs, plan.count, ctx, previews, rgb_of=_rgb):

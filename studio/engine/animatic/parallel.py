@@ -28,9 +28,9 @@ import av
 from studio.compose.sources import TakeReader
 from studio.engine.animatic.layers import LayerShot
 from studio.engine.animatic.takefile import (
-    TAKE_CODEC,
     TakeCodec,
     TakeWriter,
+    codec_for,
     partial_path,
     to_take_yuv,
 )
@@ -157,7 +157,7 @@ class ParallelShots:
         sizes: list[tuple[tuple[int, int], float, int]],  # (size, fps, frames) per work
         workers: int = 2,
         lead: int = FEED_DEPTH,
-        codec: TakeCodec = TAKE_CODEC,
+        codec: TakeCodec | None = None,  # None: the one for each shot's look
         cancel: threading.Event | None = None,
         on_frame: Callable[[str, int, int], None] | None = None,
     ):
@@ -263,7 +263,8 @@ class ParallelShots:
         if work.check is not None:
             work.check()
         shot = work.make()
-        writer = TakeWriter(work.take_path, feed.size, feed.fps, self.codec)
+        codec = self.codec or codec_for(shot.spec.look.texture)
+        writer = TakeWriter(work.take_path, feed.size, feed.fps, codec)
         try:
             for i in range(feed.frame_count):
                 with self._cond:
