@@ -200,7 +200,7 @@ def export(bundle: Bundle, opts: RenderOptions, feed=None):
         settings,
         progress=opts.on_export,
         cancel=opts.cancel,
-        provenance=provenance_hook(project),
+        provenance=provenance_hook(project, quality=opts.quality),
         **(feed.kwargs() if feed is not None else {}),
     )
 

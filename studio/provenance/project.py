@@ -39,7 +39,11 @@ def used_takes(project: Project) -> list[Take]:
 
 
 def provenance_hook(
-    project: Project, *, title: str | None = None, tool_version: str = __version__
+    project: Project,
+    *,
+    title: str | None = None,
+    tool_version: str = __version__,
+    quality: str = "final",
 ) -> Callable[[Path], None]:
     """The `provenance` callable for the MP4 exporter: signs the staged file in place."""
     from studio.provenance.manifest import sign_mp4
@@ -55,6 +59,7 @@ def provenance_hook(
             model_families=families,
             cameos=cameos,
             tool_version=tool_version,
+            quality=quality,
         )
 
     return sign

@@ -63,7 +63,7 @@ class ExportJob(QObject):
                 self.settings,
                 progress=self._progress,
                 cancel=self.cancel_event,
-                provenance=provenance_hook(self.project),
+                provenance=provenance_hook(self.project, quality=self.settings.quality),
             )
         except Cancelled:
             self.cancelled.emit()

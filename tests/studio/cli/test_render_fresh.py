@@ -17,6 +17,7 @@ from studio.cli.main import main
 from studio.errors import Cancelled
 from studio.media.quality import psnr
 from studio.pipeline import RenderOptions, render
+from studio.provenance.manifest import read_manifest
 
 BOARD = """
 title = "Fresh"
@@ -111,6 +112,8 @@ def test_draft_quality_is_faster_settings_and_says_so(tmp_path):
         assert (b"subme=1 " in data) == (quality == "draft")
         assert ("draft" in tags.get("comment", "")) == (quality == "draft")
         assert "AI-generated" in tags["comment"]
+        signed = read_manifest(out)  # the C2PA manifest says it too
+        assert signed["export_quality"] == quality and not signed["tampered"]
 
 
 def test_a_cancelled_render_leaves_nothing_behind(tmp_path):
