@@ -200,6 +200,10 @@ def describe(info: dict[str, Any]) -> str:
         f"model families: {', '.join(info['model_families']) or 'none recorded'}",
         f"cameos: {', '.join(info['cameos']) or 'none'}",
     ]
+    if info.get("export_quality", "final") != "final":
+        lines.append(
+            f"export quality: {info['export_quality']} (fast encoder settings, for review)"
+        )
     lines += [
         f"problem: {f}" for f in info["failures"] if not f.startswith("signingCredential.untrusted")
     ]
