@@ -1,106 +1,174 @@
-"""How fast the animatic renders: frames/s at 1080×1920 and at a preview size, in one run.
+"""How fast the animatic renders a vertical short, end to end, as a ratio to real time.
 
-Prints render-only figures (panel + camera + look + caption, no encoding) per preset family and
-the end-to-end figure through the backend (render + H.264 encode into a take file).
-Usage: .venv/bin/python bench/animatic.py [--frames N]
+One run renders the same 10 s 1080×1920 30 fps storyboard (four shots, four camera moves,
+crossfade / dip-to-black transitions, a music bed) through `storyboard-studio render`'s
+pipeline three ways, in this process:
+
+- today's path (legacy=True): every frame through the per-frame painter, each shot encoded
+  to a take on the engine thread, the export decoding the takes again; final quality;
+- the new path (cached layers, shots in parallel, frames fed straight to the export while
+  the takes are written) at --quality final and at --quality draft;
+
+and, per camera move, the painter alone (frames/s, no encoding), old vs new. Timings are
+noisy on a shared machine: the load average is printed with them.
+Usage: .venv/bin/python bench/animatic.py [--seconds 10] [--runs 1] [--no-painter]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
+import wave
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from studio.engine.animatic import AnimaticBackend  # noqa: E402
-from studio.engine.animatic.backend import ENCODER_PRESET  # noqa: E402
+from studio.engine.animatic.layers import LayerShot  # noqa: E402
 from studio.engine.animatic.render import ShotRenderer, ShotSpec  # noqa: E402
-from studio.engine.backend import JobContext  # noqa: E402
-from studio.engine.request import GenerationRequest  # noqa: E402
-from studio.media.video import write_video  # noqa: E402
+from studio.pipeline import RenderOptions, render  # noqa: E402
 from studio.presets.library import PresetLibrary  # noqa: E402
 
-CASES = [  # (prompt, preset, camera): a light, a typical and a heavy look
-    ("a runner crosses a foggy bridge at dawn", "film-noir", "dolly-in"),
-    ("a red car drives through a neon city at night", "neon", "pan-left"),
-    ("a woman reads in a quiet kitchen, morning light", "watercolor", "orbit"),
+SHOTS = [  # (prompt, preset, camera, transition into the next)
+    ("a runner crosses a foggy bridge at dawn", "film-noir", "dolly-in", "crossfade"),
+    ("a red car drives through a neon city at night", "neon", "pan-left", "dip-to-black"),
+    ("a woman reads in a quiet kitchen, morning light", "watercolor", "orbit", "crossfade"),
+    ("a lighthouse on a stormy sea at dusk", "cinematic", "tilt-up", None),
 ]
+TRANSITION = 0.5
 
 
-def render_fps(size: tuple[int, int], frames: int) -> list[tuple[str, float, float]]:
+def storyboard(folder: Path, seconds: float) -> Path:
+    """A vertical 30 fps board lasting `seconds` (shots overlap by their transitions)."""
+    n = len(SHOTS)
+    fade = min(TRANSITION, seconds / 10)  # short test runs get short transitions
+    shot = (seconds + fade * (n - 1)) / n
+    music = folder / "music.wav"
+    write_music(music, seconds + 1)
+    parts = [
+        'title = "Bench"\nformat = "vertical"\nfps = 30\n',
+        f'[[audio]]\nfile = "{music.name}"\nstart = 0.0\ngain_db = -6.0\nfade_out = 1.0\n',
+    ]
+    for prompt, preset, camera, transition in SHOTS:
+        text = (
+            f'[[shot]]\nprompt = "{prompt}"\nduration = {shot:.4f}\ncamera = "{camera}"\n'
+            f'style = "{preset}"\nseed = 7\n'
+        )
+        if transition:
+            text += f'transition = "{transition}"\ntransition_duration = {fade}\n'
+        parts.append(text)
+    path = folder / "board.toml"
+    path.write_text("\n".join(parts))
+    return path
+
+
+def write_music(path: Path, seconds: float, rate: int = 48_000) -> None:
+    t = np.arange(int(seconds * rate)) / rate
+    tone = 0.2 * np.sin(2 * np.pi * 220 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 0.5 * t))
+    pcm = (np.repeat(tone[:, None], 2, axis=1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+
+
+def end_to_end(board: Path, folder: Path, label: str, **opts) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process, all threads) for one render."""
+    out = folder / f"{label}.mp4"
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    render(board, RenderOptions(output=out, sound=False, **opts))
+    return time.perf_counter() - t0, cpu_seconds() - c0
+
+
+def cpu_seconds() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def painter_fps(frames: int) -> list[tuple[str, float, float]]:
+    """Frames/s of the per-frame painter and of the cached-layer path, per camera move."""
     lib = PresetLibrary()
     out = []
-    for prompt, preset_name, camera in CASES:
-        preset = lib.get(preset_name)
-        t0 = time.perf_counter()
+    for prompt, preset_name, camera, _ in SHOTS:
+        look = lib.get(preset_name).look
         spec = ShotSpec(
             prompt=prompt,
             seed=1,
-            size=size,
-            fps=24,
+            size=(1080, 1920),
+            fps=30,
             frames=frames,
             camera=camera,
-            look=preset.look,
-            palette=preset.look.palette,
+            look=look,
+            palette=look.palette,
         )
-        renderer = ShotRenderer(spec)
-        t1 = time.perf_counter()
-        for i in range(frames):
-            renderer.frame(i)
-        t2 = time.perf_counter()
-        out.append((f"{preset_name}/{camera}", t1 - t0, frames / (t2 - t1)))
+        old = ShotRenderer(spec)
+        new = LayerShot(ShotRenderer(spec))
+        rates = []
+        for make in (old.frame, new.frame):
+            t0 = time.perf_counter()
+            for i in range(frames):
+                make(i)
+            rates.append(frames / (time.perf_counter() - t0))
+        out.append((f"{preset_name}/{camera}", *rates))
     return out
 
 
-def backend_fps(size: tuple[int, int], frames: int, case: tuple[str, str, str]) -> float:
-    backend = AnimaticBackend()
-    with tempfile.TemporaryDirectory() as tmp:
-        ctx = JobContext("bench", Path(tmp), lambda event: None)
-        request = GenerationRequest(
-            prompt=case[0], preset=case[1], camera=case[2], duration=frames / 24, fps=24, size=size
-        )
-        t0 = time.perf_counter()
-        result = backend.generate(request, ctx)
-        return result.frames / (time.perf_counter() - t0)
-
-
-def encode_fps(size: tuple[int, int], frames: int, case: tuple[str, str, str]) -> float:
-    """The encoder alone on the same frames: what the backend figure is bounded by."""
-    preset = PresetLibrary().get(case[1])
-    spec = ShotSpec(
-        prompt=case[0],
-        seed=0,
-        size=size,
-        fps=24,
-        frames=frames,
-        camera=case[2],
-        look=preset.look,
-        palette=preset.look.palette,
-    )
-    renderer = ShotRenderer(spec)
-    rendered = [renderer.frame(i) for i in range(frames)]
-    with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        write_video(Path(tmp) / "enc.mp4", rendered, 24, preset=ENCODER_PRESET)
-        return frames / (time.perf_counter() - t0)
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=24)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--runs", type=int, default=1, help="best of N per path")
+    parser.add_argument("--frames", type=int, default=20, help="frames per painter case")
+    parser.add_argument("--no-painter", action="store_true")
+    parser.add_argument("--only", choices=["today", "final", "draft"], help="run one path")
     args = parser.parse_args()
-    for label, size in (("1080x1920", (1080, 1920)), ("preview 270x480", (270, 480))):
-        print(f"== {label}")
-        for case, setup, fps in render_fps(size, args.frames):
-            print(f"  render only  {case:24s} {fps:7.1f} frames/s  (set-up {setup * 1000:.0f} ms)")
-        for case in (CASES[0], CASES[1]):
-            label = f"{case[1]}/{case[2]}"
+    print(f"== {args.seconds:g} s 1080x1920 30 fps, {len(SHOTS)} shots, music ({load()})")
+    with tempfile.TemporaryDirectory(prefix="bench-animatic-") as tmp:
+        folder = Path(tmp)
+        board = storyboard(folder, args.seconds)
+        paths = (
+            ("today (per-frame painter, take round trip), final", {"legacy": True}),
+            ("new, final", {"quality": "final"}),
+            ("new, draft", {"quality": "draft"}),
+        )
+        if args.only:
+            paths = tuple(p for p in paths if args.only in p[0])
+        results = {}
+        cores = os.cpu_count() or 1
+        for label, opts in paths:
+            wall, cpu = min(
+                end_to_end(board, folder, f"{i}-{len(results)}", **opts) for i in range(args.runs)
+            )
+            results[label] = wall, cpu
+            # CPU seconds barely depend on what else runs: the CPU-bound figure is the ratio
+            # the render would reach with this machine's cores to itself
+            bound = args.seconds / max(cpu / cores, 1e-9)
             print(
-                f"  backend      {label:24s} {backend_fps(size, args.frames, case):7.1f} frames/s"
-                f"  (render + H.264 encode; encoder alone {encode_fps(size, args.frames, case):.1f} frames/s)"
+                f"  {label:50s} {wall:6.1f} s {args.seconds / wall:5.2f}x real time"
+                f"  | CPU {cpu:6.1f} s, {bound:4.2f}x on {cores} idle cores  ({load()})",
+                flush=True,
+            )
+        base_wall, base_cpu = results[paths[0][0]]
+        for label, _ in paths[1:] if not args.only else ():
+            wall, cpu = results[label]
+            print(
+                f"  speed-up {label:41s} {base_wall / wall:5.2f}x wall, {base_cpu / cpu:5.2f}x CPU"
+            )
+    if not args.no_painter:
+        print(f"== painter alone, 1080x1920, frames/s ({load()})")
+        for case, old, new in painter_fps(args.frames):
+            print(
+                f"  {case:24s} per-frame {old:6.1f}   cached layers {new:6.1f}   x{new / old:4.2f}"
             )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,12 @@ class RenderOptions:
     cluster: str | None = None  # Ray cluster address: jobs run on the render farm
     on_event: Callable[[EngineEvent], None] | None = None
     on_export: Callable[[int, int], None] | None = None
+    quality: str = "final"  # export quality: final (today's encoder settings) or draft
+    # issue 17: new animatic shots render in parallel straight into the export; legacy=True
+    # keeps the old path (per-frame painter, takes encoded then decoded by the export)
+    legacy: bool = False
+    workers: int = 2
+    cancel: threading.Event | None = None
 
     @property
     def settings(self) -> GenerationSettings:
@@ -137,7 +144,7 @@ def generate(engine: Engine, bundle: Bundle, jobs: list[PlannedJob], on_event=No
     return takes
 
 
-def export(bundle: Bundle, opts: RenderOptions):
+def export(bundle: Bundle, opts: RenderOptions, feed=None):
     from studio.cameo.guard import check_export
     from studio.export.mp4 import export_project
     from studio.export.settings import ExportSettings
@@ -145,14 +152,60 @@ def export(bundle: Bundle, opts: RenderOptions):
 
     project = bundle.project
     check_export(project, project_path=str(bundle.path), resolve=bundle.resolve)
-    settings = ExportSettings()
+    settings = ExportSettings().with_quality(opts.quality)
     return export_project(
         project,
         bundle.resolve,
         opts.output,
         settings,
         progress=opts.on_export,
-        provenance=provenance_hook(project, resolve=bundle.resolve),
+        cancel=opts.cancel,
+        provenance=provenance_hook(project, resolve=bundle.resolve, quality=opts.quality),
+        **(feed.kwargs() if feed is not None else {}),
+    )
+
+
+def split_fresh(jobs: list[PlannedJob], opts: RenderOptions) -> tuple[list, list]:
+    """The new animatic shots that render straight into the export (issue 17), and the jobs
+    that go through the engine as before (all of them on the farm or with the old path)."""
+    from studio.engine.animatic.fresh import is_fresh
+
+    if opts.legacy or opts.cluster:
+        return [], list(jobs)
+    fresh = [job for job in jobs if is_fresh(job.backend, job.request)]
+    return fresh, [job for job in jobs if job not in fresh]
+
+
+def _engine_for(opts: RenderOptions) -> Engine:
+    """The render service's engine (or the farm's), with the old animatic path when asked."""
+    if opts.cluster:
+        return make_farm_engine(opts.cluster)
+    engine = make_engine(autostart=False, model=opts.model, device=opts.device, steps=opts.steps)
+    if opts.legacy:
+        from studio.engine.animatic import AnimaticBackend
+
+        engine.register("animatic", AnimaticBackend(legacy=True))
+    return engine
+
+
+def render_fresh_and_export(bundle: Bundle, fresh, opts: RenderOptions):
+    """Render `fresh` shots on both cores while exporting their frames (issue 17); consent is
+    checked again right before each shot and each finished take is recorded in the consent
+    ledger, as on the engine thread."""
+    from studio.cameo.guard import engine_preflight
+    from studio.cameo.takefacts import ledger_take_hook
+    from studio.engine.animatic import AnimaticBackend
+    from studio.engine.animatic.fresh import render_fresh
+
+    return render_fresh(
+        bundle,
+        [job.request for job in fresh],
+        lambda feed: export(bundle, opts, feed),
+        backend=AnimaticBackend(),
+        preflight=engine_preflight(),
+        take_hooks=[ledger_take_hook()],
+        workers=opts.workers,
+        cancel=opts.cancel,
     )
 
 
@@ -164,15 +217,14 @@ def render(input_path: Path, opts: RenderOptions) -> RenderReport:
             bundle.project.format = opts.format
         jobs = plan(bundle, opts)
         check_consent(jobs, bundle.project)
-        takes = []
-        if jobs:
-            if opts.cluster:
-                engine = make_farm_engine(opts.cluster)
-            else:
-                engine = make_engine(
-                    autostart=False, model=opts.model, device=opts.device, steps=opts.steps
-                )
-            takes = generate(engine, bundle, jobs, opts.on_event)
+        fresh, jobs = split_fresh(jobs, opts)
+        takes = generate(_engine_for(opts), bundle, jobs, opts.on_event) if jobs else []
+        if fresh:
+            made, result = render_fresh_and_export(bundle, fresh, opts)
+            takes += made
+            if not from_script or opts.keep_project:
+                bundle.save()
+            return RenderReport(opts.output, bundle.path, takes, result)
         if not any(t.clips for t in bundle.project.tracks_of(TrackKind.VIDEO)):
             assemble_timeline(bundle.project)
         if not from_script or opts.keep_project:

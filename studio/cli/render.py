@@ -34,6 +34,12 @@ def register(sub) -> None:
         help="render on a Ray cluster (HEAD:6379, or auto for one started on this machine); "
         "default: $STUDIO_CLUSTER",
     )
+    p.add_argument(
+        "--quality",
+        choices=["final", "draft"],
+        default="final",
+        help="final (default) or draft: faster encoder settings for quick reviews",
+    )
     p.set_defaults(func=run)
 
 
@@ -86,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         keep_project=args.project,
         regenerate=args.regenerate,
         cluster=cluster_from_env(args.cluster),
+        quality=args.quality,
         on_event=progress.on_event,
         on_export=progress.export_progress,
     )

@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from studio.compose.fit import fit as fit_frame
 from studio.compose.fit import placement
-from studio.compose.sources import FrameSource, TakeReader, open_source
+from studio.compose.sources import FrameSource, StillImage, open_source
 from studio.compose.transitions import blend, fade, mix, progress
 from studio.compose.watermark import Watermark
 from studio.errors import InputError, Location
@@ -84,12 +84,15 @@ class Compositor:
         quality: str = "high",
         watermark: bool = False,
         strict: bool = True,
+        open_media: Callable[[Path], FrameSource] = open_source,
     ):
         """size is (width, height), default the project's format; fps the output rate, default
         the project's; fit replaces the project's default fit mode (a clip's own fit still wins).
         quality "draft" scales faster for live previews. watermark stamps frames as the export
         does (the exporter always stamps its own). strict=False shows a "media offline" frame
-        for a missing or unreadable file instead of raising, as an editor's preview should."""
+        for a missing or unreadable file instead of raising, as an editor's preview should.
+        open_media opens a media file as a frame source (a fresh render's export passes one
+        that serves frames still being rendered, see studio.engine.animatic.parallel)."""
         self.project = project
         self._resolve = resolve
         self.size = tuple(size) if size else project.format.size
@@ -105,6 +108,7 @@ class Compositor:
             raise ValueError(f"quality must be 'high' or 'draft', not {quality!r}")
         self.quality = quality
         self.strict = strict
+        self._open_media = open_media
         self.watermark = Watermark(self.size) if watermark else None
         self.offline: dict[str, str] = {}  # media path -> why it could not be shown
         # one decoder per clip (two clips of one take crossfading must not fight over a
@@ -211,7 +215,7 @@ class Compositor:
                 return None
             path = self._media_path(clip)
             src = self._source(path, clip.id) if path is not None else None
-            if not isinstance(src, TakeReader):
+            if src is None or isinstance(src, StillImage):
                 return None
             fitted = placement(src.size, self.size, clip.fit or self.fit)
             if fitted.scaled != self.size or fitted.offset != (0, 0):
@@ -309,7 +313,7 @@ class Compositor:
         if str(path) in self.offline:
             return None
         try:
-            src = open_source(path)
+            src = self._open_media(path)
         except InputError as exc:
             if self.strict:
                 raise

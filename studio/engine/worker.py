@@ -277,15 +277,22 @@ def _keep_take(job: Job, result: TakeResult, root: Path) -> Take:
     project's current folder (studio.render_service.landing.adopt_take)."""
     take_id = new_id()
     final = bundle_files.move_in(root, result.path, f"{take_id}{result.path.suffix}")
-    req = job.request
+    return take_record(job.request, result, take_id, str(final))
+
+
+def take_record(req: GenerationRequest, result: TakeResult, take_id: str, path: str) -> Take:
+    """The Take for `result` of `req`, its file at `path` (staged and absolute until a project
+    adopts it; bundle-relative after)."""
     sources = [s.take_id for s in req.sources]
-    kind = TakeKind.AUDIO if final.suffix.lower() in (".wav", ".flac", ".ogg") else TakeKind.VIDEO
+    kind = (
+        TakeKind.AUDIO if Path(path).suffix.lower() in (".wav", ".flac", ".ogg") else TakeKind.VIDEO
+    )
     op = req.operation
     return Take(
         id=take_id,
         shot_id=req.shot_id,
         kind=kind,
-        path=str(final),
+        path=path,
         engine=result.engine,
         model=result.model,
         operation=op,

@@ -16,8 +16,9 @@ from pathlib import Path
 import av
 
 from studio.atomic import staged_output
-from studio.audio.mixer import render_export_audio
+from studio.audio.mixer import MixOptions, render_export_audio
 from studio.compose.compositor import Compositor, Resolve
+from studio.compose.sources import FrameSource
 from studio.compose.watermark import Watermark
 from studio.errors import Cancelled, ExportFailure, InputError, Location, StudioError
 from studio.export.pump import FramePump
@@ -63,20 +64,25 @@ def export_project(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     provenance: Provenance | None = None,
+    open_media: Callable[[Path], FrameSource] | None = None,
+    mix_options: MixOptions | None = None,
 ) -> ExportResult:
     """Render the project's timeline to an MP4 at `dest`.
 
     resolve maps a bundle-relative media path to a file (Bundle.resolve). progress(done, total)
     is called after each frame; setting `cancel` stops the export with Cancelled. provenance is
     called with the finished temp file before it is moved into place (e.g. to sign it); if it
-    raises, the export fails with ExportFailure and nothing is left at `dest`.
+    raises, the export fails with ExportFailure and nothing is left at `dest`. open_media
+    replaces how media files are opened and mix_options how the sound is mixed (a fresh
+    animatic render feeds its frames directly, and its takes, still being written, are silent).
     """
     started = time.perf_counter()
     settings = settings or ExportSettings()
     settings.validate(project)
     dest = Path(dest)
     size, fps = settings.output_size(project), settings.output_fps(project)
-    compositor = Compositor(project, resolve, size, fps, settings.output_fit(project))
+    extra = {"open_media": open_media} if open_media is not None else {}
+    compositor = Compositor(project, resolve, size, fps, settings.output_fit(project), **extra)
     try:
         total = compositor.frame_count
         if total == 0:
@@ -88,6 +94,7 @@ def export_project(
             settings.sample_rate,
             duration_s=duration,
             target_lufs=settings.target_lufs,
+            options=mix_options,
         )
         samples = fit_length(samples, round(duration * settings.sample_rate))
         with staged_output(dest) as staged:
@@ -128,7 +135,7 @@ def _encode(
     fps, total = compositor.fps, compositor.frame_count
     options = {"movflags": "+faststart"}
     with av.open(str(path), "w", format="mp4", options=options) as container:
-        container.metadata.update(container_metadata(project))
+        container.metadata.update(container_metadata(project, settings.quality))
         video = add_video_stream(container, settings, compositor.size, fps)
         audio = AudioWriter(container, add_audio_stream(container, settings), samples)
         if progress:

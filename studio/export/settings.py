@@ -13,6 +13,11 @@ from studio.model import FitMode, OutputFormat, Project
 # transforms, so the stream would be Constrained Baseline instead of the High profile we promise.
 X264_PRESETS = ("superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 SAMPLE_RATES = (44_100, 48_000)
+# Export quality: "final" uses the settings as given (x264 "medium" by default); "draft" trades
+# compression for speed with x264 "superfast" (same bitrate cap, High profile) for quick
+# reviews, and says so in the file's metadata.
+QUALITIES = ("final", "draft")
+DRAFT_PRESET = "superfast"
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class ExportSettings:
     sample_rate: int = 48_000
     target_lufs: float | None = -14.0  # loudness normalisation; None leaves the mix as is
     platform: str | None = None  # the preset's name, for the export summary
+    quality: str = "final"  # "final" or "draft" (see QUALITIES); set with with_quality()
 
     # --- derived ------------------------------------------------------------------------
     def output_size(self, project: Project) -> tuple[int, int]:
@@ -47,6 +53,14 @@ class ExportSettings:
 
     def output_fit(self, project: Project) -> FitMode:
         return self.fit or project.fit
+
+    def with_quality(self, quality: str) -> ExportSettings:
+        """These settings at a quality level: draft picks the fast encoder preset."""
+        if quality not in QUALITIES:
+            _bad("quality", f"'{quality}' is not one of {', '.join(QUALITIES)}")
+        if quality == "draft":
+            return self.replace(quality="draft", preset=DRAFT_PRESET)
+        return self.replace(quality="final")
 
     def replace(self, **changes: object) -> ExportSettings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -79,6 +93,8 @@ class ExportSettings:
             _bad("video_bitrate", f"{self.video_bitrate} bit/s is outside 100 kbit/s..200 Mbit/s")
         if self.crf is not None and not 0 <= self.crf <= 51:
             _bad("crf", f"{self.crf} is outside 0..51")
+        if self.quality not in QUALITIES:
+            _bad("quality", f"'{self.quality}' is not one of {', '.join(QUALITIES)}")
         if self.preset not in X264_PRESETS:
             _bad("preset", f"'{self.preset}' is not one of {', '.join(X264_PRESETS)}")
         if not 0.1 <= self.keyframe_seconds <= 20:

@@ -23,7 +23,12 @@ GENERATION_LABEL = "org.storyboard-studio.generation"
 
 
 def build_manifest(
-    *, title: str, model_families: list[str], cameos: list[str], tool_version: str
+    *,
+    title: str,
+    model_families: list[str],
+    cameos: list[str],
+    tool_version: str,
+    quality: str = "final",
 ) -> dict[str, Any]:
     """The manifest definition: what the file says about how it was made."""
     families = sorted({f for f in model_families if f})
@@ -63,6 +68,7 @@ def build_manifest(
                     "cameo_consent": "checked against signed consent records at export"
                     if handles
                     else "no cameo used",
+                    "export_quality": quality,  # "draft": fast encoder settings, for review
                 },
             },
         ],
@@ -70,7 +76,13 @@ def build_manifest(
 
 
 def sign_mp4(
-    path: Path, *, title: str, model_families: list[str], cameos: list[str], tool_version: str
+    path: Path,
+    *,
+    title: str,
+    model_families: list[str],
+    cameos: list[str],
+    tool_version: str,
+    quality: str = "final",
 ) -> None:
     """Embed a signed C2PA manifest in an MP4, in place; any failure raises ExportFailure."""
     import c2pa
@@ -80,7 +92,11 @@ def sign_mp4(
     try:
         creds = signing_credentials()
         manifest = build_manifest(
-            title=title, model_families=model_families, cameos=cameos, tool_version=tool_version
+            title=title,
+            model_families=model_families,
+            cameos=cameos,
+            tool_version=tool_version,
+            quality=quality,
         )
         info = c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, creds.chain_pem, creds.key_pem, None)
         with c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(manifest)) as builder:
@@ -145,6 +161,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
         "software_agent": created.get("softwareAgent"),
         "model_families": generation.get("model_families", params.get("model_families", [])),
         "cameos": generation.get("cameos", params.get("cameos", [])),
+        "export_quality": generation.get("export_quality", "final"),
         "signer": active.get("signature_info", {}),
         "actions": actions,
         "manifest": active,
@@ -183,6 +200,10 @@ def describe(info: dict[str, Any]) -> str:
         f"model families: {', '.join(info['model_families']) or 'none recorded'}",
         f"cameos: {', '.join(info['cameos']) or 'none'}",
     ]
+    if info.get("export_quality", "final") != "final":
+        lines.append(
+            f"export quality: {info['export_quality']} (fast encoder settings, for review)"
+        )
     lines += [
         f"problem: {f}" for f in info["failures"] if not f.startswith("signingCredential.untrusted")
     ]

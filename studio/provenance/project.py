@@ -44,6 +44,7 @@ def provenance_hook(
     title: str | None = None,
     tool_version: str = __version__,
     resolve: Callable[[str], Path] | None = None,
+    quality: str = "final",
 ) -> Callable[[Path], None]:
     """The `provenance` callable for the MP4 exporter: signs the staged file in place.
 
@@ -67,6 +68,7 @@ def provenance_hook(
             model_families=families,
             cameos=cameos,
             tool_version=tool_version,
+            quality=quality,
         )
 
     return sign

@@ -81,3 +81,13 @@ def test_empty_timeline_is_a_clear_message(window, tmp_path):
     QApplication.processEvents()
     assert "nothing to export" in dialog.status.text()
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_quality_choice_picks_the_draft_encoder(window):
+    dialog = ExportDialog(window.ctx, window)
+    assert dialog.settings().quality == "final" and dialog.settings().preset == "medium"
+    dialog.select_platform("reels")
+    dialog.quality.setCurrentIndex(dialog.quality.findData("draft"))
+    settings = dialog.settings()
+    assert (settings.quality, settings.preset, settings.platform) == ("draft", "superfast", "reels")
+    settings.validate()

@@ -67,6 +67,9 @@ class ExportDialog(QDialog):
         ):
             self.fit.addItem(text, mode)
         self.fit.setCurrentIndex(max(0, self.fit.findData(project.fit)))
+        self.quality = QComboBox()
+        self.quality.addItem("Final", "final")
+        self.quality.addItem("Draft — faster, for quick reviews", "draft")
         self.dest = QLineEdit(str(default_destination(ctx.doc)))
         browse = QPushButton("Browse…")
         dest_row = QHBoxLayout()
@@ -86,6 +89,7 @@ class ExportDialog(QDialog):
         form.addRow("Format", fmt_row)
         form.addRow("Frame rate", self.fps)
         form.addRow("Fit", self.fit)
+        form.addRow("Quality", self.quality)
         form.addRow("Save to", dest_row)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -124,7 +128,7 @@ class ExportDialog(QDialog):
         base = ExportSettings.for_platform(key) if key else ExportSettings()
         return base.replace(
             format=self.selected_format(), fps=self.fps.currentData(), fit=self.fit.currentData()
-        )
+        ).with_quality(self.quality.currentData())
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

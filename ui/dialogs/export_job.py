@@ -64,7 +64,9 @@ class ExportJob(QObject):
                 self.settings,
                 progress=self._progress,
                 cancel=self.cancel_event,
-                provenance=provenance_hook(self.project, resolve=self.resolve),
+                provenance=provenance_hook(
+                    self.project, resolve=self.resolve, quality=self.settings.quality
+                ),
             )
         except Cancelled:
             self.cancelled.emit()

@@ -14,8 +14,16 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from studio.engine.animatic import operations as ops
+from studio.engine.animatic.layers import LayerShot
 from studio.engine.animatic.prefetch import prefetch
 from studio.engine.animatic.render import ShotRenderer, ShotSpec
+from studio.engine.animatic.takefile import (
+    TAKE_CODEC,
+    TakeCodec,
+    TakeWriter,
+    codec_for,
+    to_take_yuv,
+)
 from studio.engine.backend import JobContext
 from studio.engine.request import GenerationRequest, TakeResult
 from studio.errors import InputError, Location
@@ -27,18 +35,23 @@ from studio.presets.preset import StylePreset
 MODEL = "animatic-v1"
 CHUNKS = 8  # progress / preview / cancel points per job
 PREVIEW_SIDE = 256
-# The animatic is the quick engine: x264 "ultrafast" encodes its takes 3–5× faster than
-# "veryfast" at the same quality (crf); files are as small for clean looks, ~2× for grainy ones.
+# The legacy path's take encoder (x264 "ultrafast", crf 16): fast but up to 66 MB for a 3 s
+# vertical take with a grainy look. Takes are now written with takefile.TAKE_CODEC.
 ENCODER_PRESET = "ultrafast"
+GENERATING = (Operation.GENERATE, Operation.REROLL, Operation.IMPORT)
 
 
 class AnimaticBackend:
-    """Renders shots as animated storyboard panels (see studio.engine.animatic)."""
+    """Renders shots as animated storyboard panels (see studio.engine.animatic).
+
+    legacy=True keeps the path from before issue 17 (every frame through the per-frame
+    painter, takes written with x264 ultrafast crf 16) so the bench can compare against it."""
 
     name = "animatic"
 
-    def __init__(self, library: PresetLibrary | None = None):
+    def __init__(self, library: PresetLibrary | None = None, *, legacy: bool = False):
         self._library = library
+        self.legacy = legacy
 
     def release(self) -> None:
         """Nothing is held between jobs."""
@@ -51,11 +64,22 @@ class AnimaticBackend:
         out = Path(ctx.output_dir) / "take.mp4"
         out.parent.mkdir(parents=True, exist_ok=True)
         try:
-            frames = _reported(prefetch(plan.frames), plan.count, ctx, request.previews)
-            info = write_video(out, frames, plan.fps, preset=ENCODER_PRESET)
+            if self.legacy:
+                frames = _reported(prefetch(plan.frames), plan.count, ctx, request.previews)
+                info = write_video(out, frames, plan.fps, preset=ENCODER_PRESET)
+            else:
+                codec = codec_for(preset.look.texture) if preset else TAKE_CODEC
+                info = _write_take(out, plan, ctx, request.previews, codec)
         except BaseException:
             out.unlink(missing_ok=True)  # a cancelled or failed job leaves nothing behind
             raise
+        return self.describe(request, out, info, plan.params)
+
+    def describe(
+        self, request: GenerationRequest, path: Path, info, extra: dict | None = None
+    ) -> TakeResult:
+        """The TakeResult for a take of `request` written to `path` (info: its VideoInfo)."""
+        preset = self._preset(request.preset)
         prompt, negative = preset.apply_prompt(request.prompt) if preset else (request.prompt, "")
         params = {
             "operation": request.operation.value,
@@ -63,10 +87,10 @@ class AnimaticBackend:
             "camera": request.camera.value,
             "seed": request.seed,
             "size": [info.width, info.height],
-            **plan.params,
+            **(extra or {}),
         }
         return TakeResult(
-            path=out,
+            path=path,
             width=info.width,
             height=info.height,
             fps=info.fps,
@@ -77,6 +101,18 @@ class AnimaticBackend:
             negative_prompt=negative,
             params=params,
         )
+
+    # --- the fast path for fresh renders -------------------------------------------------
+    def layer_shot(self, request: GenerationRequest) -> LayerShot:
+        """The cached-layer frame source for a generate request (see parallel.py)."""
+        if request.operation not in GENERATING:
+            raise InputError(
+                f"only new shots render straight into an export, not '{request.operation.value}'",
+                Location(field="operation"),
+            )
+        preset = self._preset(request.preset)
+        size, count = planned_size(request)
+        return LayerShot(self._renderer(request, preset, size, request.fps, count))
 
     # --- planning -----------------------------------------------------------------------
     def _preset(self, name: str | None) -> StylePreset | None:
@@ -90,10 +126,13 @@ class AnimaticBackend:
 
     def _plan(self, request: GenerationRequest, preset: StylePreset | None) -> ops.Plan:
         op = request.operation
-        size = _even(request.size or request.format.size)
-        count = max(1, round(request.duration * request.fps))
-        if op in (Operation.GENERATE, Operation.REROLL, Operation.IMPORT):
-            return ops.generate(self._renderer(request, preset, size, request.fps, count))
+        size, count = planned_size(request)
+        if op in GENERATING:
+            renderer = self._renderer(request, preset, size, request.fps, count)
+            if self.legacy:
+                return ops.generate(renderer)
+            shot = LayerShot(renderer)
+            return ops.Plan((shot.frame(i) for i in range(count)), count, size, request.fps)
         if op == Operation.REMIX:
             src = _sources(request, 1)[0]
             renderer = self._renderer(request, preset, size, request.fps, count)
@@ -143,6 +182,38 @@ class AnimaticBackend:
         return ShotRenderer(spec)
 
 
+def planned_size(request: GenerationRequest) -> tuple[tuple[int, int], int]:
+    """The (even) frame size and the frame count a generate request's take will have."""
+    return _even(request.size or request.format.size), max(1, round(request.duration * request.fps))
+
+
+def _write_take(out: Path, plan: ops.Plan, ctx: JobContext, previews: bool, codec: TakeCodec):
+    """Encode the plan's frames as a take; BT.709 conversion runs ahead with the rendering."""
+    w, h = plan.size
+    even = (w - w % 2, h - h % 2)
+
+    def converted():
+        for rgb in plan.frames:
+            rgb = rgb[: even[1], : even[0]]
+            yield rgb, to_take_yuv(rgb)
+
+    writer = TakeWriter(out, even, plan.fps, codec)
+    try:
+        pairs = prefetch(converted())
+        for _rgb_frame, yuv in _reported(pairs, plan.count, ctx, previews, rgb_of=_rgb):
+            writer.write(yuv)
+        if writer.count == 0:
+            raise ValueError("no frames to write")
+        return writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _rgb(item):
+    return item[0]
+
+
 def _sources(request: GenerationRequest, needed: int):
     if len(request.sources) < needed:
         what = "two source takes" if needed == 2 else "a source take"
@@ -166,8 +237,8 @@ def _image(path: str, field: str) -> Image.Image:
 
 
 def _reported(
-    frames: Iterator[np.ndarray], total: int, ctx: JobContext, previews: bool
-) -> Iterator[np.ndarray]:
+    frames: Iterator, total: int, ctx: JobContext, previews: bool, rgb_of=None
+) -> Iterator:
     """Pass frames through, reporting progress, a preview and a cancel check per chunk."""
     chunks = max(1, min(CHUNKS, total))
     bounds = [round(total * (c + 1) / chunks) for c in range(chunks)]
@@ -178,7 +249,7 @@ def _reported(
             chunk += 1
             ctx.step(chunk, chunks, phase="rendering")
             if previews:
-                ctx.preview(chunk, thumbnail(frame))
+                ctx.preview(chunk, thumbnail(rgb_of(frame) if rgb_of else frame))
             ctx.check_cancelled()
 
 

@@ -1,0 +1,185 @@
+"""Paint once, move per frame: the animatic's fast frame path.
+
+`ShotRenderer` paints and grades a shot's layers once; what was left per frame was sampling
+the layers at the camera pose and a screen-space texture that cost more than everything else
+(its masks and grain were broadcast over the three channels, which defeats numpy's SIMD
+loops). `LayerShot` keeps the cached layers and produces each frame by:
+
+- sampling the far/near layers at the pose (a crop for pans and tilts, one resize for dollies,
+  one affine transform for the orbit), pasting only the rows and columns where the near layer,
+  the weather and the subject sprite actually have pixels;
+- a `TextureKernel` that applies the same texture maths with masks and a grain tile laid out
+  per channel once per shot, into reused buffers.
+
+Frames match the per-frame painter (`ShotRenderer.frame`, kept as the reference path) to
+within a level or two of rounding; tests hold them to that for every camera move and preset.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image
+
+from studio.engine.animatic.camera import Pose, sample
+from studio.engine.animatic.render import AIR, FAR, NEAR, ShotRenderer
+from studio.presets import look as _look
+from studio.presets.preset import Texture
+
+
+class TextureKernel:
+    """A preset's screen-space texture for one frame size and seed, with everything that does
+    not change per frame (masks, the grain tile) laid out per channel up front."""
+
+    def __init__(self, texture: Texture, size: tuple[int, int], seed: int):
+        w, h = size
+        self.texture, self.size, self.seed = texture, (w, h), seed
+        t = texture
+        self.neutral = t == Texture()
+        self.fallback = bool(t.pixelate)  # block-based: the reference code path is as fast
+        self.simple = not (t.chroma_shift or t.ink or t.bloom or t.posterize)
+        mask = _look._static_gain(
+            h, w, round(t.paper, 3), round(t.scanlines, 3), round(t.vignette, 3)
+        )
+        self._mask3 = None if mask is None else np.ascontiguousarray(np.repeat(mask, 3, axis=2))
+        self._grain3 = None
+        if t.grain:
+            tile = _look._grain_tile(h, w, seed)
+            amp = np.float32(t.grain * 255.0 * 0.16)
+            self._grain3 = np.repeat(tile[..., None], 3, axis=2) * amp
+        self._factor = np.empty((h, w, 3), np.float32) if mask is not None else None
+        self._work = np.empty((h, w, 3), np.float32)
+
+    def apply(self, frame: np.ndarray, index: int) -> np.ndarray:
+        """The textured frame as a new uint8 array (same maths as look.apply_texture)."""
+        t = self.texture
+        if self.neutral:
+            return frame.copy()
+        if self.fallback:
+            return _look.apply_texture(frame, t, start_index=index, seed=self.seed)
+        x = self._work
+        if self.simple:
+            self._light(frame, x, index, 1.0)
+        else:
+            np.multiply(frame, np.float32(1.0 / 255.0), out=x, dtype=np.float32)
+            if t.chroma_shift:
+                _look._chroma_shift(x, max(1, round(t.chroma_shift * _look._scale(*x.shape[:2]))))
+            if t.ink:
+                x *= _look._ink_mask(x, t.ink)[..., None]
+            if t.bloom:
+                x += _look._bloom(x, t.bloom)
+            if t.posterize:
+                levels = max(2, t.posterize) - 1
+                np.clip(x, 0.0, 1.0, out=x)
+                x *= levels
+                np.round(x, out=x)
+                x *= 1.0 / levels
+            self._light(x, x, index, 255.0)
+        x += 0.5
+        np.clip(x, 0.0, 255.0, out=x)
+        return x.astype(np.uint8)
+
+    def _light(self, src: np.ndarray, x: np.ndarray, index: int, gain: float) -> None:
+        t = self.texture
+        k = np.float32(
+            gain * (float(_look._flicker_gain(self.seed, index, t.flicker)) if t.flicker else 1.0)
+        )
+        if self._mask3 is not None:
+            factor = self._mask3 if k == 1.0 else np.multiply(self._mask3, k, out=self._factor)
+            np.multiply(src, factor, out=x, dtype=np.float32)
+        elif src is x:
+            if k != 1.0:
+                x *= k
+        else:
+            np.multiply(src, k, out=x, dtype=np.float32)
+        if self._grain3 is not None:
+            w, h = self.size
+            dy, dx = np.random.default_rng([self.seed, index, 0x67]).integers(
+                0, _look._GRAIN_PAD, 2
+            )
+            x += self._grain3[dy : dy + h, dx : dx + w]
+
+
+class LayerShot:
+    """Frames of one shot from its cached layers (see the module docstring).
+
+    Built on a ShotRenderer (which paints, grades and captions once); `frame(i)` is the fast
+    equivalent of `ShotRenderer.frame(i)`."""
+
+    def __init__(self, renderer: ShotRenderer):
+        self.renderer = renderer
+        spec = renderer.spec
+        self.spec = spec
+        self.texture = TextureKernel(spec.look.texture, renderer.work_size, spec.seed)
+        layers = renderer.layers
+        self._near_box = _alpha_box(layers.near)
+        self._air_box = _alpha_box(layers.atmosphere)
+
+    @property
+    def frames(self) -> int:
+        return self.spec.frames
+
+    def frame(self, i: int) -> np.ndarray:
+        r = self.renderer
+        work = np.asarray(self._compose(i, r.pose(i)))
+        out = self.texture.apply(work, i)
+        overlay = r._work_overlay if r.overlay is None else r.overlay
+        if overlay is not None:
+            out = overlay.apply(out)
+        if r.work_size != tuple(self.spec.size):
+            out = np.asarray(Image.fromarray(out).resize(self.spec.size, Image.Resampling.BOX))
+        return out
+
+    def _compose(self, i: int, pose: Pose) -> Image.Image:
+        r = self.renderer
+        size, layers = r.work_size, r.layers
+        img = sample(layers.far, pose.parallax(FAR), size)
+        if img.mode != "RGB":
+            img = img.convert("RGB")
+        if layers.near is not None:
+            _paste_layer(img, layers.near, pose.parallax(NEAR), size, self._near_box)
+        r._paste_subject(img, i, pose.parallax(NEAR))
+        if layers.atmosphere is not None:
+            t = i / self.spec.fps
+            moved = pose.parallax(AIR)
+            lx, ly = r._air_limits
+            dx = max(-lx, min(lx, moved.dx + 0.025 * math.sin(t * 0.6)))
+            dy = max(-ly, min(ly, moved.dy + min(0.1, 0.015 * t)))
+            _paste_layer(img, layers.atmosphere, Pose(dx=dx, dy=dy), size, self._air_box)
+        return img
+
+
+def _alpha_box(layer: Image.Image | None) -> tuple[int, int, int, int] | None:
+    """The canvas box where an RGBA layer has any opacity (None: nowhere or no layer)."""
+    if layer is None:
+        return None
+    return layer.getchannel("A").getbbox()
+
+
+def _paste_layer(
+    img: Image.Image,
+    layer: Image.Image,
+    pose: Pose,
+    size: tuple[int, int],
+    box: tuple[int, int, int, int] | None,
+) -> None:
+    """Alpha-composite `layer` sampled at `pose` onto `img`. A pure translation (a crop) only
+    touches the frame rows and columns the layer's opaque box covers: identical pixels, a
+    fraction of the work for ground that fills the lower half or fog in a few bands."""
+    if box is None:
+        return
+    w, h = size
+    cw, ch = layer.size
+    if abs(pose.angle) < 1e-6 and abs(pose.zoom - 1.0) < 1e-6:
+        left = round(cw / 2 + pose.dx * w - w / 2)
+        top = round(ch / 2 + pose.dy * h - h / 2)
+        x0, y0 = max(box[0], left), max(box[1], top)
+        x1, y1 = min(box[2], left + w), min(box[3], top + h)
+        if x0 >= x1 or y0 >= y1:
+            return
+        part = layer.crop((x0, y0, x1, y1))
+        img.paste(part, (x0 - left, y0 - top), part)
+        return
+    moved = sample(layer, pose, size)
+    img.paste(moved, (0, 0), moved)
