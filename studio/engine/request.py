@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from studio.model import Camera, Operation, OutputFormat
+from studio.model import Camera, DialogueLine, Keyframe, Operation, OutputFormat
 
 
 class RemixStrength(StrEnum):
@@ -69,6 +69,10 @@ class GenerationRequest(BaseModel):
     format: OutputFormat = OutputFormat.VERTICAL
     fps: int = 24  # project fps (the backend may generate at its own rate)
     image: str | None = None  # absolute path to a reference / first-frame image
+    image_strength: float = Field(default=1.0, ge=0, le=1)  # how strictly `image` is held
+    last_image: str | None = None  # absolute path to a last-frame image
+    keyframes: list[Keyframe] = Field(default_factory=list)  # in-between frames, absolute paths
+    dialogue: list[DialogueLine] = Field(default_factory=list)  # spoken lines, for sound models
     cameo_images: list[str] = Field(default_factory=list)
     cameos: list[str] = Field(default_factory=list)
     sources: list[SourceTake] = Field(default_factory=list)

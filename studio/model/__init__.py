@@ -2,7 +2,15 @@
 
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
 from studio.model.project import SCHEMA_VERSION, Project
-from studio.model.shot import Camera, Shot, TransitionKind, mentioned_handles, new_id
+from studio.model.shot import (
+    Camera,
+    DialogueLine,
+    Keyframe,
+    Shot,
+    TransitionKind,
+    mentioned_handles,
+    new_id,
+)
 from studio.model.take import Operation, Take, TakeKind
 from studio.model.timeline import Clip, Track, TrackKind, TrackRole, Transition
 
@@ -10,6 +18,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "SUPPORTED_FPS",
     "Camera",
+    "DialogueLine",
+    "Keyframe",
     "Clip",
     "FitMode",
     "Operation",

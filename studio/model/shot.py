@@ -45,6 +45,27 @@ def mentioned_handles(prompt: str) -> list[str]:
     return list(seen)
 
 
+class DialogueLine(BaseModel):
+    """A spoken line: who says it (a character name or a cameo @handle) and the words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    speaker: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class Keyframe(BaseModel):
+    """A picture the shot should pass through `at` seconds in, held with `strength` (0..1).
+
+    In a Shot the image is bundle-relative; in a GenerationRequest it is the resolved file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: float = Field(ge=0, le=limits.MAX_SHOT_SECONDS, allow_inf_nan=False)
+    image: PathText
+    strength: float = Field(default=1.0, ge=0, le=1, allow_inf_nan=False)
+
+
 class Shot(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
@@ -56,6 +77,11 @@ class Shot(BaseModel):
     style: str | None = None  # preset name; None means the project's default style
     seed: int | None = Field(default=None, ge=0, lt=2**32)
     image: PathText | None = None  # reference / first frame, bundle-relative path
+    # how strictly the first frame is held (1.0: exactly; lower lets the model drift from it)
+    image_strength: float = Field(default=1.0, ge=0, le=1, allow_inf_nan=False)
+    last_image: PathText | None = None  # last frame, bundle-relative path
+    keyframes: list[Keyframe] = Field(default_factory=list, max_length=64)  # in-between frames
+    dialogue: list[DialogueLine] = Field(default_factory=list, max_length=200)
     transition: TransitionKind = TransitionKind.CUT  # into the next shot
     transition_duration: float = Field(
         default=0.0, ge=0, le=limits.MAX_SHOT_SECONDS, allow_inf_nan=False
@@ -66,7 +92,9 @@ class Shot(BaseModel):
 
     @property
     def cameos(self) -> list[str]:
-        return mentioned_handles(self.prompt)
+        """Cameos the shot uses: @handles in its prompt and speakers of its lines."""
+        spoken = " ".join(line.speaker for line in self.dialogue)
+        return mentioned_handles(f"{self.prompt} {spoken}" if spoken else self.prompt)
 
     def effective_style(self, project_style: str | None) -> str | None:
         return self.style or project_style
