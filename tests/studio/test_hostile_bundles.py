@@ -11,9 +11,14 @@ Each case lives in its own folder with its own HOME / STUDIO_HOME / TMPDIR; a li
 of everything outside the case's bundle and output (its home and temp dirs, every other case,
 a decoy folder) is taken before and after all runs, so a write anywhere else fails the case.
 
+Links and escapes point into the shared decoy folder (the user's own files): a symlinked
+`.bak`, autosave, `project.json`, `takes/`, `media/` or `.partial/`, a hard-linked backup,
+absolute paths and `..` escapes in every path field, a media file that is a link out. The
+decoy is in the watched snapshot, so reading is allowed but any write there fails the case.
+
 To add cases: append (name, builder) to BUILDERS; builder(folder) writes a bundle at `folder`.
-Optionally give the allowed exit codes in EXPECTED. (Link / escape / absolute-path bundles
-live in their own suite.)
+Optionally give the allowed exit codes in EXPECTED. (tests/studio/test_bundle_safety.py checks
+the same kinds of bundle through the Python API and the editor.)
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 180  # per case, validate + render together; a 0.2 s animatic renders in seconds
 MEMORY_LIMIT = 3 * 2**30
 OK, BAD, REFUSED = 0, 2, 3
+USER_DATA = "home/studio/"  # STUDIO_HOME of a case: the one place outside the bundle it may write
 
 Builder = Callable[[Path], None]
 
@@ -160,8 +166,100 @@ def dup_keys_bad_last(folder: Path) -> None:
     write_bundle(folder, text=text[:-1] + ', "fps": 24, "fps": 1e999}')
 
 
+def decoy_of(folder: Path) -> Path:
+    """The fixture's decoy folder (root/decoy; a case bundle is root/caseNNN/work/film.sbproj)."""
+    decoy = folder.parents[2] / "decoy"
+    (decoy / "docs").mkdir(parents=True, exist_ok=True)
+    if not (decoy / "private.png").exists():
+        (decoy / "private.png").write_bytes(png_bytes())
+        (decoy / "private.mp4").write_bytes(take_bytes())
+    return decoy
+
+
+def linked_file(name: str, target: str = ".bashrc") -> Builder:
+    """`name` in the bundle is a symbolic link to a file of the user's."""
+
+    def build(folder: Path) -> None:
+        write_bundle(folder)
+        if name != "project.json":
+            (folder / name).write_text("{}")
+        (folder / name).unlink()
+        (folder / name).symlink_to(decoy_of(folder) / target)
+
+    return build
+
+
+def linked_dir(name: str) -> Builder:
+    """`takes/`, `media/` or `.partial/` a link to a folder of the user's."""
+
+    def build(folder: Path) -> None:
+        write_bundle(folder)
+        if (folder / name).is_dir():
+            shutil.rmtree(folder / name)
+        (folder / name).symlink_to(decoy_of(folder) / "docs", target_is_directory=True)
+
+    return build
+
+
+def hard_linked_backup(folder: Path) -> None:
+    """`project.json.bak` shares its inode with the user's file: a save must replace the name,
+    never write through it."""
+    write_bundle(folder)
+    os.link(decoy_of(folder) / ".bashrc", folder / "project.json.bak")
+
+
+def outside_path(target: Callable[[dict], dict], key: str, value: str, **extra) -> Builder:
+    """A path field pointing outside the bundle ({decoy} is replaced by the decoy folder)."""
+
+    def build(folder: Path) -> None:
+        project = base_project()
+        target(project).update({key: value.format(decoy=decoy_of(folder))}, **extra)
+        write_bundle(folder, project)
+
+    return build
+
+
+def media_file_links_out(folder: Path) -> None:
+    """`media/ref.png -> ~/private.png`, used as the shot's image: relative, yet outside."""
+    project = base_project()
+    shot(project).update(image="media/ref.png")
+    write_bundle(folder, project)
+    (folder / "media" / "ref.png").symlink_to(decoy_of(folder) / "private.png")
+
+
+def take_file_links_out(folder: Path) -> None:
+    """The take itself a link to a video of the user's."""
+    write_bundle(folder)
+    (folder / TAKE_PATH).unlink()
+    (folder / TAKE_PATH).symlink_to(decoy_of(folder) / "private.mp4")
+
+
+LINKS: list[tuple[str, Builder]] = [
+    ("link: project.json.bak -> ~/.bashrc", linked_file("project.json.bak")),
+    ("link: project.autosave.json -> ~/.bashrc", linked_file("project.autosave.json")),
+    ("link: project.json -> a file outside", linked_file("project.json")),
+    ("link: takes/ -> a folder outside", linked_dir("takes")),
+    ("link: media/ -> a folder outside", linked_dir("media")),
+    ("link: .partial/ -> a folder outside", linked_dir(".partial")),
+    ("link: media/ref.png -> ~/private.png", media_file_links_out),
+    ("link: the take -> ~/private.mp4", take_file_links_out),
+    ("escape: shot image absolute", outside_path(shot, "image", "{decoy}/private.png")),
+    ("escape: shot image ../", outside_path(shot, "image", "../../../decoy/private.png")),
+    ("escape: shot image media/../../", outside_path(shot, "image", "media/../../x.png")),
+    (
+        "escape: clip media absolute",
+        outside_path(clip, "media", "{decoy}/private.mp4", take_id=None),
+    ),
+    ("escape: clip media ../", outside_path(clip, "media", "../x.mp4", take_id=None)),
+    ("escape: take path absolute", outside_path(take, "path", "{decoy}/private.mp4")),
+    ("escape: take path ../", outside_path(take, "path", "../../decoy/private.mp4")),
+    ("escape: take path Windows drive", outside_path(take, "path", "C:\\x\\t.mp4")),
+]
+
 BUILDERS: list[tuple[str, Builder]] = [
+    *LINKS,
     ("control: the base bundle", lambda folder: write_bundle(folder)),
+    ("hard link: project.json.bak shares the user's file", hard_linked_backup),
     ("control: missing take is generated again", take_missing),
     # numbers
     ("clip duration 10**12", project_with(set_(clip, duration=10**12))),
@@ -269,7 +367,9 @@ BUILDERS: list[tuple[str, Builder]] = [
 ]
 
 # exit codes allowed per case (default: 0, 2 or 3)
+# a hard link is not a symbolic link: the bundle opens, and its save replaces the name
 _ACCEPTED = {
+    "hard link: project.json.bak shares the user's file",
     "control: the base bundle",
     "control: missing take is generated again",
     "duplicate keys, last valid",
@@ -437,12 +537,14 @@ def test_hostile_bundle(outcomes, name):
     changed = {
         k for k in set(case.before) | set(case.after) if case.before.get(k) != case.after.get(k)
     }
-    assert not changed, f"written outside the bundle and the output: {sorted(changed)}"
+    if render == OK:  # a generated take is staged in user data and recorded in the ledger
+        changed = {k for k in changed if not k.startswith(USER_DATA)}
+    assert not changed, f"written outside the bundle, the output and user data: {sorted(changed)}"
 
 
-def test_there_are_at_least_fifty_cases():
+def test_there_are_at_least_sixty_cases():
     names = [name for name, _ in BUILDERS]
-    assert len(names) >= 50 and len(set(names)) == len(names)
+    assert len(names) >= 60 and len(set(names)) == len(names)
 
 
 def test_the_watch_sees_writes(tmp_path):
