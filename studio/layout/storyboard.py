@@ -86,13 +86,19 @@ def _group(clips) -> list[_Segment]:
 _GONE = _Segment(None, [Clip(media="-", start=0, duration=1)])  # a predecessor now deleted
 
 
-def _segments(track: Track, orig: tuple[Clip, ...]) -> list[_Segment]:
-    """Runs of one shot's clips, each with its predecessor and the gap/overlap between them as
-    they were before the change (`orig`: the track's clips then), so a lengthened clip ripples
-    what follows and a segment whose neighbour was deleted or moved is joined anew."""
-    segs = _group(track.clips)
+def _segments(
+    clips: list[Clip], orig: tuple[Clip, ...], head: _Segment | None = None
+) -> list[_Segment]:
+    """Runs of one shot's clips (`clips`: sorted by start), each with its predecessor and the
+    gap/overlap between them as they were before the change (`orig`: the track's clips then),
+    so a lengthened clip ripples what follows and a segment whose neighbour was deleted or moved
+    is joined anew. `head`: the unchanged segment just before `clips` (see `_unchanged_head`);
+    a predecessor further back counts as any other neighbour that is no longer next."""
+    segs = _group(clips)
     now = {c.id: seg for seg in segs for c in seg.clips}
-    was = sorted(orig or track.clips, key=lambda c: c.start)
+    if head is not None:
+        now.update((c.id, head) for c in head.clips)
+    was = sorted(orig or clips, key=lambda c: c.start)
     where = {c.id: k for k, c in enumerate(was)}
     last = was[-1].id if was else None
     for i, seg in enumerate(segs):
@@ -100,13 +106,89 @@ def _segments(track: Track, orig: tuple[Clip, ...]) -> list[_Segment]:
         k = where.get(first.id)
         before = was[k - 1] if k else None
         if k is None or (before is not None and now.get(before.id) is seg):
-            seg.pred = segs[i - 1] if i else None  # new here: judged where it is now
+            seg.pred = segs[i - 1] if i else head  # new here: judged where it is now
             seg.lead = seg.start - (seg.pred.end if seg.pred else 0)
             continue
         seg.pred = now.get(before.id, _GONE) if before is not None else None
         seg.lead = was[k].start - (before.end if before is not None else 0)
         seg.final = any(c.id == last for c in seg.clips)
     return segs
+
+
+def _unchanged_head(
+    now: list[Clip],
+    was: list[Clip],
+    reorder: bool,
+    retransition: set[str],
+    fresh: dict[str, int],
+    shots: dict[str, Shot],
+    order: dict[str, int],
+) -> tuple[int, list[int]]:
+    """How many leading clips of `now` (sorted by start) `restack` would leave exactly as they
+    are, and where their segments start: the clips the change left in place (the same objects
+    as before it, `was`), cut back to whole segments, before any segment whose join the change
+    re-makes (a retransitioned shot before it, an overlap the rules no longer allow, a segment
+    that a reorder moves). Only the clips after the head are laid out again, so an edit near
+    the end of a 1,000-clip track costs little; the result is what a full pass makes."""
+    p, n = 0, min(len(now), len(was))
+    while p < n and now[p] is was[p]:
+        p += 1
+    starts: list[int] = []  # index of each whole segment's first clip in the head
+    shot_id, key = None, -1
+    for i in range(p):
+        c = now[i]
+        if i and (c.shot_id is None or c.shot_id == shot_id):
+            continue
+        starts.append(i)
+        shot_id = c.shot_id
+    if not starts:
+        return 0, []
+    starts.pop()  # the last run may go on past the head
+    ok: list[int] = []
+    prev_shot = None
+    for i in starts:
+        first = now[i]
+        sid = first.shot_id
+        if sid is None:
+            if i:
+                break
+        elif sid not in shots or prev_shot in retransition:
+            break
+        if reorder:
+            k = -1 if sid is None else order[sid]
+            if k < key:
+                break
+            key = k
+        if i:
+            last = now[i - 1]
+            lead = first.start - last.end
+            if lead < 0:
+                own = last.transition_in.duration if last.transition_in else 0
+                if -lead > max(0, min(last.duration - own - 1, first.duration - 1)):
+                    break
+        ok.append(i)
+        prev_shot = sid
+    if not ok:
+        return 0, []
+    end = _run_end(now, ok[-1])
+    if reorder:  # a stable sort keeps the head only where nothing after it sorts before it
+        rest = [order[s] for s in fresh if s in order]
+        rest += [order[c.shot_id] for c in now[end:] if c.shot_id in order]
+        low = min(rest, default=key)
+        while ok and (now[ok[-1]].shot_id is not None and order[now[ok[-1]].shot_id] > low):
+            ok.pop()
+        if not ok:
+            return 0, []
+        end = _run_end(now, ok[-1])
+    return end, ok
+
+
+def _run_end(clips: list[Clip], i: int) -> int:
+    """Index after the segment that starts at clips[i]."""
+    sid, j = clips[i].shot_id, i + 1
+    while j < len(clips) and (clips[j].shot_id is None or clips[j].shot_id == sid):
+        j += 1
+    return j
 
 
 def restack(
@@ -130,16 +212,23 @@ def restack(
         return
     video = storyboard_track(rec, TrackRole.STORYBOARD_VIDEO)
     orig = rec.edit.before.get(video.id, ())
-    segs = [s for s in _segments(video, orig) if s.shot_id is None or s.shot_id in shots]
-    for shot_id, frames in (fresh or {}).items():
+    now = sorted(video.clips, key=lambda c: c.start)
+    was = sorted(orig, key=lambda c: c.start) if orig else now
+    fresh = fresh or {}
+    cut, heads = _unchanged_head(
+        now, was, reorder or bool(fresh), retransition, fresh, shots, order
+    )
+    head = _Segment(now[heads[-1]].shot_id, now[heads[-1] : cut]) if heads else None
+    segs = [s for s in _segments(now[cut:], was, head) if s.shot_id is None or s.shot_id in shots]
+    for shot_id, frames in fresh.items():
         take = shots[shot_id].current_take
         clip = Clip(take_id=take, shot_id=shot_id, start=0, duration=frames)
         segs.append(_Segment(shot_id, [clip], fresh=True))
         reorder = True
     if reorder:  # loose clips first, then storyboard order (stable for a split shot)
         segs.sort(key=lambda s: -1 if s.shot_id is None else order[s.shot_id])
-    out: list[Clip] = []
-    cursor, prev = 0, None
+    out: list[Clip] = now[:cut]
+    cursor, prev = (head.end, head) if head else (0, None)
     for seg in segs:
         start, first = _place(project, seg, prev, cursor, retransition, shots)
         delta = start - seg.start
@@ -151,7 +240,9 @@ def restack(
     if segs:
         _fade_out(project, segs, retransition, reorder, out)
     video.clips = out
-    _restack_sound(rec, {s.shot_id: s.start for s in segs if s.shot_id})
+    starts = {now[i].shot_id: now[i].start for i in heads if now[i].shot_id}
+    starts.update((s.shot_id, s.start) for s in segs if s.shot_id)
+    _restack_sound(rec, starts)
 
 
 def _place(project, seg, prev, cursor, retransition, shots) -> tuple[int, Clip]:
