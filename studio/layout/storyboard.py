@@ -14,6 +14,7 @@ On a timeline with no hand edits this is exactly `plan`, the layout a Rebuild ma
 from __future__ import annotations
 
 from studio.layout.frames import take_frames
+from studio.layout.unchanged import room, unchanged_head, unchanged_tail
 from studio.model.edit import Edit, Recorder, shifted
 from studio.model.project import Project
 from studio.model.shot import Shot, TransitionKind
@@ -115,82 +116,6 @@ def _segments(
     return segs
 
 
-def _unchanged_head(
-    now: list[Clip],
-    was: list[Clip],
-    reorder: bool,
-    retransition: set[str],
-    fresh: dict[str, int],
-    shots: dict[str, Shot],
-    order: dict[str, int],
-) -> tuple[int, list[int]]:
-    """How many leading clips of `now` (sorted by start) `restack` would leave exactly as they
-    are, and where their segments start: the clips the change left in place (the same objects
-    as before it, `was`), cut back to whole segments, before any segment whose join the change
-    re-makes (a retransitioned shot before it, an overlap the rules no longer allow, a segment
-    that a reorder moves). Only the clips after the head are laid out again, so an edit near
-    the end of a 1,000-clip track costs little; the result is what a full pass makes."""
-    p, n = 0, min(len(now), len(was))
-    while p < n and now[p] is was[p]:
-        p += 1
-    starts: list[int] = []  # index of each whole segment's first clip in the head
-    shot_id, key = None, -1
-    for i in range(p):
-        c = now[i]
-        if i and (c.shot_id is None or c.shot_id == shot_id):
-            continue
-        starts.append(i)
-        shot_id = c.shot_id
-    if not starts:
-        return 0, []
-    starts.pop()  # the last run may go on past the head
-    ok: list[int] = []
-    prev_shot = None
-    for i in starts:
-        first = now[i]
-        sid = first.shot_id
-        if sid is None:
-            if i:
-                break
-        elif sid not in shots or prev_shot in retransition:
-            break
-        if reorder:
-            k = -1 if sid is None else order[sid]
-            if k < key:
-                break
-            key = k
-        if i:
-            last = now[i - 1]
-            lead = first.start - last.end
-            if lead < 0:
-                own = last.transition_in.duration if last.transition_in else 0
-                if -lead > max(0, min(last.duration - own - 1, first.duration - 1)):
-                    break
-        ok.append(i)
-        prev_shot = sid
-    if not ok:
-        return 0, []
-    end = _run_end(now, ok[-1])
-    if reorder:  # a stable sort keeps the head only where nothing after it sorts before it
-        rest = [order[s] for s in fresh if s in order]
-        rest += [order[c.shot_id] for c in now[end:] if c.shot_id in order]
-        low = min(rest, default=key)
-        while ok and (now[ok[-1]].shot_id is not None and order[now[ok[-1]].shot_id] > low):
-            ok.pop()
-        if not ok:
-            return 0, []
-        end = _run_end(now, ok[-1])
-    return end, ok
-
-
-def _run_end(clips: list[Clip], i: int) -> int:
-    """Index after the segment that starts at clips[i]."""
-    sid, j = clips[i].shot_id, i + 1
-    while j < len(clips) and (clips[j].shot_id is None or clips[j].shot_id == sid):
-        j += 1
-    return j
-
-
 def restack(
     rec: Recorder,
     reorder: bool = False,
@@ -215,11 +140,13 @@ def restack(
     now = sorted(video.clips, key=lambda c: c.start)
     was = sorted(orig, key=lambda c: c.start) if orig else now
     fresh = fresh or {}
-    cut, heads = _unchanged_head(
-        now, was, reorder or bool(fresh), retransition, fresh, shots, order
+    cut, heads = unchanged_head(now, was, reorder or bool(fresh), retransition, fresh, shots, order)
+    pivot, tails = unchanged_tail(
+        now, was, cut, reorder or bool(fresh), retransition, fresh, shots, order
     )
     head = _Segment(now[heads[-1]].shot_id, now[heads[-1] : cut]) if heads else None
-    segs = [s for s in _segments(now[cut:], was, head) if s.shot_id is None or s.shot_id in shots]
+    mid = now[cut : tails[0]] if tails else now[cut:]
+    segs = [s for s in _segments(mid, was, head) if s.shot_id is None or s.shot_id in shots]
     for shot_id, frames in fresh.items():
         take = shots[shot_id].current_take
         clip = Clip(take_id=take, shot_id=shot_id, start=0, duration=frames)
@@ -229,7 +156,9 @@ def restack(
         segs.sort(key=lambda s: -1 if s.shot_id is None else order[s.shot_id])
     out: list[Clip] = now[:cut]
     cursor, prev = (head.end, head) if head else (0, None)
-    for seg in segs:
+
+    def lay(seg: _Segment) -> None:
+        nonlocal cursor, prev
         start, first = _place(project, seg, prev, cursor, retransition, shots)
         delta = start - seg.start
         moved = [shifted(first, first.start + delta) if delta else first]
@@ -237,12 +166,53 @@ def restack(
         seg.move(moved, start)
         out.extend(moved)
         cursor, prev = seg.end, seg
+
+    pivot_seg = (
+        next((s for s in reversed(segs) if s.clips[0] is now[pivot]), None) if tails else None
+    )
+    old_pivot = now[pivot].start if tails else 0
+    for seg in segs:
+        lay(seg)
+    tail_starts: list[tuple[str | None, int]] = []
+    if tails:
+        segs += _lay_tail(now, tails, pivot_seg, prev, old_pivot, out, lay, tail_starts)
     if segs:
         _fade_out(project, segs, retransition, reorder, out)
     video.clips = out
     starts = {now[i].shot_id: now[i].start for i in heads if now[i].shot_id}
     starts.update((s.shot_id, s.start) for s in segs if s.shot_id)
+    starts.update((sid, start) for sid, start in tail_starts if sid)
     _restack_sound(rec, starts)
+
+
+def _lay_tail(now, firsts, pivot, last_laid, old_start, out, lay, starts) -> list[_Segment]:
+    """The unchanged tail (studio.layout.unchanged): every clip moves as far as the pivot
+    segment did (`starts` gets each segment's shot and start). Returns its last segment (for
+    the fade-out), or all its segments laid out one by one when the pivot's new layout no
+    longer allows the join into the tail (as a full pass would)."""
+    lead = now[firsts[0]].start - now[firsts[0] - 1].end  # as it was
+    if (
+        pivot is not None
+        and pivot is last_laid
+        and (lead >= 0 or -lead <= room(pivot.clips[-1], now[firsts[0]]))
+    ):
+        delta = pivot.start - old_start
+        tail = now[firsts[0] :]
+        out.extend([shifted(c, c.start + delta) for c in tail] if delta else tail)
+        starts.extend((now[a].shot_id, now[a].start + delta) for a in firsts)
+        last = _Segment(now[firsts[-1]].shot_id, out[len(out) - (len(now) - firsts[-1]) :])
+        last.final = True
+        return [last]
+    segs: list[_Segment] = []
+    for a, b in zip(firsts, firsts[1:] + [len(now)], strict=True):
+        seg = _Segment(now[a].shot_id, now[a:b])
+        seg.pred = segs[-1] if segs else (pivot or _GONE)
+        seg.lead = now[a].start - now[a - 1].end
+        segs.append(seg)
+    segs[-1].final = True
+    for seg in segs:
+        lay(seg)
+    return segs
 
 
 def _place(project, seg, prev, cursor, retransition, shots) -> tuple[int, Clip]:
@@ -272,11 +242,8 @@ def _place(project, seg, prev, cursor, retransition, shots) -> tuple[int, Clip]:
 
 
 def _room(prev: _Segment, first: Clip) -> int:
-    """The longest overlap the track rules allow between prev's last clip and `first` (never
-    three clips at once, each keeps a frame of its own)."""
-    last = prev.clips[-1]  # a segment's clips are in start order
-    own = last.transition_in.duration if last.transition_in else 0
-    return max(0, min(last.duration - own - 1, first.duration - 1))
+    """The longest overlap the track rules allow between prev's last clip and `first`."""
+    return room(prev.clips[-1], first)  # a segment's clips are in start order
 
 
 def _with_in(clip: Clip, over: int) -> Clip:
