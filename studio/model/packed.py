@@ -49,25 +49,30 @@ class _Patch:
 
 
 def _same_but_start(a: Clip, b: Clip) -> bool:
-    if a is b:
-        return True
-    da, db = a.__dict__, b.__dict__
-    for key, value in da.items():
-        if key != "start" and value is not db[key] and value != db[key]:
-            return False
-    return True
+    """Equal but for `start` (a `shifted` copy: its other values are the very same objects,
+    so the C-level dict comparison stops at identity)."""
+    da = a.__dict__
+    return a is b or da == {**b.__dict__, "start": da["start"]}
 
 
-def _pieces(target: Sequence[Clip], source: Sequence[Clip]) -> tuple:
+def _match(target: Sequence[Clip], source: Sequence[Clip]) -> list[int]:
+    """For each target clip, the index of the source clip it is a moved copy of (-1: none)."""
+    where = {c.id: i for i, c in enumerate(source)}
+    out = []
+    for clip in target:
+        i = where.get(clip.id, -1)
+        out.append(i if i >= 0 and _same_but_start(clip, source[i]) else -1)
+    return out
+
+
+def _pieces(target: Sequence[Clip], source: Sequence[Clip], match: list[int]) -> tuple:
     """`target` as clips and runs of `source` moved by one delta (a clip that did not move
     but is another object is kept as itself, so undo gives back the very same objects)."""
-    where = {c.id: i for i, c in enumerate(source)}
     out: list = []
     run: list[int] | None = None  # [src, n, delta]
-    for clip in target:
-        i = where.get(clip.id)
-        delta = clip.start - source[i].start if i is not None else 0
-        if i is not None and (delta or clip is source[i]) and _same_but_start(clip, source[i]):
+    for clip, i in zip(target, match, strict=True):
+        delta = clip.start - source[i].start if i >= 0 else 0
+        if i >= 0 and (delta or clip is source[i]):
             if run is not None and run[0] + run[1] == i and run[2] == delta:
                 run[1] += 1
                 continue
@@ -106,7 +111,12 @@ def _patch(before: Sequence[Clip], after: Sequence[Clip]) -> _Patch:
         hi += 1
     b_mid = before[lo : len(before) - hi]
     a_mid = after[lo : len(after) - hi]
-    return _Patch(lo, hi, _pieces(b_mid, a_mid), _pieces(a_mid, b_mid))
+    a_match = _match(a_mid, b_mid)  # the same pairs both ways: compared once
+    b_match = [-1] * len(b_mid)
+    for k, i in enumerate(a_match):
+        if i >= 0:
+            b_match[i] = k
+    return _Patch(lo, hi, _pieces(b_mid, a_mid, b_match), _pieces(a_mid, b_mid, a_match))
 
 
 class PackedEdit(Edit):
