@@ -71,7 +71,8 @@ class _Segment:
         self.end = max(self.end, clip.end)
 
     def move(self, clips: list[Clip], start: int) -> None:
-        self.clips, self.start, self.end = clips, start, max(c.end for c in clips)
+        last = clips[0].end if len(clips) == 1 else max(c.end for c in clips)
+        self.clips, self.start, self.end = clips, start, last
 
 
 def _group(clips) -> list[_Segment]:
