@@ -20,8 +20,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from studio.model import Project
 from studio.model.edit import Edit
+from studio.model.packed import PackedEdit, pack
 
-UNDO_LIMIT = 500  # entries kept; each holds only what its edit touched (a ripple: the moved clips)
+UNDO_LIMIT = 500  # entries kept; each holds only what its edit changed (studio.model.packed)
 
 
 class UndoId(IntEnum):
@@ -36,11 +37,12 @@ class UndoId(IntEnum):
 
 
 class EditCommand(QUndoCommand):
-    """An already-applied `Edit`; undo/redo swap its snapshots and announce it on the bus."""
+    """An already-applied `Edit`; undo/redo swap its snapshots and announce it on the bus.
+    The edit is kept packed (a ripple's moved clips as one shift, studio.model.packed)."""
 
     def __init__(self, bus: EditBus, edit: Edit, merge: UndoId | None = None, key: Hashable = None):
         super().__init__(edit.name)
-        self.bus, self.edit, self.merge, self.key = bus, edit, merge, key
+        self.bus, self.edit, self.merge, self.key = bus, pack(edit), merge, key
         self._applied = True  # QUndoStack.push calls redo() once: the edit is already done
 
     def id(self) -> int:
@@ -52,7 +54,14 @@ class EditCommand(QUndoCommand):
             self.key,
         ):
             return False
-        self.edit = self.edit.then(other.edit)
+        project = self.bus.project  # now in the state after `other`
+        later = other.edit
+        if isinstance(later, PackedEdit):
+            later = later.unpack(project)
+        mine = self.edit
+        if isinstance(mine, PackedEdit):
+            mine = mine.unpack(project, later.before)
+        self.edit = pack(mine.then(later))
         self.setObsolete(not self.edit.changed)
         return True
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from studio.layout.frames import take_frames
 from studio.layout.storyboard import new_clip_frames, restack, shot_frames
-from studio.model.edit import Edit, EditError, Recorder
+from studio.model.edit import Edit, EditError, Recorder, index_of
 from studio.model.project import Project
 from studio.model.take import Operation, Take, TakeKind
 from studio.model.timeline import Clip, TrackKind, TrackRole
@@ -90,7 +90,7 @@ def show_take(
             new = _on_take(
                 project, clip, take, available, grow and whole and ripple, whole and ripple
             )
-            track.clips[track.clips.index(clip)] = new
+            track.clips[index_of(track.clips, clip)] = new
     if placed:
         restack(rec)
     else:

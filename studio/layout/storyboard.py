@@ -14,6 +14,7 @@ On a timeline with no hand edits this is exactly `plan`, the layout a Rebuild ma
 from __future__ import annotations
 
 from studio.layout.frames import take_frames
+from studio.layout.unchanged import room, unchanged_head, unchanged_tail
 from studio.model.edit import Edit, Recorder, shifted
 from studio.model.project import Project
 from studio.model.shot import Shot, TransitionKind
@@ -70,7 +71,8 @@ class _Segment:
         self.end = max(self.end, clip.end)
 
     def move(self, clips: list[Clip], start: int) -> None:
-        self.clips, self.start, self.end = clips, start, max(c.end for c in clips)
+        last = clips[0].end if len(clips) == 1 else max(c.end for c in clips)
+        self.clips, self.start, self.end = clips, start, last
 
 
 def _group(clips) -> list[_Segment]:
@@ -86,13 +88,19 @@ def _group(clips) -> list[_Segment]:
 _GONE = _Segment(None, [Clip(media="-", start=0, duration=1)])  # a predecessor now deleted
 
 
-def _segments(track: Track, orig: tuple[Clip, ...]) -> list[_Segment]:
-    """Runs of one shot's clips, each with its predecessor and the gap/overlap between them as
-    they were before the change (`orig`: the track's clips then), so a lengthened clip ripples
-    what follows and a segment whose neighbour was deleted or moved is joined anew."""
-    segs = _group(track.clips)
+def _segments(
+    clips: list[Clip], orig: tuple[Clip, ...], head: _Segment | None = None
+) -> list[_Segment]:
+    """Runs of one shot's clips (`clips`: sorted by start), each with its predecessor and the
+    gap/overlap between them as they were before the change (`orig`: the track's clips then),
+    so a lengthened clip ripples what follows and a segment whose neighbour was deleted or moved
+    is joined anew. `head`: the unchanged segment just before `clips` (see `_unchanged_head`);
+    a predecessor further back counts as any other neighbour that is no longer next."""
+    segs = _group(clips)
     now = {c.id: seg for seg in segs for c in seg.clips}
-    was = sorted(orig or track.clips, key=lambda c: c.start)
+    if head is not None:
+        now.update((c.id, head) for c in head.clips)
+    was = sorted(orig or clips, key=lambda c: c.start)
     where = {c.id: k for k, c in enumerate(was)}
     last = was[-1].id if was else None
     for i, seg in enumerate(segs):
@@ -100,7 +108,7 @@ def _segments(track: Track, orig: tuple[Clip, ...]) -> list[_Segment]:
         k = where.get(first.id)
         before = was[k - 1] if k else None
         if k is None or (before is not None and now.get(before.id) is seg):
-            seg.pred = segs[i - 1] if i else None  # new here: judged where it is now
+            seg.pred = segs[i - 1] if i else head  # new here: judged where it is now
             seg.lead = seg.start - (seg.pred.end if seg.pred else 0)
             continue
         seg.pred = now.get(before.id, _GONE) if before is not None else None
@@ -130,17 +138,28 @@ def restack(
         return
     video = storyboard_track(rec, TrackRole.STORYBOARD_VIDEO)
     orig = rec.edit.before.get(video.id, ())
-    segs = [s for s in _segments(video, orig) if s.shot_id is None or s.shot_id in shots]
-    for shot_id, frames in (fresh or {}).items():
+    now = sorted(video.clips, key=lambda c: c.start)
+    was = sorted(orig, key=lambda c: c.start) if orig else now
+    fresh = fresh or {}
+    cut, heads = unchanged_head(now, was, reorder or bool(fresh), retransition, fresh, shots, order)
+    pivot, tails = unchanged_tail(
+        now, was, cut, reorder or bool(fresh), retransition, fresh, shots, order
+    )
+    head = _Segment(now[heads[-1]].shot_id, now[heads[-1] : cut]) if heads else None
+    mid = now[cut : tails[0]] if tails else now[cut:]
+    segs = [s for s in _segments(mid, was, head) if s.shot_id is None or s.shot_id in shots]
+    for shot_id, frames in fresh.items():
         take = shots[shot_id].current_take
         clip = Clip(take_id=take, shot_id=shot_id, start=0, duration=frames)
         segs.append(_Segment(shot_id, [clip], fresh=True))
         reorder = True
     if reorder:  # loose clips first, then storyboard order (stable for a split shot)
         segs.sort(key=lambda s: -1 if s.shot_id is None else order[s.shot_id])
-    out: list[Clip] = []
-    cursor, prev = 0, None
-    for seg in segs:
+    out: list[Clip] = now[:cut]
+    cursor, prev = (head.end, head) if head else (0, None)
+
+    def lay(seg: _Segment) -> None:
+        nonlocal cursor, prev
         start, first = _place(project, seg, prev, cursor, retransition, shots)
         delta = start - seg.start
         moved = [shifted(first, first.start + delta) if delta else first]
@@ -148,10 +167,53 @@ def restack(
         seg.move(moved, start)
         out.extend(moved)
         cursor, prev = seg.end, seg
+
+    pivot_seg = (
+        next((s for s in reversed(segs) if s.clips[0] is now[pivot]), None) if tails else None
+    )
+    old_pivot = now[pivot].start if tails else 0
+    for seg in segs:
+        lay(seg)
+    tail_starts: list[tuple[str | None, int]] = []
+    if tails:
+        segs += _lay_tail(now, tails, pivot_seg, prev, old_pivot, out, lay, tail_starts)
     if segs:
         _fade_out(project, segs, retransition, reorder, out)
     video.clips = out
-    _restack_sound(rec, {s.shot_id: s.start for s in segs if s.shot_id})
+    starts = {now[i].shot_id: now[i].start for i in heads if now[i].shot_id}
+    starts.update((s.shot_id, s.start) for s in segs if s.shot_id)
+    starts.update((sid, start) for sid, start in tail_starts if sid)
+    _restack_sound(rec, starts)
+
+
+def _lay_tail(now, firsts, pivot, last_laid, old_start, out, lay, starts) -> list[_Segment]:
+    """The unchanged tail (studio.layout.unchanged): every clip moves as far as the pivot
+    segment did (`starts` gets each segment's shot and start). Returns its last segment (for
+    the fade-out), or all its segments laid out one by one when the pivot's new layout no
+    longer allows the join into the tail (as a full pass would)."""
+    lead = now[firsts[0]].start - now[firsts[0] - 1].end  # as it was
+    if (
+        pivot is not None
+        and pivot is last_laid
+        and (lead >= 0 or -lead <= room(pivot.clips[-1], now[firsts[0]]))
+    ):
+        delta = pivot.start - old_start
+        tail = now[firsts[0] :]
+        out.extend([shifted(c, c.start + delta) for c in tail] if delta else tail)
+        starts.extend((now[a].shot_id, now[a].start + delta) for a in firsts)
+        last = _Segment(now[firsts[-1]].shot_id, out[len(out) - (len(now) - firsts[-1]) :])
+        last.final = True
+        return [last]
+    segs: list[_Segment] = []
+    for a, b in zip(firsts, firsts[1:] + [len(now)], strict=True):
+        seg = _Segment(now[a].shot_id, now[a:b])
+        seg.pred = segs[-1] if segs else (pivot or _GONE)
+        seg.lead = now[a].start - now[a - 1].end
+        segs.append(seg)
+    segs[-1].final = True
+    for seg in segs:
+        lay(seg)
+    return segs
 
 
 def _place(project, seg, prev, cursor, retransition, shots) -> tuple[int, Clip]:
@@ -181,11 +243,8 @@ def _place(project, seg, prev, cursor, retransition, shots) -> tuple[int, Clip]:
 
 
 def _room(prev: _Segment, first: Clip) -> int:
-    """The longest overlap the track rules allow between prev's last clip and `first` (never
-    three clips at once, each keeps a frame of its own)."""
-    last = prev.clips[-1]  # a segment's clips are in start order
-    own = last.transition_in.duration if last.transition_in else 0
-    return max(0, min(last.duration - own - 1, first.duration - 1))
+    """The longest overlap the track rules allow between prev's last clip and `first`."""
+    return room(prev.clips[-1], first)  # a segment's clips are in start order
 
 
 def _with_in(clip: Clip, over: int) -> Clip:

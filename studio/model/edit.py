@@ -231,6 +231,20 @@ def shifted(clip: Clip, start: int) -> Clip:
     return new
 
 
+def index_of(clips: list[Clip], clip: Clip) -> int:
+    """Where `clip` (this object) is in `clips`. `list.index` / `list.remove` compare with
+    pydantic's field-by-field `==` on every clip before it: milliseconds on a 1,000-clip track."""
+    for i, c in enumerate(clips):
+        if c is clip:
+            return i
+    raise ValueError("clip not on the track")
+
+
+def remove(clips: list[Clip], clip: Clip) -> None:
+    """Take `clip` (this object) off a track's clip list (see `index_of`)."""
+    del clips[index_of(clips, clip)]
+
+
 def track_by_id(project: Project, track_id: str) -> Track:
     for track in project.tracks:
         if track.id == track_id:

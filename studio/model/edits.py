@@ -22,7 +22,9 @@ from studio.model.edit import (
     Recorder,
     check_track,
     find,
+    index_of,
     overlap_in,
+    remove,
     shifted,
     track_by_id,
 )
@@ -105,7 +107,7 @@ def move_clip(project: Project, clip_id: str, start: int, track_id: str | None =
         raise EditError(f"a {src.kind} clip cannot go on {dst.kind} track {dst.name or dst.id}")
     start = max(0, int(start))
     rec = Recorder(project, "Move clip")
-    rec.track(src).clips.remove(clip)
+    remove(rec.track(src).clips, clip)
     moved = clip.model_copy(update={"start": start})
     prev = _before(dst, start)
     if clip.transition_in is not None and prev is not None and prev.end > start:
@@ -263,7 +265,7 @@ def join_clips(project: Project, left_id: str, right_id: str) -> Edit:
     )
     rec = Recorder(project, "Join clips")
     _replace(rec.track(track), left, merged)
-    track.clips.remove(right)
+    remove(track.clips, right)
     return rec.finish(left_id)
 
 
@@ -271,7 +273,7 @@ def delete_clip(project: Project, clip_id: str) -> Edit:
     """Remove a clip and leave its gap."""
     track, clip = find(project, clip_id)
     rec = Recorder(project, "Delete clip")
-    rec.track(track).clips.remove(clip)
+    remove(rec.track(track).clips, clip)
     return rec.finish()
 
 
@@ -281,7 +283,7 @@ def ripple_delete(project: Project, clip_id: str) -> Edit:
     track, clip = find(project, clip_id)
     prev, nxt = neighbours(track, clip)
     rec = Recorder(project, "Ripple delete")
-    rec.track(track).clips.remove(clip)
+    remove(rec.track(track).clips, clip)
     if nxt is not None:
         target = clip.start if prev is None else max(clip.start, prev.end)
         _shift_from(track, nxt.start, target - nxt.start, exclude=())
@@ -424,8 +426,7 @@ def set_clip_fields(project: Project, clip_id: str, **changes) -> Edit:
 
 
 def _replace(track: Track, old: Clip, new: Clip) -> None:
-    i = next(k for k, c in enumerate(track.clips) if c is old)
-    track.clips[i] = new
+    track.clips[index_of(track.clips, old)] = new
 
 
 def _shift_from(track: Track, frame: int, delta: int, exclude: tuple[str, ...]) -> None:

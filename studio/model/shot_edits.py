@@ -13,7 +13,7 @@ from typing import Any
 from studio.layout.frames import take_frames
 from studio.layout.landing import show_take
 from studio.layout.storyboard import new_clip_frames, restack, shot_frames
-from studio.model.edit import Edit, EditError, Recorder
+from studio.model.edit import Edit, EditError, Recorder, index_of
 from studio.model.project import Project
 from studio.model.shot import Shot, new_id
 from studio.model.timeline import TrackRole
@@ -91,7 +91,7 @@ def _resize(rec: Recorder, old: Shot, new: Shot) -> None:
     if length is not None:
         duration = min(duration, length - last.source_in)
     rec.track(track)
-    i = track.clips.index(last)
+    i = index_of(track.clips, last)
     track.clips[i] = last.model_copy(update={"duration": max(1, duration)})
 
 

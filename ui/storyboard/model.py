@@ -60,8 +60,9 @@ class ShotListModel(QAbstractListModel):
         self.endResetModel()
 
     def sync(self) -> bool:
-        """Tell the views which rows were inserted or removed (a 1,000-shot list is not laid
-        out again for one new shot); returns True when it had to reset (a reorder)."""
+        """Tell the views which rows were inserted, removed or moved (a 1,000-shot list is not
+        laid out again for one new shot); returns True when it had to reset (a reorder that is
+        not one moved block)."""
         old, new = self._ids, [s.id for s in self.doc.project.shots]
         p = 0
         while p < min(len(old), len(new)) and old[p] == new[p]:
@@ -82,7 +83,29 @@ class ShotListModel(QAbstractListModel):
             self._ids = new
             self.endRemoveRows()
             return False
+        if self._moved_block(old, new, p, gone):
+            return False
         self.refresh()
+        return True
+
+    def _moved_block(self, old: list[str], new: list[str], p: int, n: int) -> bool:
+        """Rows p..p+n-1 that are the old ones rotated (one block of shots moved): tell the
+        views it was a move (a reset lays out and re-selects all 1,000 rows)."""
+        mid, now = old[p : p + n], new[p : p + n]
+        try:
+            a = n - now.index(mid[0])  # mid = A + B became B + A, len(A) == a
+        except ValueError:
+            return False
+        if not 0 < a < n or now != mid[a:] + mid[:a]:
+            return False
+        if a <= n - a:  # move A down, after B
+            ok = self.beginMoveRows(QModelIndex(), p, p + a - 1, QModelIndex(), p + n)
+        else:  # move B up, before A
+            ok = self.beginMoveRows(QModelIndex(), p + a, p + n - 1, QModelIndex(), p)
+        if not ok:
+            return False
+        self._ids = new
+        self.endMoveRows()
         return True
 
     # --- drag and drop ------------------------------------------------------------------

@@ -123,13 +123,17 @@ class ClipItem(QGraphicsItem):
         return self.clip.id
 
     def place(self, clip: Clip, row: Row) -> None:
-        """Follow the model: new clip value, row or zoom."""
-        self.prepareGeometryChange()
+        """Follow the model: new clip value, row or zoom. A ripple moves hundreds of items:
+        only a change of size needs prepareGeometryChange (setPos tells the scene itself)."""
+        w, h = max(1.0, clip.duration * self.ctx.layout.ppf), row.h - 2
+        if w != self._w or h != self._h:
+            self.prepareGeometryChange()
+            self._w, self._h = w, h
         self.clip, self.row = clip, row
-        self._w = max(1.0, clip.duration * self.ctx.layout.ppf)
-        self._h = row.h - 2
         self.setPos(clip.start * self.ctx.layout.ppf, row.y + 1)
-        self.setZValue(1 if clip.transition_in else 0)  # an overlapping clip draws over its left
+        z = 1 if clip.transition_in else 0  # an overlapping clip draws over its left
+        if z != self.zValue():
+            self.setZValue(z)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
         return QRectF(0, 0, self._w, self._h)
