@@ -105,3 +105,27 @@ def test_unconsented_cameo_speaker_is_refused_with_exit_3(tmp_path, capsys):
     assert main(["render", str(_board(tmp_path, speaker="@maya")), "-o", str(out)]) == 3
     assert "@maya" in capsys.readouterr().err.lower()
     assert not out.exists() and not (tmp_path / "out.srt").exists()
+
+
+def test_script_keyframes_reach_the_rendered_film(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), (20, 230, 40)).save(tmp_path / "mid.png")
+    Image.new("RGB", (40, 40), (30, 40, 240)).save(tmp_path / "end.png")
+    script = tmp_path / "keys.toml"
+    script.write_text(
+        'format = "square"\n[[shot]]\nprompt = "a lighthouse at night"\nduration = 2.0\n'
+        'last_image = "end.png"\n[[shot.keyframe]]\nat = 1.0\nimage = "mid.png"\n'
+    )
+    out = tmp_path / "keys.mp4"
+    assert main(["render", str(script), "-o", str(out), "--captions", "off"]) == 0
+    frames = np.stack(_frames(out)).astype(float)
+    h, w = frames.shape[1:3]
+    middle = frames[:, h // 4 : 3 * h // 4, w // 4 : 3 * w // 4]
+
+    def distance(colour):
+        return np.abs(middle - np.array(colour, float)).mean(axis=(1, 2, 3))
+
+    green, blue = distance((20, 230, 40)), distance((30, 40, 240))
+    assert green[24] < 30 and green[24] + 40 < green[0]
+    assert blue[-1] < 30 and blue[-1] + 40 < blue[0]
