@@ -185,3 +185,18 @@ def test_any_lines_and_keyframes_round_trip(tmp_path, lines, strength, times):
     assert [(d.speaker, d.text) for d in back.dialogue] == [(d.speaker, d.text) for d in lines]
     assert back.image_strength == strength
     assert [(k.at, k.strength) for k in back.keyframe] == [(t, strength) for t in times]
+
+
+@pytest.mark.parametrize("field", ["last_image", "keyframe"])
+@pytest.mark.parametrize("path", ["../outside.png", "/etc/hostname"])
+def test_bundle_refuses_pictures_outside_it(tmp_path, field, path):
+    bundle = project_from_storyboard(load_storyboard(_write(tmp_path)), tmp_path / "f.sbproj")
+    shot = bundle.project.shots[0]
+    if field == "last_image":
+        shot.last_image, name = path, "shots[0].last_image"
+    else:
+        shot.keyframes[0].image, name = path, "shots[0].keyframes[0].image"
+    bundle.save()
+    with pytest.raises(InputErrors) as caught:
+        Bundle.load(bundle.path)
+    assert name in {e.location.field for e in caught.value.errors}
