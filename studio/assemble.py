@@ -11,7 +11,7 @@ from studio.audio.decode import probe_audio
 from studio.bundle import Bundle
 from studio.errors import InputError, Location
 from studio.layout.storyboard import SOUND_NAME, VIDEO_NAME, rebuild, shot_frames
-from studio.model import Clip, Project, Shot, Take, Track, TrackKind
+from studio.model import Clip, DialogueLine, Keyframe, Project, Shot, Take, Track, TrackKind
 from studio.script.storyboard import Storyboard, transition_seconds
 
 VIDEO_TRACK, SOUND_TRACK = VIDEO_NAME, SOUND_NAME  # names shown; the role marks the tracks
@@ -28,6 +28,13 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
     bundle.path.mkdir(parents=True, exist_ok=True)
     for s in script.shot:
         image = bundle.import_media(board.resolve(s.image)) if s.image else None
+        last = bundle.import_media(board.resolve(s.last_image)) if s.last_image else None
+        keyframes = [
+            Keyframe(
+                at=k.at, image=bundle.import_media(board.resolve(k.image)), strength=k.strength
+            )
+            for k in s.keyframe
+        ]
         project.shots.append(
             Shot(
                 name=s.name,
@@ -37,6 +44,10 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
                 style=s.style,
                 seed=s.seed,
                 image=image,
+                image_strength=s.image_strength,
+                last_image=last,
+                keyframes=keyframes,
+                dialogue=[DialogueLine(speaker=d.speaker, text=d.text) for d in s.dialogue],
                 transition=s.transition,
                 transition_duration=transition_seconds(s),
                 audio=s.audio,

@@ -85,8 +85,8 @@ def check_references(project: Project, file: str) -> None:
             )
         _check_media_path(take.path, f"takes.{key}.path", file, errors)
     for s_i, shot in enumerate(project.shots):
-        if shot.image:
-            _check_media_path(shot.image, f"shots[{s_i}].image", file, errors)
+        for name, path in shot_pictures(shot):
+            _check_media_path(path, f"shots[{s_i}].{name}", file, errors)
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             where = f"tracks[{t_i}].clips[{c_i}]"
@@ -105,11 +105,21 @@ def check_references(project: Project, file: str) -> None:
 def media_paths(project: Project) -> list[tuple[str, str]]:
     """(field, bundle-relative path) of every file the project refers to."""
     out = [(f"takes.{key}.path", take.path) for key, take in project.takes.items()]
-    out += [(f"shots[{i}].image", s.image) for i, s in enumerate(project.shots) if s.image]
+    for i, shot in enumerate(project.shots):
+        out += [(f"shots[{i}].{field}", path) for field, path in shot_pictures(shot)]
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             if clip.media:
                 out.append((f"tracks[{t_i}].clips[{c_i}].media", clip.media))
+    return out
+
+
+def shot_pictures(shot) -> list[tuple[str, str]]:
+    """(field within the shot, bundle-relative path) of the pictures a shot is made from: its
+    first frame, last frame and keyframes."""
+    out = [("image", shot.image)] if shot.image else []
+    out += [("last_image", shot.last_image)] if shot.last_image else []
+    out += [(f"keyframes[{k}].image", key.image) for k, key in enumerate(shot.keyframes)]
     return out
 
 

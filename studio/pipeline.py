@@ -56,6 +56,7 @@ class RenderOptions:
     on_event: Callable[[EngineEvent], None] | None = None
     on_export: Callable[[int, int], None] | None = None
     quality: str = "final"  # export quality: final (today's encoder settings) or draft
+    captions: str | None = None  # srt, burn or off; None: srt when any shot has lines
     # issue 17: new animatic shots render in parallel straight into the export; legacy=True
     # keeps the old path (per-frame painter, takes encoded then decoded by the export)
     legacy: bool = False
@@ -146,13 +147,15 @@ def generate(engine: Engine, bundle: Bundle, jobs: list[PlannedJob], on_event=No
 
 def export(bundle: Bundle, opts: RenderOptions, feed=None):
     from studio.cameo.guard import check_export
+    from studio.compose.captions import default_mode
     from studio.export.mp4 import export_project
     from studio.export.settings import ExportSettings
     from studio.provenance import provenance_hook
 
     project = bundle.project
     check_export(project, project_path=str(bundle.path), resolve=bundle.resolve)
-    settings = ExportSettings().with_quality(opts.quality)
+    captions = opts.captions or default_mode(project)
+    settings = ExportSettings(captions=captions).with_quality(opts.quality)
     return export_project(
         project,
         bundle.resolve,

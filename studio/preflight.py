@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio import limits
+from studio.bundle import shot_pictures
 from studio.errors import InputError, InputErrors, Location
 from studio.media.check import IMAGE_SUFFIXES, image_problem, sound_problem, video_problem
 from studio.model import Project, TrackKind
@@ -49,8 +50,17 @@ def check_renderable(bundle, *, regenerate: bool = False, sound: bool = True) ->
             )
         )
     for i, shot in enumerate(project.shots):
-        if shot.image:
-            check("image", shot.image, f"shots[{i}].image")
+        for name, media in shot_pictures(shot):
+            check("image", media, f"shots[{i}].{name}")
+        for k, key in enumerate(shot.keyframes):
+            if key.at > shot.duration:
+                errors.append(
+                    InputError(
+                        f"the keyframe at {key.at:g} s is outside the shot "
+                        f"({shot.duration:g} s long)",
+                        Location(file, None, f"shots[{i}].keyframes[{k}].at"),
+                    )
+                )
     remade = _regenerated(bundle, regenerate, sound)
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):

@@ -40,6 +40,12 @@ def register(sub) -> None:
         default="final",
         help="final (default) or draft: faster encoder settings for quick reviews",
     )
+    p.add_argument(
+        "--captions",
+        choices=["srt", "burn", "off"],
+        help="the shots' spoken lines: srt (OUT.srt beside the MP4), burn (drawn into the "
+        "frames) or off; default: srt when any shot has lines",
+    )
     p.set_defaults(func=run)
 
 
@@ -93,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         regenerate=args.regenerate,
         cluster=cluster_from_env(args.cluster),
         quality=args.quality,
+        captions=args.captions,
         on_event=progress.on_event,
         on_export=progress.export_progress,
     )

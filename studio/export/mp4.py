@@ -17,12 +17,14 @@ import av
 
 from studio.atomic import staged_output
 from studio.audio.mixer import MixOptions, render_export_audio
+from studio.compose.captions import CaptionBurner, caption_cues
 from studio.compose.compositor import Compositor, Resolve
 from studio.compose.sources import FrameSource
 from studio.compose.watermark import Watermark
 from studio.errors import Cancelled, ExportFailure, InputError, Location, StudioError
 from studio.export.pump import FramePump
 from studio.export.settings import ExportSettings
+from studio.export.srt import srt_path, write_srt
 from studio.export.streams import (
     AudioWriter,
     add_audio_stream,
@@ -49,6 +51,7 @@ class ExportResult:
     loudness_lufs: float | None  # integrated loudness of the soundtrack; None when silent
     elapsed: float  # seconds the export took
     bytes: int = 0
+    captions: Path | None = None  # the .srt written beside the MP4
 
     @property
     def frames_per_second(self) -> float:
@@ -97,11 +100,14 @@ def export_project(
             options=mix_options,
         )
         samples = fit_length(samples, round(duration * settings.sample_rate))
+        cues = caption_cues(project) if settings.captions != "off" else []
+        burner = CaptionBurner(size, cues) if settings.captions == "burn" else None
         with staged_output(dest) as staged:
-            _encode(compositor, staged, project, settings, samples, progress, cancel)
+            _encode(compositor, staged, project, settings, samples, progress, cancel, burner)
             _check_cancel(cancel)
             if provenance is not None:
                 _run_provenance(provenance, staged)
+        subtitles = write_srt(srt_path(dest), cues) if settings.captions == "srt" else None
     except (StudioError, Cancelled):
         raise
     except av.FFmpegError as exc:
@@ -120,6 +126,7 @@ def export_project(
         loudness_lufs=loudness,
         elapsed=time.perf_counter() - started,
         bytes=dest.stat().st_size,
+        captions=subtitles,
     )
 
 
@@ -131,6 +138,7 @@ def _encode(
     samples,
     progress: Progress | None,
     cancel: threading.Event | None,
+    captions: CaptionBurner | None = None,
 ) -> None:
     fps, total = compositor.fps, compositor.frame_count
     options = {"movflags": "+faststart"}
@@ -140,7 +148,7 @@ def _encode(
         audio = AudioWriter(container, add_audio_stream(container, settings), samples)
         if progress:
             progress(0, total)
-        with FramePump(compositor, Watermark(compositor.size)) as frames:
+        with FramePump(compositor, Watermark(compositor.size), captions=captions) as frames:
             for done, frame in enumerate(frames, start=1):
                 _check_cancel(cancel)
                 for packet in video.encode(frame):

@@ -64,9 +64,10 @@ def yuv709(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
 class FramePump:
     """Iterate to get the export's frames, ready for the encoder, in order."""
 
-    def __init__(self, compositor: Compositor, watermark: Watermark, depth: int = 4):
+    def __init__(self, compositor: Compositor, watermark: Watermark, depth: int = 4, captions=None):
         self._compositor = compositor
         self._watermark = watermark
+        self._captions = captions  # a CaptionBurner drawn under the watermark, or None
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._time_base = Fraction(1, compositor.fps)
@@ -110,6 +111,8 @@ class FramePump:
                     frame = yuv709(item, comp.size)
                 else:
                     frame = to_yuv(item, i)
+                if self._captions is not None:
+                    self._captions.apply_yuv(frame, i / fps)
                 self._watermark.apply_yuv(frame, i / fps)
                 frame.pts = i  # in the encoder's 1/fps time base, whatever the take's was
                 frame.time_base = self._time_base

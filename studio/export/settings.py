@@ -18,6 +18,7 @@ SAMPLE_RATES = (44_100, 48_000)
 # reviews, and says so in the file's metadata.
 QUALITIES = ("final", "draft")
 DRAFT_PRESET = "superfast"
+CAPTIONS = ("srt", "burn", "off")  # see studio.compose.captions
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class ExportSettings:
     target_lufs: float | None = -14.0  # loudness normalisation; None leaves the mix as is
     platform: str | None = None  # the preset's name, for the export summary
     quality: str = "final"  # "final" or "draft" (see QUALITIES); set with with_quality()
+    # the shots' spoken lines: "srt" beside the MP4, "burn" into the frames, or "off"
+    captions: str = "off"
 
     # --- derived ------------------------------------------------------------------------
     def output_size(self, project: Project) -> tuple[int, int]:
@@ -95,6 +98,8 @@ class ExportSettings:
             _bad("crf", f"{self.crf} is outside 0..51")
         if self.quality not in QUALITIES:
             _bad("quality", f"'{self.quality}' is not one of {', '.join(QUALITIES)}")
+        if self.captions not in CAPTIONS:
+            _bad("captions", f"'{self.captions}' is not one of {', '.join(CAPTIONS)}")
         if self.preset not in X264_PRESETS:
             _bad("preset", f"'{self.preset}' is not one of {', '.join(X264_PRESETS)}")
         if not 0.1 <= self.keyframe_seconds <= 20:

@@ -254,8 +254,12 @@ def _staged_request(job: FarmJob, folder: Path) -> GenerationRequest:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         staged[original] = str(target)
-    if data.get("image"):
-        data["image"] = staged.get(data["image"], data["image"])
+    for key in ("image", "last_image"):
+        if data.get(key):
+            data[key] = staged.get(data[key], data[key])
+    data["keyframes"] = [
+        {**k, "image": staged.get(k["image"], k["image"])} for k in data.get("keyframes") or []
+    ]
     data["sources"] = [
         {**s, "path": staged.get(s["path"], s["path"])} for s in data.get("sources") or []
     ]

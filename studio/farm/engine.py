@@ -291,7 +291,9 @@ def pack_job(job: Job) -> FarmJob:
     from studio.farm.consent import packet_for
 
     request = job.request.model_dump(mode="json")
-    paths = [request.get("image")] + [s.get("path") for s in request.get("sources") or []]
+    paths = [request.get("image"), request.get("last_image")]
+    paths += [k.get("image") for k in request.get("keyframes") or []]
+    paths += [s.get("path") for s in request.get("sources") or []]
     files = {}
     for path in filter(None, paths):
         try:

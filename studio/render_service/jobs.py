@@ -92,6 +92,13 @@ def picture_request(
         format=project.format,
         fps=project.fps,
         image=str(bundle.resolve(shot.image)) if shot.image else None,
+        image_strength=shot.image_strength,
+        last_image=str(bundle.resolve(shot.last_image)) if shot.last_image else None,
+        keyframes=[
+            key.model_copy(update={"image": str(bundle.resolve(key.image))})
+            for key in shot.keyframes
+        ],
+        dialogue=[line.model_copy() for line in shot.dialogue],
         cameos=list(shot.cameos),
         project_id=project.id,
         bundle=str(bundle.path),

@@ -142,6 +142,14 @@ class _Scanner:
                 pos = _PLAIN.match(text, pos).end()
         return pos
 
+    @staticmethod
+    def nested_name(parts: list[str], counts: dict[str, int]) -> str:
+        """`shot.keyframe` under the third `[[shot]]` is the table `shot[2].keyframe`, so the
+        keyframes of each shot are counted from 0 as pydantic numbers them."""
+        if len(parts) > 1 and counts.get(parts[0]):
+            return f"{parts[0]}[{counts[parts[0]] - 1}]." + ".".join(parts[1:])
+        return ".".join(parts)
+
     # --- the statements -----------------------------------------------------------------
     def scan(self) -> None:
         text = self.text
@@ -156,7 +164,7 @@ class _Scanner:
             if text[pos] == "[":
                 array = text.startswith("[[", pos)
                 parts, pos = self.read_key(pos + (2 if array else 1), "]")
-                name = ".".join(p.strip() for p in parts)
+                name = self.nested_name([p.strip() for p in parts], counts)
                 if array:
                     index = counts.get(name, 0)
                     counts[name] = index + 1
@@ -192,6 +200,13 @@ class KeyLocator:
         """Best line for a path: the key's own line, else its table's header."""
         if not path:
             return None
+        if len(path) >= 4 and isinstance(path[1], int) and isinstance(path[3], int):
+            # a table inside a table of an array: ('shot', 2, 'keyframe', 0, 'at')
+            inner = (f"{path[0]}[{path[1]}].{path[2]}", path[3])
+            line = self._keys.get(inner, {}).get(str(path[4])) if len(path) >= 5 else None
+            if line or self._headers.get(inner):
+                return line or self._headers[inner]
+            path = path[:3]  # written inline (`keyframe = [{...}]`): the key's own line
         if len(path) >= 2 and isinstance(path[1], int):
             table = (str(path[0]), path[1])
             if len(path) >= 3:

@@ -73,6 +73,25 @@ FormatName = Annotated[OutputFormat, BeforeValidator(_choice)]
 FitName = Annotated[FitMode, BeforeValidator(_choice)]
 
 
+class ScriptLine(BaseModel):
+    """`[[shot.dialogue]]`: one spoken line."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    speaker: Text = Field(min_length=1, max_length=200)
+    text: Text = Field(min_length=1, max_length=2000)
+
+
+class ScriptKeyframe(BaseModel):
+    """`[[shot.keyframe]]`: a picture the shot passes through `at` seconds in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: Number = Field(ge=0, le=limits.MAX_SHOT_SECONDS)
+    image: ScriptPath = Field(min_length=1)
+    strength: Number = Field(default=1.0, ge=0, le=1)
+
+
 class ScriptShot(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -83,6 +102,10 @@ class ScriptShot(BaseModel):
     style: PresetName = None
     seed: Integer | None = Field(default=None, ge=0, lt=2**32)
     image: ScriptPath | None = None
+    image_strength: Number = Field(default=1.0, ge=0, le=1)  # how strictly `image` is held
+    last_image: ScriptPath | None = None
+    keyframe: list[ScriptKeyframe] = Field(default_factory=list, max_length=64)
+    dialogue: list[ScriptLine] = Field(default_factory=list, max_length=200)
     transition: TransitionName = TransitionKind.CUT
     transition_duration: Number | None = Field(default=None, ge=0, le=limits.MAX_SHOT_SECONDS)
     audio: Text | None = None
@@ -119,6 +142,8 @@ KNOWN_KEYS = {
     "": set(ScriptFile.model_fields),
     "shot": set(ScriptShot.model_fields),
     "audio": set(ScriptAudio.model_fields),
+    "keyframe": set(ScriptKeyframe.model_fields),
+    "dialogue": set(ScriptLine.model_fields),
 }
 FPS_CHOICES = SUPPORTED_FPS
 DEFAULT_TRANSITION_S = 0.5

@@ -82,6 +82,9 @@ def _field(path: tuple) -> str:
 
 
 def _label(path: tuple) -> str:
+    if len(path) >= 4 and isinstance(path[1], int) and isinstance(path[3], int):
+        table = f"{path[0]} {path[1] + 1}, {path[2]} {path[3] + 1}"
+        return f"{table}, key '{path[4]}'" if len(path) >= 5 else table
     if len(path) >= 2 and isinstance(path[1], int):
         table = f"{path[0]} {path[1] + 1}"
         return f"{table}, key '{path[2]}'" if len(path) >= 3 else table
@@ -171,8 +174,9 @@ def _loc(err: dict) -> tuple:
 def _explain(err: dict, data: dict) -> str:
     kind, loc = err["type"], _loc(err)
     key = str(loc[-1]) if loc else ""
+    tables = [p for p in loc[:-1] if isinstance(p, str)]
     if kind == "extra_forbidden":
-        table = str(loc[0]) if len(loc) > 1 else ""
+        table = tables[-1] if tables else ""
         near = difflib.get_close_matches(key, KNOWN_KEYS.get(table, ()), n=1)
         hint = f" (did you mean '{near[0]}'?)" if near else ""
         return f"unknown key '{key}'{hint}"
@@ -189,8 +193,11 @@ def _explain(err: dict, data: dict) -> str:
         return f"'{key}' must not be empty"
     if kind == "list_type" and loc in (("shot",), ("audio",)):
         return f"'{key}' must be written as [[{key}]] tables"
+    if kind == "list_type" and len(loc) == 3 and key in ("keyframe", "dialogue"):
+        return f"'{key}' must be written as [[shot.{key}]] tables"
     if kind == "model_type":
-        return f"'{loc[0]}' entries must be tables ([[{loc[0]}]])"
+        name = ".".join(tables) or str(loc[0])
+        return f"'{tables[-1] if tables else loc[0]}' entries must be tables ([[{name}]])"
     msg = err["msg"].removeprefix("Value error, ")
     return msg[0].lower() + msg[1:] if msg else kind
 
@@ -209,6 +216,7 @@ def _check_meaning(board: Storyboard, report: _Reporter, presets: PresetLibrary)
             report.add(unknown_preset_message(shot.style, names), ("shot", i, "style"))
         if shot.image:
             _check_file(board, report, shot.image, ("shot", i, "image"), image=True)
+        _check_frames(board, report, shot, i)
         _check_transition(shots, i, report, board)
     for i, cue in enumerate(script.audio):
         _check_file(board, report, cue.file, ("audio", i, "file"), image=False)
@@ -219,6 +227,24 @@ def _check_meaning(board: Storyboard, report: _Reporter, presets: PresetLibrary)
             )
         if cue.fade_in + cue.fade_out > (cue.duration or float("inf")):
             report.add("fade_in + fade_out are longer than the cue", ("audio", i, "fade_out"))
+
+
+def _check_frames(board: Storyboard, report: _Reporter, shot, i: int) -> None:
+    """The last frame and keyframes open as pictures and lie inside the shot; lines say
+    something."""
+    if shot.last_image:
+        _check_file(board, report, shot.last_image, ("shot", i, "last_image"), image=True)
+    for k, key in enumerate(shot.keyframe):
+        if key.at > shot.duration:
+            report.add(
+                f"the keyframe at {key.at:g} s is outside the shot ({shot.duration:g} s long)",
+                ("shot", i, "keyframe", k, "at"),
+            )
+        _check_file(board, report, key.image, ("shot", i, "keyframe", k, "image"), image=True)
+    for k, line in enumerate(shot.dialogue):
+        for name in ("speaker", "text"):
+            if not getattr(line, name).strip():
+                report.add(f"'{name}' must not be blank", ("shot", i, "dialogue", k, name))
 
 
 def _check_transition(shots: list, i: int, report: _Reporter, board: Storyboard) -> None:

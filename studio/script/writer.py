@@ -32,6 +32,16 @@ def storyboard_text(bundle: Bundle, script_path: Path) -> str:
     )
     for shot in project.shots:
         lines += ["", "[[shot]]", *_pairs(_shot_fields(shot, bundle, base))]
+        for key in shot.keyframes:
+            image = _relative(bundle, key.image, base)
+            lines += ["", "[[shot.keyframe]]"]
+            lines += _pairs({"at": key.at, "image": image, "strength": key.strength})
+        for line in shot.dialogue:
+            lines += [
+                "",
+                "[[shot.dialogue]]",
+                *_pairs({"speaker": line.speaker, "text": line.text}),
+            ]
     for number, clip in _audio_cues(project):
         lines += ["", "[[audio]]", *_pairs(_cue_fields(clip, number, project, bundle, base))]
     return "\n".join(lines) + "\n"
@@ -62,6 +72,8 @@ def _shot_fields(shot: Shot, bundle: Bundle, base: Path) -> dict:
         "style": shot.style,
         "seed": shot.seed,
         "image": _relative(bundle, shot.image, base) if shot.image else None,
+        "image_strength": shot.image_strength if shot.image_strength != 1.0 else None,
+        "last_image": _relative(bundle, shot.last_image, base) if shot.last_image else None,
         "transition": None if cut else shot.transition.value,
         "transition_duration": None if cut else shot.transition_duration,
         "audio": shot.audio,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from studio.compose.captions import default_mode
 from studio.errors import PolicyRefusal, StudioError
 from studio.export.settings import PLATFORMS, ExportSettings
 from studio.model import FitMode, OutputFormat
@@ -70,6 +71,14 @@ class ExportDialog(QDialog):
         self.quality = QComboBox()
         self.quality.addItem("Final", "final")
         self.quality.addItem("Draft — faster, for quick reviews", "draft")
+        self.captions = QComboBox()
+        for mode, text in (
+            ("srt", "Subtitle file (.srt beside the video)"),
+            ("burn", "Burned into the picture"),
+            ("off", "Off"),
+        ):
+            self.captions.addItem(text, mode)
+        self.captions.setCurrentIndex(self.captions.findData(default_mode(project)))
         self.dest = QLineEdit(str(default_destination(ctx.doc)))
         browse = QPushButton("Browse…")
         dest_row = QHBoxLayout()
@@ -90,6 +99,7 @@ class ExportDialog(QDialog):
         form.addRow("Frame rate", self.fps)
         form.addRow("Fit", self.fit)
         form.addRow("Quality", self.quality)
+        form.addRow("Captions", self.captions)
         form.addRow("Save to", dest_row)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -127,7 +137,10 @@ class ExportDialog(QDialog):
         key = self.platform.currentData()
         base = ExportSettings.for_platform(key) if key else ExportSettings()
         return base.replace(
-            format=self.selected_format(), fps=self.fps.currentData(), fit=self.fit.currentData()
+            format=self.selected_format(),
+            fps=self.fps.currentData(),
+            fit=self.fit.currentData(),
+            captions=self.captions.currentData(),
         ).with_quality(self.quality.currentData())
 
     def _browse(self) -> None:

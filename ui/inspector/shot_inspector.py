@@ -1,5 +1,6 @@
 """Inspector page for a shot: prompt (@cameo completion), preset, camera, duration, seed,
-reference image, transition, sound and the shot's takes.
+reference image (first frame) and its strength, last frame, keyframes, spoken lines,
+transition, sound and the shot's takes.
 
 Fields commit when editing finishes (Enter / focus out) through `set_shot_fields`, the same
 edit algebra as the timeline; a duration or transition change reaches the storyboard track
@@ -31,17 +32,27 @@ from PySide6.QtWidgets import (
 
 from studio.errors import StudioError
 from studio.layout.landing import switch_take
+from studio.media.check import image_problem
 from studio.model import Camera, TransitionKind
 from studio.model.edit import EditError
 from studio.model.shot_edits import set_shot_fields
 from ui.inspector.fields import FieldGuard, commit_on_finish
+from ui.inspector.lines_keys import DialogueEditor, KeyframeEditor
 from ui.inspector.prompt_edit import PromptEdit, known_handles
 from ui.swatches import swatch_icon
 from ui.undo import UndoId
 
 TAKE_ROLE = Qt.UserRole + 1
 # typed or stepped fields: consecutive edits of one field of one shot are one undo entry
-MERGED_FIELDS = {"prompt", "duration", "seed", "audio", "transition_duration", "name"}
+MERGED_FIELDS = {
+    "prompt",
+    "duration",
+    "seed",
+    "audio",
+    "transition_duration",
+    "name",
+    "image_strength",
+}
 
 
 class ShotInspector(QWidget):
@@ -73,6 +84,12 @@ class ShotInspector(QWidget):
         self.transition_len = QDoubleSpinBox(
             minimum=0, maximum=10, singleStep=0.1, decimals=2, suffix=" s"
         )
+        self.image_strength = QDoubleSpinBox(minimum=0, maximum=1, singleStep=0.05, decimals=2)
+        self.image_strength.setToolTip("How strictly the first frame is held (1: exactly)")
+        self.last_image = QLineEdit(readOnly=True, placeholderText="none")
+        last_browse, last_clear = QPushButton("Choose…"), QPushButton("Clear")
+        self.keyframes = KeyframeEditor()
+        self.dialogue = DialogueEditor()
         self.audio = QLineEdit(placeholderText="sound description (optional)")
         self.takes = QListWidget()
         self.takes.setMaximumHeight(120)
@@ -93,6 +110,14 @@ class ShotInspector(QWidget):
         img_row.addWidget(browse)
         img_row.addWidget(clear)
         form.addRow("Reference", img_row)
+        form.addRow("Strength", self.image_strength)
+        last_row = QHBoxLayout()
+        last_row.addWidget(self.last_image, 1)
+        last_row.addWidget(last_browse)
+        last_row.addWidget(last_clear)
+        form.addRow("Last frame", last_row)
+        form.addRow("Keyframes", self.keyframes)
+        form.addRow("Lines", self.dialogue)
         tr_row = QHBoxLayout()
         tr_row.addWidget(self.transition, 1)
         tr_row.addWidget(self.transition_len)
@@ -104,7 +129,7 @@ class ShotInspector(QWidget):
         layout.addLayout(form)
         layout.addStretch(1)
 
-        for spin in (self.duration, self.seed, self.transition_len):
+        for spin in (self.duration, self.seed, self.transition_len, self.image_strength):
             commit_on_finish(spin)
         self.guard = FieldGuard(lambda: self.ctx.doc.undo_stack, self)
         self.guard.watch(
@@ -117,6 +142,10 @@ class ShotInspector(QWidget):
             self.transition,
             self.transition_len,
             self.audio,
+            self.image_strength,
+            self.keyframes.at,
+            self.keyframes.strength,
+            self.dialogue.table,
         )
         self.name.editingFinished.connect(lambda: self._edit("name", self.name.text() or None))
         self.prompt.edited.connect(lambda t: self._edit("prompt", t))
@@ -135,6 +164,14 @@ class ShotInspector(QWidget):
         browse.clicked.connect(self.choose_image)
         clear.clicked.connect(lambda: self._edit("image", None))
         self.takes.itemActivated.connect(self._switch_take)
+        self.image_strength.valueChanged.connect(
+            lambda v: self._edit("image_strength", round(v, 3))
+        )
+        last_browse.clicked.connect(lambda: self.choose_image(field="last_image"))
+        last_clear.clicked.connect(lambda: self._edit("last_image", None))
+        self.keyframes.changed.connect(lambda keys: self._edit("keyframes", keys))
+        self.keyframes.addRequested.connect(self.choose_keyframe)
+        self.dialogue.changed.connect(lambda lines: self._edit("dialogue", lines))
 
     # --- showing ------------------------------------------------------------------------
     def show_shot(self, shot_id: str | None) -> None:
@@ -163,6 +200,11 @@ class ShotInspector(QWidget):
             self.seed.setEnabled(shot.seed is not None)
             self.seed.setValue(shot.seed or 0)
             self.image.setText(shot.image or "")
+            self.image_strength.setValue(shot.image_strength)
+            self.last_image.setText(shot.last_image or "")
+            self.keyframes.at.setMaximum(shot.duration)
+            self.keyframes.set_keyframes(shot.keyframes)
+            self.dialogue.set_lines(shot.dialogue)
             self.transition.setCurrentText(shot.transition.value)
             self.transition_len.setValue(shot.transition_duration)
             if self.audio.text() != (shot.audio or ""):
@@ -228,18 +270,34 @@ class ShotInspector(QWidget):
         self.seed.setEnabled(not random_seed)
         self._edit("seed", None if random_seed else self.seed.value())
 
-    def choose_image(self, path: str | None = None) -> None:
+    def choose_image(self, path: str | None = None, field: str = "image") -> None:
+        rel = self._import_picture(path, "Last frame" if field == "last_image" else "Reference")
+        if rel:
+            self._edit(field, rel)
+
+    def choose_keyframe(self, path: str | None = None, at: float | None = None) -> None:
+        """A picture the shot passes through, at the middle of the shot unless told."""
+        rel = self._import_picture(path, "Keyframe")
+        if rel and self.shot_id:
+            shot = self.ctx.doc.project.shot(self.shot_id)
+            self.keyframes.add_keyframe(rel, shot.duration / 2 if at is None else at)
+
+    def _import_picture(self, path: str | None, title: str) -> str | None:
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Reference image", "", "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
+                self, f"{title} image", "", "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
             )
-        if path:
-            try:  # copied into the bundle's media/, so the project stays self-contained
-                rel = self.ctx.doc.bundle.import_media(Path(path))
-            except (StudioError, OSError) as exc:
-                QMessageBox.warning(self, "Cannot use this image", str(exc))
-                return
-            self._edit("image", rel)
+        if not path:
+            return None
+        problem = image_problem(Path(path))
+        if problem:
+            QMessageBox.warning(self, "Cannot use this image", problem)
+            return None
+        try:  # copied into the bundle's media/, so the project stays self-contained
+            return self.ctx.doc.bundle.import_media(Path(path))
+        except (StudioError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot use this image", str(exc))
+            return None
 
     def _switch_take(self, item: QListWidgetItem) -> None:
         take_id = item.data(TAKE_ROLE)

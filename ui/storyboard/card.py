@@ -1,5 +1,5 @@
 """Paints one shot card: thumbnail of the current take, prompt, duration, preset, camera,
-cameo badges and the generation status."""
+how many spoken lines, cameo badges and the generation status."""
 
 from __future__ import annotations
 
@@ -104,6 +104,8 @@ class ShotCardDelegate(QStyledItemDelegate):
             cx = self._chip(p, cx, y, style, theme.RAISED, theme.TEXT, swatch)
         if shot.camera.value != "static":
             cx = self._chip(p, cx, y, shot.camera.value, theme.RAISED, theme.DIM)
+        if shot.dialogue:
+            cx = self._chip(p, cx, y, lines_label(shot), QColor("#2f3a2f"), QColor("#bfe3b4"))
         for handle in shot.cameos[:3]:
             if cx > r.right() - 40:
                 break
@@ -141,6 +143,12 @@ class ShotCardDelegate(QStyledItemDelegate):
         p.drawRoundedRect(rect, 8, 8)
         p.setPen(colour)
         p.drawText(rect, Qt.AlignCenter, label.upper())
+
+
+def lines_label(shot) -> str:
+    """The card's chip for a shot's spoken lines: a count (the lines are in the tooltip)."""
+    n = len(shot.dialogue)
+    return f"\u201c {n} line{'s' if n != 1 else ''}"
 
 
 def _font(pt: int, bold: bool = False) -> QFont:

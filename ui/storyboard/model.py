@@ -45,7 +45,8 @@ class ShotListModel(QAbstractListModel):
         if role == Qt.DisplayRole:
             return shot.prompt
         if role == Qt.ToolTipRole:
-            return f"{shot.prompt}\n{shot.duration:g} s · {shot.camera.value}"
+            lines = "".join(f"\n{d.speaker}: \u201c{d.text}\u201d" for d in shot.dialogue)
+            return f"{shot.prompt}\n{shot.duration:g} s · {shot.camera.value}{lines}"
         return None
 
     def shot_changed(self, shot_id: str) -> None:

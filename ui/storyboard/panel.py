@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
+from studio.bridge import bridge_shot
+from studio.errors import StudioError
 from studio.model import Operation, Shot
 from studio.model.shot_edits import add_shots, delete_shots, duplicate_shots, move_shots
 from ui.storyboard.card import ShotCardDelegate
@@ -28,6 +38,7 @@ class StoryboardPanel(QWidget):
     selectionChanged = Signal(list)  # shot ids
     remixRequested = Signal(str)  # shot id
     blendRequested = Signal(list)  # shot ids
+    bridgeRefused = Signal(str)  # why no bridge was made, for the status bar
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -91,6 +102,14 @@ class StoryboardPanel(QWidget):
         self.act_blend = _action(
             self, "Blend…", None, lambda: self.blendRequested.emit(self.selected_ids())
         )
+        self.act_bridge = _action(
+            self,
+            "Generate Bridge",
+            None,
+            self.generate_bridge,
+            "Insert and generate a shot from the selected shot's last frame to the next "
+            "shot's first frame",
+        )
         self.act_generate.setShortcutContext(Qt.WindowShortcut)
         self.act_generate_all.setShortcutContext(Qt.WindowShortcut)
 
@@ -106,6 +125,7 @@ class StoryboardPanel(QWidget):
             self.act_reroll,
             self.act_remix,
             self.act_blend,
+            self.act_bridge,
             None,
             self.act_add,
             self.act_duplicate,
@@ -178,6 +198,40 @@ class StoryboardPanel(QWidget):
 
     def reroll_selected(self) -> list[str]:
         return self.ctx.generator.generate(self.selected_ids(), Operation.REROLL)
+
+    def bridge_pair(self) -> tuple[Shot, Shot] | None:
+        """The two adjacent shots a bridge joins: the two selected, or the selected and the
+        next."""
+        shots = self.doc.project.shots
+        rows = sorted(self.model.row_of(i) for i in self.selected_ids())
+        if len(rows) == 1:
+            rows.append(rows[0] + 1)
+        if len(rows) != 2 or rows[1] != rows[0] + 1 or rows[1] >= len(shots) or rows[0] < 0:
+            return None
+        return shots[rows[0]], shots[rows[1]]
+
+    def generate_bridge(self) -> Shot | None:
+        """Insert a shot from the first shot's last frame to the second's first frame (one
+        undoable edit) and queue it."""
+        pair = self.bridge_pair()
+        if pair is None:
+            self._refuse("select two adjacent shots (or one, to bridge to the next)")
+            return None
+        try:
+            shot = bridge_shot(self.doc.bundle, *pair)
+        except (StudioError, OSError) as exc:
+            self._refuse(f"cannot make a bridge: {exc}")
+            return None
+        self.doc.apply(add_shots, [shot], self.model.row_of(pair[1].id), "Generate bridge")
+        self.select([shot.id])
+        self.ctx.generator.generate([shot.id])
+        return shot
+
+    def _refuse(self, message: str) -> None:
+        self.bridgeRefused.emit(message)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 5000)
 
     # --- document -----------------------------------------------------------------------
     def _connect_document(self) -> None:

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from studio.engine.animatic import operations as ops
+from studio.engine.animatic.keyframes import KeyPicture
 from studio.engine.animatic.layers import LayerShot
 from studio.engine.animatic.prefetch import prefetch
 from studio.engine.animatic.render import ShotRenderer, ShotSpec
@@ -176,6 +177,8 @@ class AnimaticBackend:
             cameo_handles=list(request.cameos),
             prompt_b=request.prompt_b,
             prompt_weight=request.prompt_weight,
+            reference_strength=request.image_strength,
+            keyframes=_keyframes(request),
         )
         if look is not None:
             spec.look = look
@@ -226,6 +229,17 @@ def _even(size: tuple[int, int]) -> tuple[int, int]:
     if w < 2 or h < 2:
         raise InputError(f"size {w}x{h} is too small", Location(field="size"))
     return w - w % 2, h - h % 2
+
+
+def _keyframes(request: GenerationRequest) -> list[KeyPicture]:
+    """The in-between keyframes and the last frame (a keyframe at the end, held fully)."""
+    keys = [
+        KeyPicture(k.at, _image(k.image, f"keyframes.{i}.image"), k.strength)
+        for i, k in enumerate(request.keyframes)
+    ]
+    if request.last_image:
+        keys.append(KeyPicture(request.duration, _image(request.last_image, "last_image"), 1.0))
+    return keys
 
 
 def _image(path: str, field: str) -> Image.Image:

@@ -122,7 +122,7 @@ class LayerShot:
 
     def frame(self, i: int) -> np.ndarray:
         r = self.renderer
-        work = np.asarray(self._compose(i, r.pose(i)))
+        work = r.keyed(np.asarray(self._compose(i, r.pose(i))), i)
         out = self.texture.apply(work, i)
         overlay = r._work_overlay if r.overlay is None else r.overlay
         if overlay is not None:

@@ -34,12 +34,15 @@ def paint_layers(
     canvas: tuple[int, int],
     frame: tuple[int, int],
     reference: Image.Image | None = None,
+    reference_strength: float = 1.0,
 ) -> Layers:
     cw, ch = canvas
     rng = scene.rng("layout")
     horizon = ch * float(uni(rng, 0.45, 0.58))
     if reference is not None:
         far = ImageOps.fit(reference.convert("RGB"), canvas, Image.Resampling.LANCZOS)
+        if reference_strength < 1:  # held less strictly: the painted sky shows through
+            far = Image.blend(_far(scene, canvas, horizon).convert("RGB"), far, reference_strength)
         return Layers(far, None, _atmosphere(scene, canvas, horizon), [], ((0, 0), (0, 0)), horizon)
     if "room" in scene.settings:
         far, near = paint_room(scene, canvas, horizon)

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from studio.engine.animatic.camera import Pose, camera_pose, canvas_size, sample, to_frame
+from studio.engine.animatic.keyframes import KeyframeBlend, KeyPicture
 from studio.engine.animatic.overlay import Overlay, build_overlay
 from studio.engine.animatic.paint import Layers, paint_layers
 from studio.engine.animatic.scene import parse_scene
@@ -45,6 +46,8 @@ class ShotSpec:
     prompt_b: str | None = None  # prompt-blend: a second scene mixed in
     prompt_weight: float = 0.5
     overlay: bool = True
+    reference_strength: float = 1.0  # how strictly `reference` (the first frame) is held
+    keyframes: list[KeyPicture] = field(default_factory=list)  # incl. the last frame
 
 
 class ShotRenderer:
@@ -56,7 +59,9 @@ class ShotRenderer:
         self.canvas = canvas_size(self.work_size, spec.camera)
         scene = parse_scene(spec.prompt, spec.seed, spec.palette)
         self.scene = scene
-        layers = paint_layers(scene, self.canvas, self.work_size, spec.reference)
+        layers = paint_layers(
+            scene, self.canvas, self.work_size, spec.reference, spec.reference_strength
+        )
         if spec.prompt_b:
             other = paint_layers(
                 parse_scene(spec.prompt_b, spec.seed, spec.palette),
@@ -82,6 +87,7 @@ class ShotRenderer:
         self._work_overlay = overlay
         self.overlay: Overlay | None = overlay if self.work_size == tuple(spec.size) else None
         self._sprite_cache: dict[tuple[int, int], Image.Image] = {}
+        self.keys = KeyframeBlend(spec.keyframes, self.work_size, spec.fps, spec.frames)
         self._air_limits = tuple(
             max(0.0, (c / f - 1) / 2 - 2 / f)
             for c, f in zip(self.canvas, self.work_size, strict=True)
@@ -127,10 +133,14 @@ class ShotRenderer:
             out = self.overlay.apply(out)
         return out
 
+    def keyed(self, work: np.ndarray, i: int) -> np.ndarray:
+        """A composed frame (work size) moved toward the shot's keyframes around their time."""
+        return self.keys.apply(work, i) if self.keys else work
+
     def frame(self, i: int) -> np.ndarray:
         if self.work_size == tuple(self.spec.size):
-            return self.finish(np.asarray(self.scene_frame(i)), i)
-        work = np.asarray(self._compose(i, self.pose(i)))
+            return self.finish(self.keyed(np.asarray(self.scene_frame(i)), i), i)
+        work = self.keyed(np.asarray(self._compose(i, self.pose(i))), i)
         out = apply_texture(work, self.spec.look.texture, start_index=i, seed=self.spec.seed)
         if self._work_overlay is not None:
             out = self._work_overlay.apply(out)
