@@ -14,7 +14,7 @@ from studio.cli.main import main
 from tests.studio.hostile_kit import base_project, clip, png_bytes, take, wav_bytes, write_bundle
 
 SCRIPT = 'format = "square"\n[[shot]]\nprompt = "a red lighthouse"\nduration = 0.2\n'
-MUSIC = Path(__file__).resolve().parents[2] / "resources" / "examples" / "music.ogg"
+MUSIC = Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples" / "music.ogg"
 
 
 def script(text: str, files: dict[str, bytes] | None = None) -> Callable[[Path], Path]:
@@ -223,7 +223,7 @@ def test_oversized_files_are_refused_before_parsing(tmp_path, capsys):
 
 def test_limits_leave_real_work_alone(tmp_path, capsys):
     """The example storyboard and the base bundle still validate."""
-    example = Path(__file__).resolve().parents[2] / "resources" / "examples" / "morning-run.toml"
+    example = Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples" / "morning-run.toml"
     assert main(["validate", str(example)]) == 0
     assert main(["validate", str(write_bundle(tmp_path / "ok.sbproj"))]) == 0
 
