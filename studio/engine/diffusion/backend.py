@@ -39,6 +39,7 @@ class Loaded:
     device: str
     memory: dict
     factors: np.ndarray | None = None
+    extra: dict = field(default_factory=dict)  # pipelines sharing its components (LTX-2)
 
 
 @dataclass
@@ -157,6 +158,18 @@ class DiffusersBackend:
                 raise
 
     def _generate(self, loaded: Loaded, request: GenerationRequest, ctx: JobContext) -> TakeResult:
+        from studio.engine.diffusion.keyframes import check_keyframes
+
+        check_keyframes(request, loaded.info.family)
+        if loaded.info.family.produces_sound:  # picture and sound from one run (LTX-2)
+            from studio.engine.diffusion.ltx2 import generate_ltx2
+
+            return generate_ltx2(self, loaded, request, ctx)
+        return self._generate_video(loaded, request, ctx)
+
+    def _generate_video(
+        self, loaded: Loaded, request: GenerationRequest, ctx: JobContext
+    ) -> TakeResult:
         from studio.engine.diffusion import latents as L
         from studio.engine.diffusion.previews import factors_for
         from studio.engine.diffusion.sampling import StepHook, decode_with_retry
