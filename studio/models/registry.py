@@ -418,3 +418,13 @@ def human_size(n: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} TB"
+
+
+def makes_sound(model: str, registry: ModelRegistry | None = None) -> bool:
+    """The model (id, folder or name) is of a family that generates sound with its picture.
+    An unknown model is False here; loading it says what is wrong."""
+    try:
+        info = (registry or ModelRegistry()).find(model)
+    except (OSError, EngineFailure):
+        return False
+    return bool(info and info.family and info.family.produces_sound)
