@@ -13,6 +13,7 @@ looped: that would break sync). torch and diffusers are imported here, inside fu
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -259,13 +260,15 @@ def upsample_pipe(loaded):
 
         folder = Path(loaded.info.upsampler)
         try:
-            up = LTX2LatentUpsamplePipeline.from_pretrained(
-                str(folder),
-                vae=loaded.pipe.vae,
-                use_safetensors=True,
-                local_files_only=True,
-                torch_dtype=loaded.pipe.transformer.dtype,
-            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # torch_dtype → dtype in 0.4x
+                up = LTX2LatentUpsamplePipeline.from_pretrained(
+                    str(folder),
+                    vae=loaded.pipe.vae,
+                    use_safetensors=True,
+                    local_files_only=True,
+                    torch_dtype=loaded.pipe.transformer.dtype,
+                )
         except Exception as exc:
             raise EngineFailure(
                 f"latent upsampler at {folder} failed to load: {exc.__class__.__name__}: {exc}"

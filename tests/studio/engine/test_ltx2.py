@@ -42,21 +42,10 @@ def ltx2_backend(ltx2_models):
 
 
 class Spy:
-    """Records the keyword arguments every call of a real pipeline gets (and still runs it)."""
+    """Records the keyword arguments every call of the real LTX-2 pipelines gets."""
 
     def __init__(self):
         self.calls: list[dict] = []
-
-    def wrap(self, pipe):
-        cls = pipe.__class__
-        original = cls.__call__
-        spy = self
-
-        def recording(self_, *args, **kwargs):
-            spy.calls.append(dict(kwargs))
-            return original(self_, *args, **kwargs)
-
-        return cls, original, recording
 
 
 @pytest.fixture
@@ -232,3 +221,26 @@ def test_wan_backend_refuses_before_any_step(wan_backend, tmp_path):
     event = run(wan_backend, tmp_path, events, prompt="x", keyframes=[Keyframe(at=0.1, image=mid)])
     assert isinstance(event, JobFailed) and "Wan" in event.reason
     assert not [e for e in events if isinstance(e, StepProgress) and e.phase == "sampling"]
+
+
+def test_two_stage_when_the_upsampler_is_installed(tmp_path_factory, tmp_path, spy):
+    from studio.engine.diffusion import make_backend
+    from studio.models import ModelRegistry
+    from studio.models.testing import build_tiny_ltx2
+
+    root = tmp_path_factory.mktemp("ltx2-up")
+    build_tiny_ltx2(root / "tiny-ltx2", upsampler=True)
+    registry = ModelRegistry([root], include_hf_cache=False)
+    info = registry.resolve("tiny-ltx2")
+    assert info.upsampler == root / "tiny-ltx2" / "latent_upsampler"
+    backend = make_backend("tiny-ltx2", "cpu", 2, registry=registry)
+    try:
+        event = run(backend, tmp_path, prompt="a robot", size=(128, 64))
+    finally:
+        backend.release()
+    assert isinstance(event, JobFinished), getattr(event, "reason", event)
+    first, second = spy.calls[-2], spy.calls[-1]
+    assert (first["width"], first["height"]) == (64, 32)  # half size on the ÷64 grid
+    assert (second["width"], second["height"]) == (128, 64)
+    assert second["latents"] is not None and second["audio_latents"] is not None
+    assert probe(event.take.path).width == 128 and event.take.params["two_stage"]
