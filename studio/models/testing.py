@@ -372,3 +372,70 @@ def build_tiny_ltx2_upsampler(folder: Path, vae, seed: int = 0) -> Path:
         folder, safe_serialization=True
     )
     return Path(folder)
+
+
+def build_full_ltx2(folder: Path, seed: int = 0, device: str = "cuda") -> Path:
+    """A full-size LTX-2 configuration with random weights (the released transformer, video and
+    audio VAEs and vocoder at their default sizes, bf16), for bench/engine_gpu.py.
+
+    The text encoder keeps Gemma 3's width (3840) but only 2 layers (the 48-layer 12B encoder
+    runs once per job and would not fit the bench's disk); the connectors are sized to match.
+    The weights are made on `device` (a GPU: about 20B parameters) and saved as safetensors.
+    """
+    import torch
+    from diffusers import (
+        AutoencoderKLLTX2Audio,
+        AutoencoderKLLTX2Video,
+        FlowMatchEulerDiscreteScheduler,
+        LTX2Pipeline,
+        LTX2VideoTransformer3DModel,
+    )
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
+    from transformers import Gemma3Config, Gemma3ForConditionalGeneration
+
+    torch.manual_seed(seed)
+    tokenizer = _tiny_gemma_tokenizer()
+    layers = 2
+    with torch.device(device):
+        text_encoder = Gemma3ForConditionalGeneration(
+            Gemma3Config(
+                text_config={
+                    "vocab_size": len(tokenizer) + 3,
+                    "hidden_size": 3840,
+                    "intermediate_size": 15360,
+                    "num_hidden_layers": layers,
+                    "num_attention_heads": 16,
+                    "num_key_value_heads": 8,
+                    "head_dim": 256,
+                    "pad_token_id": 0,
+                    "bos_token_id": 2,
+                    "eos_token_id": 1,
+                },
+                vision_config={
+                    "hidden_size": 16,
+                    "intermediate_size": 32,
+                    "num_hidden_layers": 1,
+                    "num_attention_heads": 2,
+                    "image_size": 32,
+                    "patch_size": 8,
+                },
+                mm_tokens_per_image=4,
+                boi_token_index=len(tokenizer),
+                eoi_token_index=len(tokenizer) + 1,
+                image_token_index=len(tokenizer) + 2,
+            )
+        ).to(torch.bfloat16)
+        components = {
+            "text_encoder": text_encoder,
+            "connectors": LTX2TextConnectors(text_proj_in_factor=layers + 1).to(torch.bfloat16),
+            "transformer": LTX2VideoTransformer3DModel().to(torch.bfloat16),
+            "vae": AutoencoderKLLTX2Video().to(torch.bfloat16),
+            "audio_vae": AutoencoderKLLTX2Audio().to(torch.bfloat16),
+            "vocoder": LTX2Vocoder().to(torch.bfloat16),
+        }
+    pipe = LTX2Pipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(), tokenizer=tokenizer, **components
+    )
+    pipe.save_pretrained(folder, safe_serialization=True, max_shard_size="10GB")
+    return Path(folder)
