@@ -10,9 +10,13 @@ generation, so the render service can call it at submit and the CLI exits 2.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from studio.engine.request import GenerationRequest
 from studio.errors import InputError, Location
+
+if TYPE_CHECKING:
+    from PIL import Image
 from studio.models.families import Family
 
 
@@ -77,3 +81,17 @@ def frame_conditions(
     if request.last_image:
         out.append(FrameCondition(request.last_image, frames - 1, 1.0, "last_image"))
     return out
+
+
+def open_image(cond: FrameCondition) -> Image.Image:
+    """The condition's image as RGB; an unreadable file is an InputError naming it."""
+    from PIL import Image
+
+    try:
+        with Image.open(cond.image) as img:
+            return img.convert("RGB")
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"{cond.what}: cannot read the image {cond.image} ({exc.__class__.__name__})",
+            Location(file=cond.image, field=cond.what.split()[0]),
+        ) from None

@@ -21,10 +21,15 @@ import numpy as np
 
 from studio.engine.backend import JobContext
 from studio.engine.diffusion.dialogue import prompt_with_dialogue
-from studio.engine.diffusion.keyframes import FrameCondition, check_keyframes, frame_conditions
+from studio.engine.diffusion.keyframes import (
+    FrameCondition,
+    check_keyframes,
+    frame_conditions,
+    open_image,
+)
 from studio.engine.diffusion.plan import JobPlan, frames_covering, make_plan
 from studio.engine.request import GenerationRequest, SoundResult, TakeResult
-from studio.errors import EngineFailure, InputError, Location
+from studio.errors import EngineFailure
 from studio.model import Operation
 
 SOUND_RATE = 48_000  # sound takes are 48 kHz stereo, as every other sound take
@@ -92,18 +97,10 @@ def load_conditions(conds: list[FrameCondition], grid: int, request: GenerationR
     """LTX2VideoCondition per image. The pipeline takes *latent* frame indices: frame 0 is
     latent 0, frame 1 + k·grid is latent k + 1."""
     from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
-    from PIL import Image
 
     out = []
     for cond in conds:
-        try:
-            with Image.open(cond.image) as img:
-                frame = img.convert("RGB")
-        except (OSError, ValueError) as exc:
-            raise InputError(
-                f"{cond.what}: cannot read the image {cond.image} ({exc.__class__.__name__})",
-                Location(file=cond.image, field=cond.what.split()[0]),
-            ) from None
+        frame = open_image(cond)
         latent = 0 if cond.index == 0 else (cond.index - 1) // max(grid, 1) + 1
         out.append(LTX2VideoCondition(frames=frame, index=latent, strength=float(cond.strength)))
     return out

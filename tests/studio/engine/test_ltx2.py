@@ -244,3 +244,59 @@ def test_two_stage_when_the_upsampler_is_installed(tmp_path_factory, tmp_path, s
     assert (second["width"], second["height"]) == (128, 64)
     assert second["latents"] is not None and second["audio_latents"] is not None
     assert probe(event.take.path).width == 128 and event.take.params["two_stage"]
+
+
+def test_ltx_video_keyframes_go_through_its_condition_pipeline(ltx_backend, tmp_path, monkeypatch):
+    import diffusers
+
+    calls = []
+    cls = diffusers.LTXConditionPipeline
+    original = cls.__call__
+
+    def recording(self_, *args, **kwargs):
+        calls.append(dict(kwargs))
+        return original(self_, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "__call__", recording)
+    mid = _png(tmp_path / "mid.png", (0, 255, 0))
+    last = _png(tmp_path / "last.png", (0, 0, 255))
+    event = run(
+        ltx_backend,
+        tmp_path,
+        prompt="a lighthouse",
+        duration=1.0,
+        keyframes=[Keyframe(at=0.5, image=mid, strength=0.6)],
+        last_image=last,
+    )
+    assert isinstance(event, JobFinished), getattr(event, "reason", event)
+    conds = calls[-1]["conditions"]
+    frames = calls[-1]["num_frames"]
+    assert [(c.frame_index, c.strength) for c in conds] == [(12, 0.6), (frames - 1, 1.0)]
+    assert event.take.params["pipeline"] == "LTXConditionPipeline"
+
+
+def test_wan_holds_the_last_image_as_its_last_frame(wan_backend, tmp_path):
+    import torch
+
+    from studio.engine.diffusion import latents as L
+    from studio.engine.diffusion import sources as S
+
+    red = _png(tmp_path / "red.png", (255, 0, 0))
+    engine = Engine(
+        {"diffusers": wan_backend}, queue_path=tmp_path / "q.json", staging_dir=tmp_path / "staging"
+    )
+    try:
+        request = GenerationRequest(
+            **{**FAST, "guidance": None}, prompt="a field", seed=5, last_image=red
+        )
+        held = engine.wait(engine.submit(request, backend="diffusers"), timeout=300)
+        assert isinstance(held, JobFinished), getattr(held, "reason", held)
+        assert held.take.params["last_frame"] == "red.png"
+        pipe = wan_backend._loaded.pipe
+        family = wan_backend._loaded.info.family
+        want = L.encode_frames(pipe, family, S.load_image(red, SIZE))
+        latents = wan_backend.last_latents[1]  # (1, C, F, H, W): Wan keeps the video layout
+    finally:
+        engine.shutdown()
+    assert torch.allclose(latents[:, :, -1:].float(), want.float(), atol=1e-3)
+    assert not torch.allclose(latents[:, :, :1].float(), want.float(), atol=1e-1)
