@@ -152,6 +152,8 @@ def _on_take(project, clip: Clip, take: Take, available, grow: bool, whole: bool
             "media": None,
             "source_in": source_in,
             "duration": max(1, duration),
+            # a picture without its own sound is no longer cut together with the old sound
+            "link": clip.link if take.linked else None,
         }
     )
 

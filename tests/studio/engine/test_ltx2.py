@@ -300,3 +300,26 @@ def test_wan_holds_the_last_image_as_its_last_frame(wan_backend, tmp_path):
         engine.shutdown()
     assert torch.allclose(latents[:, :, -1:].float(), want.float(), atol=1e-3)
     assert not torch.allclose(latents[:, :, :1].float(), want.float(), atol=1e-1)
+
+
+def test_a_failing_take_hook_leaves_neither_file(ltx2_backend, tmp_path):
+    engine = Engine(
+        {"diffusers": ltx2_backend},
+        queue_path=tmp_path / "q.json",
+        staging_dir=tmp_path / "staging",
+    )
+    seen = []
+
+    def refuse_sound(request, take, path):
+        seen.append(path)
+        if take.kind == TakeKind.AUDIO:
+            raise RuntimeError("ledger is full")
+
+    engine.add_take_hook(refuse_sound)
+    try:
+        job = engine.submit(GenerationRequest(**FAST, prompt="a dog"), backend="diffusers")
+        event = engine.wait(job, timeout=300)
+    finally:
+        engine.shutdown()
+    assert isinstance(event, JobFailed) and "ledger is full" in event.reason
+    assert len(seen) == 2 and not any(p.exists() for p in seen)

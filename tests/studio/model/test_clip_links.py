@@ -147,3 +147,13 @@ def test_a_linked_sound_that_cannot_follow_refuses_the_whole_edit(project):
         E.move_clip(project, a.id, a.start + 60)  # the picture has room; its sound has not
     snd.clips.remove(next(c for c in snd.clips if c.id == "blocker"))
     assert spans(project) == before
+
+
+def test_a_picture_take_without_sound_is_no_longer_linked(project):
+    other = Take(
+        id="plain", shot_id="s1", path="takes/plain.mp4", engine="animatic", fps=24, frames=48
+    )
+    land_take(project, other)
+    pic, _snd = tracks(project)
+    clip = next(c for c in pic.clips if c.shot_id == "s1")
+    assert clip.take_id == "plain" and clip.link is None
