@@ -3,6 +3,10 @@
 Prints the ratio of wall time for: the engine (job thread, events, latents kept, own decode,
 take written) with previews off, and with previews on, each against a direct pipe(...) call
 that returns frames (targets ≤ 1.03× and ≤ 1.05×). Runs on the CPU unless --device says else.
+
+`--family ltx2`: the engine's LTX-2 job (picture and sound, MP4 + WAV written, two linked takes
+staged) against a direct pipe(...) call with the same arguments (target ≤ 1.03×; LTX-2 makes
+no latent previews, so there is one engine figure).
 """
 
 from __future__ import annotations
@@ -94,6 +98,85 @@ def measure(
     return out
 
 
+def measure_ltx2(
+    model_dir: Path,
+    device: str,
+    size: tuple[int, int],
+    duration: float,
+    steps: int,
+    repeats: int,
+    guidance: float = 1.0,
+) -> dict:
+    """Engine vs direct pipe(...) on an LTX-2 model: the same plan, kwargs and seed."""
+    import torch
+
+    from studio.engine.diffusion import make_backend
+    from studio.engine.diffusion.ltx2 import call_kwargs, ltx2_plan
+    from studio.engine.events import JobFinished
+    from studio.engine.request import GenerationRequest
+    from studio.engine.worker import Engine
+    from studio.models import ModelRegistry
+
+    registry = ModelRegistry([model_dir.parent], include_hf_cache=False)
+    backend = make_backend(str(model_dir), device, steps, registry=registry)
+    loaded = backend.load()
+    pipe, family = loaded.pipe, loaded.info.family
+    staging = Path(tempfile.mkdtemp(prefix="bench-engine-"))
+    engine = Engine({"diffusers": backend}, staging_dir=staging)
+    request = GenerationRequest(
+        prompt="a lighthouse in a storm",
+        duration=duration,
+        seed=0,
+        size=size,
+        steps=steps,
+        guidance=guidance,
+        fps=24,
+        previews=False,
+    )
+    two_stage = loaded.info.upsampler is not None
+    plan = ltx2_plan(request, family, pipe, None, steps, two_stage)
+
+    def direct():
+        pipe(**call_kwargs(pipe, family, plan, request.prompt, 0, None))
+
+    def ours():
+        job = engine.submit(request, backend="diffusers")
+        event = engine.wait(job, timeout=1800)
+        assert isinstance(event, JobFinished), event
+        assert event.linked is not None
+
+    def timed(fn):
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        fn()
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        return time.perf_counter() - t
+
+    direct()
+    ours()  # warm-up
+    runs = {"direct": [], "engine": []}
+    for _ in range(repeats):  # interleaved so machine noise hits both alike
+        runs["direct"].append(timed(direct))
+        runs["engine"].append(timed(ours))
+    engine.shutdown()
+    out = {k: statistics.median(v) for k, v in runs.items()}
+    out["frames"] = plan.frames
+    out["two_stage"] = two_stage
+    return out
+
+
+def report_ltx2(result: dict, label: str) -> None:
+    d = result["direct"]
+    print(f"{label}: {result['frames']} frames + sound")
+    print(f"  direct pipe(...)              {d:8.3f} s")
+    print(
+        f"  engine (video + linked sound) {result['engine']:8.3f} s   "
+        f"ratio {result['engine'] / d:.3f}×  (target ≤ 1.03×)"
+    )
+
+
 def report(result: dict, label: str) -> None:
     d = result["direct"]
     print(f"{label}: {result['frames']} frames")
@@ -108,7 +191,7 @@ def report(result: dict, label: str) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--family", choices=("ltx", "wan"), default="ltx")
+    parser.add_argument("--family", choices=("ltx", "wan", "ltx2"), default="ltx")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--size", default="192x128")
     parser.add_argument("--seconds", type=float, default=2.0)
@@ -116,9 +199,15 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     os.environ.setdefault("STUDIO_HOME", tempfile.mkdtemp(prefix="bench-home-"))
-    from studio.models.testing import build_tiny_ltx, build_tiny_wan
+    from studio.models.testing import build_tiny_ltx, build_tiny_ltx2, build_tiny_wan
 
     root = Path(tempfile.mkdtemp(prefix="bench-models-"))
+    if args.family == "ltx2":
+        model = build_tiny_ltx2(root / "tiny-ltx2")
+        w, h = (int(v) for v in args.size.split("x"))
+        result = measure_ltx2(model, args.device, (w, h), args.seconds, args.steps, args.repeats)
+        report_ltx2(result, f"tiny ltx2 {w}x{h}, {args.steps} steps, {args.device}")
+        return 0
     build = build_tiny_ltx if args.family == "ltx" else build_tiny_wan
     model = build(root / f"tiny-{args.family}")
     w, h = (int(v) for v in args.size.split("x"))

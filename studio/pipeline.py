@@ -130,6 +130,8 @@ def generate(engine: Engine, bundle: Bundle, jobs: list[PlannedJob], on_event=No
             event = engine.wait(job_id)
             if isinstance(event, JobFinished) and event.take:
                 takes.append(land_in_bundle(bundle, event.take).id)
+                if event.linked:  # the sound the same run made: lands linked, in sync
+                    takes.append(land_in_bundle(bundle, event.linked).id)
             elif isinstance(event, JobFailed):
                 failures.append(event)
                 for other in ids:

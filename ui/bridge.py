@@ -54,6 +54,7 @@ class EngineBridge(QObject):
         self._latest: dict[str, tuple[int, QImage]] = {}
         self.previews_delivered = 0
         self.previews_dropped = 0
+        self._linked: dict = {}  # job id → the sound take an audio-video model made with it
         self._event.connect(self._dispatch, Qt.QueuedConnection)
         self._previewReady.connect(self._deliver_preview, Qt.QueuedConnection)
         self._unsubscribe = engine.subscribe(self._on_engine_thread)
@@ -93,7 +94,10 @@ class EngineBridge(QObject):
             self.jobStarted.emit(event.job_id, event.label)
         elif isinstance(event, JobFinished):
             self._drop_previews(event.job_id)
+            if event.linked is not None:
+                self._linked[event.job_id] = event.linked
             self.jobFinished.emit(event.job_id, event.take)
+            self._linked.pop(event.job_id, None)
         elif isinstance(event, JobFailed):
             self._drop_previews(event.job_id)
             self.jobFailed.emit(event.job_id, event.reason, event.hint)
@@ -102,6 +106,10 @@ class EngineBridge(QObject):
             self.jobCancelled.emit(event.job_id)
         elif isinstance(event, QueueChanged):
             self.queueChanged.emit(event.paused)
+
+    def linked_take(self, job_id: str):
+        """The sound take made with the take of `job_id` (during its jobFinished), or None."""
+        return self._linked.get(job_id)
 
     def _drop_previews(self, job_id: str) -> None:
         with self._lock:

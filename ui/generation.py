@@ -269,6 +269,7 @@ class Generator(QObject):
         """Land the take in its project where that project is *now*: the open document when
         the job is for it, else its own folder; any failure is reported, never swallowed."""
         info = self._info(job_id)
+        linked = self.bridge.linked_take(job_id)
         try:
             if take is None or info is None:
                 raise StudioError("the engine gave back no take for this job")
@@ -276,10 +277,15 @@ class Generator(QObject):
             if belongs_to(info.request, doc.project, doc.bundle.path):
                 landed = adopt_take(doc.bundle.path, take)
                 doc.undo_stack.push(LandTake(doc, landed, self._landing_label(doc, landed)))
+                if linked is not None:  # its sound, from the same run: lands linked, in sync
+                    sound = adopt_take(doc.bundle.path, linked)
+                    doc.undo_stack.push(LandTake(doc, sound, self._landing_label(doc, sound)))
                 self.takeLanded.emit(landed.shot_id or "", landed.id)
             else:  # its project was closed (New/Open) or this job was restored after a restart
                 folder = info.bundle.path if info.bundle else info.request.bundle
                 keep_in_closed_project(folder, take, info.request.project_id)
+                if linked is not None:
+                    keep_in_closed_project(folder, linked, info.request.project_id)
         except (StudioError, OSError) as exc:
             label = info.label if info else job_id
             self._set_failed(job_id, f"take not kept: {exc}")

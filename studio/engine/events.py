@@ -54,6 +54,7 @@ class PreviewFrame(EngineEvent):
 @dataclass(frozen=True)
 class JobFinished(EngineEvent):
     take: Take | None = None
+    linked: Take | None = None  # the sound take made with `take` (audio-video models)
 
 
 @dataclass(frozen=True)

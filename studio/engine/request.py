@@ -96,6 +96,19 @@ class GenerationRequest(BaseModel):
         return self.label or f"{self.operation.value}: {self.prompt[:48]}"
 
 
+class SoundResult(BaseModel):
+    """The sound a picture model made in the same run (a WAV file, in sync with the video)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: Path
+    sample_rate: int
+    samples: int
+    channels: int = 2
+    model_sample_rate: int = 0  # the rate the model wrote before resampling
+    model_samples: int = 0  # how many samples the model wrote (before the cut/pad to length)
+
+
 class TakeResult(BaseModel):
     """What a backend wrote: a media file and how it was made (becomes a Take)."""
 
@@ -111,3 +124,4 @@ class TakeResult(BaseModel):
     prompt: str = ""
     negative_prompt: str = ""
     params: dict = Field(default_factory=dict)
+    sound: SoundResult | None = None  # an audio-video model's sound: a second, linked take

@@ -234,8 +234,8 @@ class Engine:
                 check(job.request)
             result = self.backend(job.backend).generate(job.request, ctx)
             ctx.check_cancelled()
-            take = _keep_take(job, result, out_root)
-            self._after_take(job, take, out_root)
+            take, linked = keep_takes(job, result, out_root)
+            self._after_take(job, [t for t in (take, linked) if t], out_root)
         except Cancelled:
             self.queue.finish(job.id, JobState.CANCELLED)
             self._end(JobCancelled(job.id))
@@ -244,17 +244,22 @@ class Engine:
             self._fail(job, exc)
         else:
             self.queue.finish(job.id, JobState.DONE, take_id=take.id)
-            self._end(JobFinished(job.id, take=take))
+            self._end(JobFinished(job.id, take=take, linked=linked))
         finally:
             bundle_files.remove_tree(out_root, f".partial/{job.id}")
             self._cancels.pop(job.id, None)
 
-    def _after_take(self, job: Job, take: Take, root: Path) -> None:
+    def _after_take(self, job: Job, takes: Take | list[Take], root: Path) -> None:
+        """Run the take hooks on each kept file; if one fails, every file of the job goes
+        (a picture never outlives its linked sound, nor the other way round)."""
+        takes = [takes] if isinstance(takes, Take) else takes
         try:
-            for hook in self._take_hooks:
-                hook(job.request, take, root / take.path)
+            for take in takes:
+                for hook in self._take_hooks:
+                    hook(job.request, take, root / take.path)
         except BaseException:
-            (root / take.path).unlink(missing_ok=True)
+            for take in takes:
+                (root / take.path).unlink(missing_ok=True)
             raise
 
 
@@ -278,6 +283,53 @@ def _keep_take(job: Job, result: TakeResult, root: Path) -> Take:
     take_id = new_id()
     final = bundle_files.move_in(root, result.path, f"{take_id}{result.path.suffix}")
     return take_record(job.request, result, take_id, str(final))
+
+
+def keep_takes(job: Job, result: TakeResult, root: Path) -> tuple[Take, Take | None]:
+    """The job's take and, for an audio-video model, its linked sound take (same seed, same
+    run; each names the other in `linked`). Both files are staged, or neither."""
+    if result.sound is None:
+        return _keep_take(job, result, root), None
+    video_id, sound_id = new_id(), new_id()
+    video_path = bundle_files.move_in(root, result.path, f"{video_id}{result.path.suffix}")
+    try:
+        sound_path = bundle_files.move_in(
+            root, result.sound.path, f"{sound_id}{result.sound.path.suffix}"
+        )
+    except BaseException:
+        video_path.unlink(missing_ok=True)
+        raise
+    video = take_record(job.request, result, video_id, str(video_path))
+    video = video.model_copy(update={"linked": sound_id})
+    sound = sound_take_record(job.request, result, sound_id, str(sound_path), video_id)
+    return video, sound
+
+
+def sound_take_record(
+    req: GenerationRequest, result: TakeResult, take_id: str, path: str, video_id: str
+) -> Take:
+    """The sound take an audio-video run made with its picture take `video_id`."""
+    sound = result.sound
+    assert sound is not None
+    params = {
+        **result.params,
+        "sample_rate": sound.sample_rate,
+        "channels": sound.channels,
+        "samples": sound.samples,
+        "model_sample_rate": sound.model_sample_rate,
+        "model_samples": sound.model_samples,
+        "sound_with_picture": True,
+    }
+    take = take_record(req, result.model_copy(update={"params": params}), take_id, path)
+    return take.model_copy(
+        update={
+            "kind": TakeKind.AUDIO,
+            "width": 0,
+            "height": 0,
+            "duration": sound.samples / sound.sample_rate if sound.sample_rate else take.duration,
+            "linked": video_id,
+        }
+    )
 
 
 def take_record(req: GenerationRequest, result: TakeResult, take_id: str, path: str) -> Take:

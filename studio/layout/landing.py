@@ -13,6 +13,7 @@ from studio.layout.frames import take_frames
 from studio.layout.storyboard import new_clip_frames, restack, shot_frames
 from studio.model.edit import Edit, EditError, Recorder, index_of
 from studio.model.project import Project
+from studio.model.shot import new_id
 from studio.model.take import Operation, Take, TakeKind
 from studio.model.timeline import Clip, TrackKind, TrackRole
 
@@ -44,14 +45,49 @@ def _land(project: Project, take: Take, name: str) -> Edit:
     if take.kind == TakeKind.AUDIO:
         rec.replace_shot(shot.model_copy(update={"sound_take": take.id}))
         restack(rec)
+        if take.linked and take.linked in project.takes:  # made with its picture: cut together
+            link_pair(rec, shot.id, take.linked, take.id)
         return rec.finish()
     grow = take.operation == Operation.EXTEND and take.duration > 0
     update: dict = {"current_take": take.id}
     if grow:  # the shot is now as long as its take
         update["duration"] = min(600.0, round(take.duration, 3))
+    sound = project.takes.get(take.linked) if take.linked else None
+    if sound is not None and sound.kind == TakeKind.AUDIO:
+        update["sound_take"] = sound.id  # its own sound comes back with it
     rec.replace_shot(shot.model_copy(update=update))
     show_take(rec, shot.id, take, grow=grow, old_take=shot.current_take)
+    if "sound_take" in update:
+        restack(rec)
+        link_pair(rec, shot.id, take.id, sound.id)
     return rec.finish()
+
+
+def link_pair(rec: Recorder, shot_id: str, video_id: str, sound_id: str) -> None:
+    """Link the shot's picture clip of `video_id` on the storyboard track with its sound clip
+    of `sound_id` on the shot-sound track (one model run made both), in sync: the sound starts
+    where the picture does and is no longer than it."""
+    project = rec.project
+    picture = project.track_with_role(TrackRole.STORYBOARD_VIDEO)
+    sound = project.track_with_role(TrackRole.STORYBOARD_SOUND)
+    if picture is None or sound is None:
+        return
+    pics = [c for c in picture.clips if c.shot_id == shot_id and c.take_id == video_id]
+    sounds = [c for c in sound.clips if c.shot_id == shot_id and c.take_id == sound_id]
+    if len(pics) != 1 or len(sounds) != 1:
+        return  # a split or hand-edited shot: leave the clips as the editor made them
+    pic, snd = pics[0], sounds[0]
+    group = pic.link or snd.link or new_id()
+    rec.track(picture).clips[picture.clips.index(pic)] = pic.model_copy(update={"link": group})
+    synced = snd.model_copy(
+        update={
+            "link": group,
+            "start": pic.start,
+            "source_in": pic.source_in,
+            "duration": min(snd.duration, pic.duration),
+        }
+    )
+    rec.track(sound).clips[sound.clips.index(snd)] = synced
 
 
 def switch_take(project: Project, shot_id: str, take_id: str) -> Edit:
@@ -116,6 +152,8 @@ def _on_take(project, clip: Clip, take: Take, available, grow: bool, whole: bool
             "media": None,
             "source_in": source_in,
             "duration": max(1, duration),
+            # a picture without its own sound is no longer cut together with the old sound
+            "link": clip.link if take.linked else None,
         }
     )
 

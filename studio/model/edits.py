@@ -16,6 +16,7 @@ import bisect
 from typing import Literal
 
 from studio.layout.frames import take_frames
+from studio.model.clip_links import follow, linked_ids, relink, unlink
 from studio.model.edit import (
     Edit,
     EditError,
@@ -43,6 +44,7 @@ __all__ = [
     "overlap_in",
     "take_frames",
     "track_by_id",
+    "unlink",
 ]
 
 Edge = Literal["in", "out"]
@@ -100,7 +102,16 @@ def snap_span(start: int, duration: int, targets: list[int], threshold: int) -> 
 
 
 def move_clip(project: Project, clip_id: str, start: int, track_id: str | None = None) -> Edit:
-    """Put a clip at `start` (frames), optionally on another track of the same kind."""
+    """Put a clip at `start` (frames), optionally on another track of the same kind; its
+    linked clips move by as much on their own tracks."""
+    _track, clip = find(project, clip_id)
+    partners = linked_ids(project, clip)
+    edit = _move_clip(project, clip_id, start, track_id)
+    delta = max(0, int(start)) - clip.start
+    return follow(project, edit, partners, lambda pid, c: _move_clip(project, pid, c.start + delta))
+
+
+def _move_clip(project: Project, clip_id: str, start: int, track_id: str | None = None) -> Edit:
     src, clip = find(project, clip_id)
     dst = track_by_id(project, track_id) if track_id else src
     if dst.kind != src.kind:
@@ -193,7 +204,17 @@ def _with_overlap(clip: Clip, overlap: int) -> Clip:
 
 def trim_clip(project: Project, clip_id: str, edge: Edge, frame: int) -> Edit:
     """Move a clip's in edge (start and source_in together) or out edge to timeline `frame`,
-    clamped to what the take and the neighbouring clips allow."""
+    clamped to what the take and the neighbouring clips allow; linked clips are trimmed to
+    the same frame."""
+    _track, clip = find(project, clip_id)
+    partners = linked_ids(project, clip)
+    edit = _trim_clip(project, clip_id, edge, frame)
+    _track, new = find(project, clip_id)
+    to = new.start if edge == "in" else new.end  # where the clamped edge landed
+    return follow(project, edit, partners, lambda pid, _c: _trim_clip(project, pid, edge, to))
+
+
+def _trim_clip(project: Project, clip_id: str, edge: Edge, frame: int) -> Edit:
     track, clip = find(project, clip_id)
     lo, hi = trim_limits(project, clip_id, edge)
     frame = min(max(int(frame), lo), hi)
@@ -220,7 +241,22 @@ def trim_clip(project: Project, clip_id: str, edge: Edge, frame: int) -> Edit:
 
 
 def split_clip(project: Project, clip_id: str, frame: int) -> Edit:
-    """Cut a clip in two at timeline `frame`; the right half gets a new id."""
+    """Cut a clip in two at timeline `frame`; the right half gets a new id. Linked clips are
+    cut at the same frame: the left halves stay linked, and so do the right halves."""
+    _track, clip = find(project, clip_id)
+    partners = [
+        p
+        for p in linked_ids(project, clip)
+        if find(project, p)[1].start < frame < find(project, p)[1].end
+    ]
+    edit = _split_clip(project, clip_id, frame)
+    edit = follow(project, edit, partners, lambda pid, _c: _split_clip(project, pid, frame))
+    if partners:
+        edit = relink(project, edit, edit.new_clip_ids)
+    return edit
+
+
+def _split_clip(project: Project, clip_id: str, frame: int) -> Edit:
     track, clip = find(project, clip_id)
     if not clip.start < frame < clip.end:
         raise EditError("the playhead must be inside the clip to split it")
@@ -270,7 +306,14 @@ def join_clips(project: Project, left_id: str, right_id: str) -> Edit:
 
 
 def delete_clip(project: Project, clip_id: str) -> Edit:
-    """Remove a clip and leave its gap."""
+    """Remove a clip (and the clips linked to it) and leave the gap."""
+    _track, clip = find(project, clip_id)
+    partners = linked_ids(project, clip)
+    edit = _delete_clip(project, clip_id)
+    return follow(project, edit, partners, lambda pid, _c: _delete_clip(project, pid))
+
+
+def _delete_clip(project: Project, clip_id: str) -> Edit:
     track, clip = find(project, clip_id)
     rec = Recorder(project, "Delete clip")
     remove(rec.track(track).clips, clip)
@@ -279,7 +322,15 @@ def delete_clip(project: Project, clip_id: str) -> Edit:
 
 def ripple_delete(project: Project, clip_id: str) -> Edit:
     """Remove a clip and close the gap: later clips on the track move left, in order; the next
-    clip starts where the deleted one did (or where the previous clip ends, if they overlapped)."""
+    clip starts where the deleted one did (or where the previous clip ends, if they overlapped).
+    Linked clips are ripple-deleted on their own tracks too."""
+    _track, clip = find(project, clip_id)
+    partners = linked_ids(project, clip)
+    edit = _ripple_delete(project, clip_id)
+    return follow(project, edit, partners, lambda pid, _c: _ripple_delete(project, pid))
+
+
+def _ripple_delete(project: Project, clip_id: str) -> Edit:
     track, clip = find(project, clip_id)
     prev, nxt = neighbours(track, clip)
     rec = Recorder(project, "Ripple delete")
@@ -299,7 +350,7 @@ def insert_clip(project: Project, track_id: str, clip: Clip, ripple: bool = Fals
     if ripple:
         under = next((c for c in track.clips if c.start < clip.start < c.end), None)
         if under is not None:
-            split = split_clip(project, under.id, clip.start)
+            split = _split_clip(project, under.id, clip.start)
             rec.edit.before.setdefault(track.id, split.before[track.id])
         _shift_from(track, clip.start, clip.duration, exclude=())
     track.clips.append(clip)
@@ -355,7 +406,22 @@ def transition_between(
 
 def swap_take(project: Project, clip_id: str, take_id: str, update_shot: bool = True) -> Edit:
     """Show another take on a clip (same start and in point, trimmed to the new take's length);
-    for a video take of the clip's shot, that take also becomes the shot's current take."""
+    for a video take of the clip's shot, that take also becomes the shot's current take.
+
+    A linked clip swaps to the new take's own linked take (the sound made with that picture);
+    a new take with none leaves the other clip as it was, no longer linked."""
+    _track, clip = find(project, clip_id)
+    partners = linked_ids(project, clip)
+    edit = _swap_take(project, clip_id, take_id, update_shot)
+    if not partners:
+        return edit
+    other = project.takes[take_id].linked
+    if other is None or other not in project.takes:
+        return edit.then(unlink(project, clip_id))
+    return follow(project, edit, partners, lambda pid, _c: _swap_take(project, pid, other, False))
+
+
+def _swap_take(project: Project, clip_id: str, take_id: str, update_shot: bool = True) -> Edit:
     track, clip = find(project, clip_id)
     take = project.takes.get(take_id)
     if take is None:
@@ -385,7 +451,17 @@ def swap_take(project: Project, clip_id: str, take_id: str, update_shot: bool = 
 
 def slip_clip(project: Project, clip_id: str, source_in: int) -> Edit:
     """Show another part of the take in the same place (the clip's in point), clamped so the
-    clip stays inside its take."""
+    clip stays inside its take; linked clips slip by as much."""
+    _track, clip = find(project, clip_id)
+    partners = linked_ids(project, clip)
+    edit = _slip_clip(project, clip_id, source_in)
+    delta = find(project, clip_id)[1].source_in - clip.source_in
+    return follow(
+        project, edit, partners, lambda pid, c: _slip_clip(project, pid, c.source_in + delta)
+    )
+
+
+def _slip_clip(project: Project, clip_id: str, source_in: int) -> Edit:
     track, clip = find(project, clip_id)
     length = clip_source_frames(project, clip)
     hi = max(0, length - clip.duration) if length is not None else 1 << 40

@@ -57,6 +57,8 @@ class Take(BaseModel):
     extend_of: str | None = None
     loop_of: str | None = None
     cameos: list[str] = Field(default_factory=list)
+    # the take made by the same run in the other medium (an audio-video model's picture ↔ sound)
+    linked: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)  # steps, guidance, scheduler, revision...
     created: str = Field(default_factory=_now)
 

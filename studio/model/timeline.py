@@ -60,6 +60,9 @@ class Clip(BaseModel):
     fade_in: float = Field(default=0.0, ge=0, le=_MAX_FADE, allow_inf_nan=False)  # seconds
     fade_out: float = Field(default=0.0, ge=0, le=_MAX_FADE, allow_inf_nan=False)
     pan: float = Field(default=0.0, ge=-1, le=1)
+    # clips sharing a link id move, trim, split and go together (a picture and the sound the
+    # same model run made with it); None: the clip stands alone
+    link: str | None = Field(default=None, max_length=64)
 
     @model_validator(mode="after")
     def _has_source(self) -> Clip:

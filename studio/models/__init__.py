@@ -1,7 +1,13 @@
 """Model registry and family knowledge (no torch imported here)."""
 
 from studio.models.families import FAMILIES, Family, family_for_pipeline, family_named
-from studio.models.registry import ModelInfo, ModelRegistry, human_size, inspect_folder
+from studio.models.registry import (
+    ModelInfo,
+    ModelRegistry,
+    human_size,
+    inspect_folder,
+    makes_sound,
+)
 
 __all__ = [
     "FAMILIES",
@@ -12,4 +18,5 @@ __all__ = [
     "family_named",
     "human_size",
     "inspect_folder",
+    "makes_sound",
 ]

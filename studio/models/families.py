@@ -43,6 +43,12 @@ class Family:
     decode_noise_scale: float = 0.0
     max_sequence_length: int = 226
     extra_call_args: dict = field(default_factory=dict)
+    produces_sound: bool = False  # one run gives picture and sound (LTX-2)
+    fps_choices: tuple[int, ...] = ()  # other frame rates the model was trained at
+    condition: str | None = None  # pipeline taking frame conditions at any index (keyframes)
+    two_stage_multiple: int = 64  # size multiple when a latent upsampler doubles a half pass
+    # which keyframes the family honours: "any" (first, last, in-between), "first-last", "first"
+    keyframes: str = "first"
 
     @property
     def is_video(self) -> bool:
@@ -50,7 +56,7 @@ class Family:
 
     @property
     def supports_v2v(self) -> bool:
-        return self.is_video and self.scheduler_kind == "flow"
+        return self.is_video and self.scheduler_kind == "flow" and self.v2v is not None
 
     def frames_for(self, seconds: float, multiple: int | None = None) -> int:
         """The smallest valid frame count covering `seconds` at the family's own fps."""
@@ -94,6 +100,37 @@ LTX_VIDEO = Family(
     decode_timestep=0.05,
     decode_noise_scale=0.025,
     max_sequence_length=128,
+    condition="LTXConditionPipeline",
+    keyframes="any",
+)
+
+LTX2 = Family(
+    name="ltx2",
+    title="LTX-2",
+    modality="video",
+    pipelines=("LTX2Pipeline", "LTX2ConditionPipeline", "LTX2ImageToVideoPipeline"),
+    t2v="LTX2Pipeline",
+    i2v="LTX2ImageToVideoPipeline",
+    v2v=None,  # remix/blend/extend go through latents the audio stream does not share yet
+    fps=24,
+    fps_choices=(24, 25),
+    frame_multiple=8,
+    max_frames=257,
+    size_multiple=32,
+    two_stage_multiple=64,
+    sizes={
+        OutputFormat.VERTICAL: (704, 1216),
+        OutputFormat.WIDESCREEN: (1216, 704),
+        OutputFormat.SQUARE: (960, 960),
+    },
+    steps=40,
+    guidance=4.0,
+    layout="ltx2",
+    norm="ltx",
+    max_sequence_length=1024,
+    produces_sound=True,
+    condition="LTX2ConditionPipeline",
+    keyframes="any",
 )
 
 WAN = Family(
@@ -118,6 +155,7 @@ WAN = Family(
     layout="video",
     norm="mean_std",
     max_sequence_length=512,
+    keyframes="first-last",
 )
 
 COGVIDEOX = Family(
@@ -178,7 +216,7 @@ STABLE_AUDIO = Family(
     guidance=7.0,
 )
 
-FAMILIES: tuple[Family, ...] = (LTX_VIDEO, WAN, COGVIDEOX, AUDIOLDM2, AUDIOLDM, STABLE_AUDIO)
+FAMILIES: tuple[Family, ...] = (LTX_VIDEO, LTX2, WAN, COGVIDEOX, AUDIOLDM2, AUDIOLDM, STABLE_AUDIO)
 
 
 def family_for_pipeline(class_name: str | None) -> Family | None:

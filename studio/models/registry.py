@@ -43,6 +43,8 @@ class ModelInfo:
     commit: str | None = None
     components: dict[str, tuple[str, str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # a latent upsampler installed for this model (LTX-2 two-stage generation), if any
+    upsampler: Path | None = None
 
     @property
     def name(self) -> str:
@@ -294,12 +296,41 @@ def inspect_folder(path: Path, model_id: str, source: str, commit: str | None = 
             info.problems.append(f"component '{key}': {missing}")
             continue
         _check_component(path / key, key, info, digest)
+    if info.family is not None and info.family.condition == "LTX2ConditionPipeline":
+        info.upsampler = find_upsampler(path)
+        if info.upsampler is not None:  # two-stage output differs: part of the revision
+            digest.update(str(info.upsampler.name).encode())
     if commit:
         digest.update(commit.encode())
     info.revision = digest.hexdigest()[:16]
     if source == "folder":
         info.size_bytes = folder_size(path)
     return info
+
+
+UPSAMPLER_CLASS = "LTX2LatentUpsamplePipeline"
+
+
+def find_upsampler(model: Path) -> Path | None:
+    """The LTX-2 latent upsampler installed for `model`: a diffusers folder whose pipeline is
+    LTX2LatentUpsamplePipeline, inside the model folder (`latent_upsampler/`) or beside it.
+    Decided on disk; a folder that cannot be read is skipped (one stage then)."""
+    candidates = [model / "latent_upsampler"]
+    try:
+        candidates += sorted(
+            p for p in model.parent.iterdir() if p.is_dir() and p != model and "upsampl" in p.name
+        )
+    except OSError:
+        pass
+    for folder in candidates:
+        index, problem = read_json(folder / "model_index.json")
+        if (
+            problem is None
+            and isinstance(index, dict)
+            and index.get("_class_name") == (UPSAMPLER_CLASS)
+        ):
+            return folder
+    return None
 
 
 def _check_component(folder: Path, key: str, info: ModelInfo, digest) -> None:
@@ -387,3 +418,13 @@ def human_size(n: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} TB"
+
+
+def makes_sound(model: str, registry: ModelRegistry | None = None) -> bool:
+    """The model (id, folder or name) is of a family that generates sound with its picture.
+    An unknown model is False here; loading it says what is wrong."""
+    try:
+        info = (registry or ModelRegistry()).find(model)
+    except (OSError, EngineFailure):
+        return False
+    return bool(info and info.family and info.family.produces_sound)

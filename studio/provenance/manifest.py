@@ -29,9 +29,12 @@ def build_manifest(
     cameos: list[str],
     tool_version: str,
     quality: str = "final",
+    sound_with_picture: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The manifest definition: what the file says about how it was made."""
+    """The manifest definition: what the file says about how it was made. `sound_with_picture`
+    names the families whose sound was generated together with the picture (one model run)."""
     families = sorted({f for f in model_families if f})
+    born = sorted({f for f in sound_with_picture or [] if f})
     handles = [c if c.startswith("@") else f"@{c}" for c in dict.fromkeys(cameos)]
     agent = {"name": TOOL_NAME, "version": tool_version}
     return {
@@ -54,6 +57,11 @@ def build_manifest(
                                 f"; uses the cameo(s) {', '.join(handles)} with recorded consent"
                                 if handles
                                 else ""
+                            )
+                            + (
+                                f"; the sound was generated with the picture by {', '.join(born)}"
+                                if born
+                                else ""
                             ),
                         }
                     ]
@@ -69,6 +77,7 @@ def build_manifest(
                     if handles
                     else "no cameo used",
                     "export_quality": quality,  # "draft": fast encoder settings, for review
+                    "sound_with_picture": born,
                 },
             },
         ],
@@ -83,6 +92,7 @@ def sign_mp4(
     cameos: list[str],
     tool_version: str,
     quality: str = "final",
+    sound_with_picture: list[str] | None = None,
 ) -> None:
     """Embed a signed C2PA manifest in an MP4, in place; any failure raises ExportFailure."""
     import c2pa
@@ -97,6 +107,7 @@ def sign_mp4(
             cameos=cameos,
             tool_version=tool_version,
             quality=quality,
+            sound_with_picture=sound_with_picture,
         )
         info = c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, creds.chain_pem, creds.key_pem, None)
         with c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(manifest)) as builder:
@@ -162,6 +173,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
         "model_families": generation.get("model_families", params.get("model_families", [])),
         "cameos": generation.get("cameos", params.get("cameos", [])),
         "export_quality": generation.get("export_quality", "final"),
+        "sound_with_picture": generation.get("sound_with_picture", []),
         "signer": active.get("signature_info", {}),
         "actions": actions,
         "manifest": active,
@@ -200,6 +212,10 @@ def describe(info: dict[str, Any]) -> str:
         f"model families: {', '.join(info['model_families']) or 'none recorded'}",
         f"cameos: {', '.join(info['cameos']) or 'none'}",
     ]
+    if info.get("sound_with_picture"):
+        lines.append(
+            "sound: generated with the picture by " + ", ".join(info["sound_with_picture"])
+        )
     if info.get("export_quality", "final") != "final":
         lines.append(
             f"export quality: {info['export_quality']} (fast encoder settings, for review)"

@@ -9,6 +9,8 @@ from studio import __version__
 from studio.model import Project, Take, TrackKind
 
 _FAMILIES = (
+    ("ltx2", "LTX-2"),
+    ("ltx-2", "LTX-2"),
     ("ltx", "LTX-Video"),
     ("wan", "Wan"),
     ("cogvideo", "CogVideoX"),
@@ -19,7 +21,13 @@ _FAMILIES = (
 
 
 def model_family(take: Take) -> str:
-    """A family name a viewer recognises, from the take's model id or engine."""
+    """A family name a viewer recognises: the family the take recorded, else a guess from
+    its model id or engine."""
+    from studio.models.families import family_named
+
+    recorded = family_named(str(take.params.get("family", "")))
+    if recorded is not None:
+        return recorded.title
     text = f"{take.model or ''} {take.engine}".lower()
     for key, name in _FAMILIES:
         if key in text:
@@ -31,6 +39,17 @@ def used_takes(project: Project) -> list[Take]:
     """The takes the timeline's video clips use, in timeline order."""
     out: dict[str, Take] = {}
     for track in project.tracks_of(TrackKind.VIDEO):
+        for clip in track.sorted_clips():
+            take = project.takes.get(clip.take_id) if clip.take_id else None
+            if take is not None:
+                out.setdefault(take.id, take)
+    return list(out.values())
+
+
+def sound_takes(project: Project) -> list[Take]:
+    """The takes the timeline's sound clips use, in timeline order."""
+    out: dict[str, Take] = {}
+    for track in project.tracks_of(TrackKind.AUDIO):
         for clip in track.sorted_clips():
             take = project.takes.get(clip.take_id) if clip.take_id else None
             if take is not None:
@@ -56,6 +75,7 @@ def provenance_hook(
     takes = used_takes(project)
     families = list(dict.fromkeys(model_family(t) for t in takes))
     cameos = list(dict.fromkeys(c for t in takes for c in t.cameos))
+    born = list(dict.fromkeys(model_family(t) for t in sound_takes(project) if t.linked))
     if resolve is not None:
         from studio.cameo.takefacts import timeline_cameos
 
@@ -69,6 +89,7 @@ def provenance_hook(
             cameos=cameos,
             tool_version=tool_version,
             quality=quality,
+            sound_with_picture=born,
         )
 
     return sign

@@ -118,6 +118,15 @@ def sound_job(bundle: Bundle, shot: Shot, seed: int, backend: str) -> PlannedJob
     return PlannedJob(backend, request.model_copy(update={"project_id": bundle.project.id}))
 
 
+def picture_makes_sound(settings: GenerationSettings) -> bool:
+    """The picture model generates each shot's sound with it (LTX-2): no separate sound job."""
+    if settings.engine != "diffusers" or not settings.model:
+        return False
+    from studio.models import makes_sound
+
+    return makes_sound(settings.model)
+
+
 def take_ok(bundle: Bundle, take_id: str | None) -> bool:
     """The take is in the project and its file is in the bundle."""
     if not take_id or take_id not in bundle.project.takes:
@@ -150,7 +159,7 @@ def plan_shots(
     rendered again); without `redo_sounds` a shot gets a sound job only when its sound take is
     missing or was made from another description."""
     sound_backend = None
-    if settings.sound and any(s.audio for s in shots):
+    if settings.sound and any(s.audio for s in shots) and not picture_makes_sound(settings):
         sound_backend = pick_sound_engine()
     jobs: list[PlannedJob] = []
     for shot in shots:

@@ -30,6 +30,8 @@ def build_clip_menu(view: TimelineView, clip_id: str) -> QMenu:
     menu.addAction("Ripple delete", lambda: view.push(E.ripple_delete, clip_id)).setShortcut(
         view.action_ripple.shortcut()
     )
+    if clip.link:  # picture and its generated sound cut together until unlinked
+        menu.addAction("Unlink picture and sound", lambda: view.push(E.unlink, clip_id))
     menu.addSeparator()
     prev, _ = E.neighbours(track, clip)
     joined = prev is not None and prev.end >= clip.start

@@ -39,6 +39,7 @@ class Loaded:
     device: str
     memory: dict
     factors: np.ndarray | None = None
+    extra: dict = field(default_factory=dict)  # pipelines sharing its components (LTX-2)
 
 
 @dataclass
@@ -157,6 +158,26 @@ class DiffusersBackend:
                 raise
 
     def _generate(self, loaded: Loaded, request: GenerationRequest, ctx: JobContext) -> TakeResult:
+        from studio.engine.diffusion.keyframes import check_keyframes
+
+        check_keyframes(request, loaded.info.family)
+        if loaded.info.family.produces_sound:  # picture and sound from one run (LTX-2)
+            from studio.engine.diffusion.ltx2 import generate_ltx2
+
+            return generate_ltx2(self, loaded, request, ctx)
+        if loaded.info.family.condition == "LTXConditionPipeline":
+            from studio.engine.diffusion.ltx_condition import (
+                generate_ltx_keyframes,
+                wants_conditions,
+            )
+
+            if wants_conditions(request):  # last / in-between frames: the condition pipeline
+                return generate_ltx_keyframes(self, loaded, request, ctx)
+        return self._generate_video(loaded, request, ctx)
+
+    def _generate_video(
+        self, loaded: Loaded, request: GenerationRequest, ctx: JobContext
+    ) -> TakeResult:
         from studio.engine.diffusion import latents as L
         from studio.engine.diffusion.previews import factors_for
         from studio.engine.diffusion.sampling import StepHook, decode_with_retry
@@ -379,6 +400,13 @@ class DiffusersBackend:
             clean = L.encode_frames(pipe, family, S.load_image(image, plan.size))
             start.pins = L.Pins(clean, _noise_like(clean, request.seed + 2))
             start.extra["first_frame"] = os.path.basename(image)
+        if request.last_image:  # held as the last latent frame, as the first one is
+            tail = L.encode_frames(pipe, family, S.load_image(request.last_image, plan.size))
+            if start.pins is None:
+                start.pins = L.Pins(None, None)
+            start.pins.tail = tail
+            start.pins.tail_noise = _noise_like(tail, request.seed + 3)
+            start.extra["last_frame"] = os.path.basename(request.last_image)
         return plan.frames, start, lambda px: (px, plan.fps)
 
     def _remix(self, pipe, family, plan, request):

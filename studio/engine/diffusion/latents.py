@@ -156,15 +156,21 @@ class Pins:
     noise level, so the model continues them (extend, first-frame image) without a jump.
     """
 
-    clean: torch.Tensor  # (1, C, count, H, W) normalised
-    noise: torch.Tensor
+    clean: torch.Tensor | None  # (1, C, count, H, W) normalised; None: no leading frames
+    noise: torch.Tensor | None
+    tail: torch.Tensor | None = None  # known last latent frame(s) (a shot's last image)
+    tail_noise: torch.Tensor | None = None
 
     @property
     def count(self) -> int:
-        return self.clean.shape[2]
+        return 0 if self.clean is None else self.clean.shape[2]
 
     def apply(self, video: torch.Tensor, sigma: float) -> torch.Tensor:
         video = video.clone()
         k = self.count
-        video[:, :, :k] = (1 - sigma) * self.clean.to(video) + sigma * self.noise.to(video)
+        if k:
+            video[:, :, :k] = (1 - sigma) * self.clean.to(video) + sigma * self.noise.to(video)
+        if self.tail is not None:
+            t = self.tail.shape[2]
+            video[:, :, -t:] = (1 - sigma) * self.tail.to(video) + sigma * self.tail_noise.to(video)
         return video
