@@ -223,7 +223,13 @@ def test_oversized_files_are_refused_before_parsing(tmp_path, capsys):
 
 def test_limits_leave_real_work_alone(tmp_path, capsys):
     """The example storyboard and the base bundle still validate."""
-    example = Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples" / "morning-run.toml"
+    example = (
+        Path(__file__).resolve().parents[2]
+        / "studio"
+        / "resources"
+        / "examples"
+        / "morning-run.toml"
+    )
     assert main(["validate", str(example)]) == 0
     assert main(["validate", str(write_bundle(tmp_path / "ok.sbproj"))]) == 0
 
