@@ -137,6 +137,30 @@ def test_a_cancelled_render_leaves_nothing_behind(tmp_path):
     assert not [t for t in threading.enumerate() if t.name.startswith("animatic-shot")]
 
 
+def test_a_script_rendered_without_a_project_encodes_no_takes(tmp_path, monkeypatch):
+    """Its bundle is thrown away with the temp folder: the frames only feed the export. With
+    --project the takes are written while the export runs."""
+    import tempfile
+
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))  # where render's work folder goes
+    seen: dict[str, list] = {}
+    for name, project in (("temp", None), ("kept", tmp_path / "kept.sbproj")):
+
+        def progress(done: int, total: int, name=name, project=project) -> None:
+            if done == total // 2:
+                folder = project or next(work.glob("studio-render-*")) / "render.sbproj"
+                seen[name] = sorted((folder / "takes").glob("*"))
+
+        out = tmp_path / f"{name}.mp4"
+        opts = RenderOptions(output=out, keep_project=project, sound=False, on_export=progress)
+        render(board(tmp_path), opts)
+        assert len(decoded(out)) == 24 - 9
+    assert seen["temp"] == []
+    assert seen["kept"]  # a take file (finished or still partial) while the export ran
+
+
 def test_render_rejects_an_unknown_quality(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["render", str(board(tmp_path)), "-o", str(tmp_path / "x.mp4"), "--quality", "best"])
