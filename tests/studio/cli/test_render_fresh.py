@@ -108,8 +108,10 @@ def test_draft_quality_is_faster_settings_and_says_so(tmp_path):
             tags = dict(c.metadata)
             assert c.streams.video[0].codec_context.profile == "High"
         data = out.read_bytes()
-        # x264 writes its settings into the stream: superfast searches with subme=1
-        assert (b"subme=1 " in data) == (quality == "draft")
+        # x264 writes its settings into the stream: the draft skips sub-pixel refinement and
+        # B-frames (final: medium's subme=7, three B-frames)
+        assert (b"subme=0 " in data and b"bframes=0 " in data) == (quality == "draft")
+        assert (b"subme=7 " in data and b"bframes=3 " in data) == (quality == "final")
         assert ("draft" in tags.get("comment", "")) == (quality == "draft")
         assert "AI-generated" in tags["comment"]
         signed = read_manifest(out)  # the C2PA manifest says it too
