@@ -65,21 +65,12 @@ class TextureKernel:
         if self.fallback:
             return _look.apply_texture(frame, t, start_index=index, seed=self.seed)
         x = self._work
-        src, gain = frame, 1.0
-        if not self.simple:
-            np.multiply(frame, np.float32(1.0 / 255.0), out=x, dtype=np.float32)
-            if t.chroma_shift:
-                _look._chroma_shift(x, max(1, round(t.chroma_shift * _look._scale(*x.shape[:2]))))
-            if t.ink:
-                x *= _look._ink_mask(x, t.ink)[..., None]
-            if t.bloom:
-                x += _look._bloom(x, t.bloom)
-            if t.posterize:
-                levels = max(2, t.posterize) - 1
-                np.clip(x, 0.0, 1.0, out=x)
-                x *= levels
-                np.round(x, out=x)
-                x *= 1.0 / levels
+        src, gain, band = frame, 1.0, None
+        if not self.simple and t.ink:  # ink looks at the rows above: whole-frame passes
+            self._prepare(frame, x)
+            src, gain = x, 255.0
+        elif not self.simple:  # row-local: done band by band below
+            band = self._band_steps(frame)
             src, gain = x, 255.0
         k = np.float32(
             gain * (float(_look._flicker_gain(self.seed, index, t.flicker)) if t.flicker else 1.0)
@@ -95,6 +86,8 @@ class TextureKernel:
         for r in range(0, frame.shape[0], BAND_ROWS):
             rows = slice(r, r + BAND_ROWS)
             xb = x[rows]
+            if band is not None:
+                band(frame[rows], xb, rows)
             self._light(src[rows], xb, k, rows)
             if grain is not None:
                 xb += grain[rows]
@@ -102,6 +95,47 @@ class TextureKernel:
             np.clip(xb, 0.0, 255.0, out=xb)
             np.copyto(out[rows], xb, casting="unsafe")  # truncates, as astype(uint8) does
         return out
+
+    def _prepare(self, frame: np.ndarray, x: np.ndarray) -> None:
+        """The texture's steps before lighting, on the whole frame, into x (0–1 scale)."""
+        t = self.texture
+        np.multiply(frame, np.float32(1.0 / 255.0), out=x, dtype=np.float32)
+        if t.chroma_shift:
+            _look._chroma_shift(x, self._shift(x))
+        if t.ink:
+            x *= _look._ink_mask(x, t.ink)[..., None]
+        if t.bloom:
+            x += _look._bloom(x, t.bloom)
+        if t.posterize:
+            _posterize(x, t.posterize)
+
+    def _band_steps(self, frame: np.ndarray):
+        """The same steps for a look without ink, as a function of one band of rows: the
+        chroma shift and posterize are row-local, and the bloom's glow is computed up front
+        from the rows it samples (shifted the same way)."""
+        t = self.texture
+        glow, gain = None, np.float32(t.bloom * 0.9 / 255.0)
+        if t.bloom:
+            h, w = frame.shape[:2]
+            k = _look.bloom_step(h, w)
+            rows = np.multiply(frame[k // 2 :: k], np.float32(1.0 / 255.0), dtype=np.float32)
+            if t.chroma_shift:
+                _look._chroma_shift(rows, self._shift(frame))
+            glow = _look.bloom_glow(rows[:, k // 2 :: k], (w, h))
+
+        def steps(part: np.ndarray, xb: np.ndarray, band: slice) -> None:
+            np.multiply(part, np.float32(1.0 / 255.0), out=xb, dtype=np.float32)
+            if t.chroma_shift:
+                _look._chroma_shift(xb, self._shift(frame))
+            if glow is not None:
+                xb += np.multiply(glow[band], gain, dtype=np.float32)
+            if t.posterize:
+                _posterize(xb, t.posterize)
+
+        return steps
+
+    def _shift(self, frame: np.ndarray) -> int:
+        return max(1, round(self.texture.chroma_shift * _look._scale(*frame.shape[:2])))
 
     def _light(self, src: np.ndarray, x: np.ndarray, k: np.float32, rows: slice) -> None:
         """x = src × (mask × k) for one band of rows (src may be x itself)."""
@@ -114,6 +148,14 @@ class TextureKernel:
                 x *= k
         else:
             np.multiply(src, k, out=x, dtype=np.float32)
+
+
+def _posterize(x: np.ndarray, posterize: int) -> None:
+    levels = max(2, posterize) - 1
+    np.clip(x, 0.0, 1.0, out=x)
+    x *= levels
+    np.round(x, out=x)
+    x *= 1.0 / levels
 
 
 class LayerShot:
