@@ -6,8 +6,10 @@ pipeline three ways, in this process:
 
 - today's path (legacy=True): every frame through the per-frame painter, each shot encoded
   to a take on the engine thread, the export decoding the takes again; final quality;
-- the new path (cached layers, shots in parallel, frames fed straight to the export while
-  the takes are written) at --quality final and at --quality draft;
+- the new path (cached layers, shots in parallel, frames fed straight to the export) at
+  --quality final and at --quality draft, as the README's command runs it (a script without
+  --project: no take file is encoded, nobody would read it), and at draft with --project
+  (the takes are written into the kept project while the export runs);
 
 and, per camera move, the painter alone (frames/s, no encoding), old vs new. Timings are
 noisy on a shared machine: the load average is printed with them.
@@ -79,16 +81,19 @@ def write_music(path: Path, seconds: float, rate: int = 48_000) -> None:
 
 
 def end_to_end(board: Path, folder: Path, label: str, **opts) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process, all threads) for one render."""
+    """(wall seconds, CPU seconds of this process, all threads, and children) for one render."""
     out = folder / f"{label}.mp4"
+    if opts.pop("keep", False):
+        opts["keep_project"] = folder / f"{label}.sbproj"
     c0, t0 = cpu_seconds(), time.perf_counter()
     render(board, RenderOptions(output=out, sound=False, **opts))
     return time.perf_counter() - t0, cpu_seconds() - c0
 
 
 def cpu_seconds() -> float:
-    use = resource.getrusage(resource.RUSAGE_SELF)
-    return use.ru_utime + use.ru_stime
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def painter_fps(frames: int) -> list[tuple[str, float, float]]:
@@ -130,7 +135,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="best of N per path")
     parser.add_argument("--frames", type=int, default=20, help="frames per painter case")
     parser.add_argument("--no-painter", action="store_true")
-    parser.add_argument("--only", choices=["today", "final", "draft"], help="run one path")
+    parser.add_argument(
+        "--only", choices=["today", "final", "draft", "kept"], help="run the paths named so"
+    )
     args = parser.parse_args()
     print(f"== {args.seconds:g} s 1080x1920 30 fps, {len(SHOTS)} shots, music ({load()})")
     with tempfile.TemporaryDirectory(prefix="bench-animatic-") as tmp:
@@ -140,6 +147,7 @@ def main() -> None:
             ("today (per-frame painter, take round trip), final", {"legacy": True}),
             ("new, final", {"quality": "final"}),
             ("new, draft", {"quality": "draft"}),
+            ("new, draft, --project kept (takes written)", {"quality": "draft", "keep": True}),
         )
         if args.only:
             paths = tuple(p for p in paths if args.only in p[0])
@@ -147,7 +155,8 @@ def main() -> None:
         cores = os.cpu_count() or 1
         for label, opts in paths:
             wall, cpu = min(
-                end_to_end(board, folder, f"{i}-{len(results)}", **opts) for i in range(args.runs)
+                end_to_end(board, folder, f"{i}-{len(results)}", **dict(opts))
+                for i in range(args.runs)
             )
             results[label] = wall, cpu
             # CPU seconds barely depend on what else runs: the CPU-bound figure is the ratio

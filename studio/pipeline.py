@@ -193,10 +193,11 @@ def _engine_for(opts: RenderOptions) -> Engine:
     return engine
 
 
-def render_fresh_and_export(bundle: Bundle, fresh, opts: RenderOptions):
+def render_fresh_and_export(bundle: Bundle, fresh, opts: RenderOptions, keep_takes: bool = True):
     """Render `fresh` shots on both cores while exporting their frames (issue 17); consent is
     checked again right before each shot and each finished take is recorded in the consent
-    ledger, as on the engine thread."""
+    ledger, as on the engine thread. keep_takes=False (a bundle thrown away after the render)
+    writes no take files: the frames only feed the export."""
     from studio.cameo.guard import engine_preflight
     from studio.cameo.takefacts import ledger_take_hook
     from studio.engine.animatic import AnimaticBackend
@@ -211,6 +212,7 @@ def render_fresh_and_export(bundle: Bundle, fresh, opts: RenderOptions):
         take_hooks=[ledger_take_hook()],
         workers=opts.workers,
         cancel=opts.cancel,
+        keep_takes=keep_takes,
     )
 
 
@@ -224,15 +226,18 @@ def render(input_path: Path, opts: RenderOptions) -> RenderReport:
         check_consent(jobs, bundle.project)
         fresh, jobs = split_fresh(jobs, opts)
         takes = generate(_engine_for(opts), bundle, jobs, opts.on_event) if jobs else []
+        kept = not from_script or opts.keep_project is not None
         if fresh:
-            made, result = render_fresh_and_export(bundle, fresh, opts)
+            # a script rendered without --project: the bundle goes with the temp folder, so
+            # nobody will ever read the fresh takes and none is encoded
+            made, result = render_fresh_and_export(bundle, fresh, opts, keep_takes=kept)
             takes += made
-            if not from_script or opts.keep_project:
+            if kept:
                 bundle.save()
             return RenderReport(opts.output, bundle.path, takes, result)
         if not any(t.clips for t in bundle.project.tracks_of(TrackKind.VIDEO)):
             assemble_timeline(bundle.project)
-        if not from_script or opts.keep_project:
+        if kept:
             bundle.save()
         result = export(bundle, opts)
         return RenderReport(opts.output, bundle.path, takes, result)

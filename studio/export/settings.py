@@ -19,6 +19,11 @@ SAMPLE_RATES = (44_100, 48_000)
 QUALITIES = ("final", "draft")
 DRAFT_PRESET = "superfast"
 CAPTIONS = ("srt", "burn", "off")  # see studio.compose.captions
+# ...and leaves out the analysis that costs most for least at a 10 Mbit/s draft (measured on
+# 1080×1920 animatic frames: 14 ms of CPU a frame instead of superfast's 30, luma PSNR 29.9
+# instead of 29.2 dB): B-frames, sub-partitions, adaptive quantisation, sub-pixel refinement,
+# weighted prediction, scene-cut keyframes. CABAC and 8×8 transforms stay: still High profile.
+DRAFT_X264_PARAMS = "bframes=0:partitions=none:aq-mode=0:subme=0:weightp=0:scenecut=0"
 
 
 @dataclass(frozen=True)

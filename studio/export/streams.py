@@ -10,7 +10,7 @@ import av
 import numpy as np
 
 from studio import TOOL_NAME, __version__
-from studio.export.settings import ExportSettings
+from studio.export.settings import DRAFT_X264_PARAMS, ExportSettings
 from studio.model import Project
 
 AAC_FRAME = 1024  # samples per AAC-LC frame
@@ -75,6 +75,8 @@ def add_video_stream(
 def x264_options(settings: ExportSettings) -> dict[str, str]:
     """The encoder options, shared with the ffmpeg baseline in bench/export.py."""
     opts = {"preset": settings.preset, "profile": "high"}
+    if settings.quality == "draft":
+        opts["x264-params"] = DRAFT_X264_PARAMS
     if settings.crf is not None:
         opts["crf"] = str(settings.crf)
     if settings.video_bitrate:

@@ -254,13 +254,24 @@ def _bloom(x: np.ndarray, strength: float) -> np.ndarray:
     """Glow around highlights: bright-pass on a 1/8 subsample, blur, scale back up (the glow is
     soft, so working small loses nothing and costs a sixty-fourth)."""
     h, w, _ = x.shape
-    k = 8 if min(h, w) >= 64 else 1
-    small = x[k // 2 :: k, k // 2 :: k]
+    k = bloom_step(h, w)
+    glow = bloom_glow(x[k // 2 :: k, k // 2 :: k], (w, h))
+    return np.multiply(glow, np.float32(strength * 0.9 / 255.0), dtype=np.float32)
+
+
+def bloom_step(h: int, w: int) -> int:
+    """The bloom's subsampling step (it samples rows and columns k // 2, k // 2 + k, …)."""
+    return 8 if min(h, w) >= 64 else 1
+
+
+def bloom_glow(small: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The glow (uint8, at `size`) of the subsampled 0–1 frame `small`; the bloom adds it
+    scaled by strength × 0.9 / 255 (split out so a caller can add it a band at a time)."""
     bright = np.clip((small - 0.65) * (255.0 / 0.35), 0.0, 255.0).astype(np.uint8)
     img = Image.fromarray(bright)
     radius = max(1.0, min(img.size) / 40)
-    glow = img.filter(ImageFilter.GaussianBlur(radius)).resize((w, h), Image.Resampling.BILINEAR)
-    return np.multiply(np.asarray(glow), np.float32(strength * 0.9 / 255.0), dtype=np.float32)
+    glow = img.filter(ImageFilter.GaussianBlur(radius)).resize(size, Image.Resampling.BILINEAR)
+    return np.asarray(glow)
 
 
 @lru_cache(maxsize=8)

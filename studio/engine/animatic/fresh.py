@@ -7,6 +7,8 @@ lands the takes on the timeline, and exports while `ParallelShots` renders the s
 cores: each frame goes to its take's encoder and, in memory, to the export's compositor.
 The takes are complete and in the bundle when the export is; if anything fails or is
 cancelled, no take file is left behind (and the caller does not save the project).
+With `keep_takes=False` (the project is thrown away after the export, e.g. a script rendered
+without --project) no take file is encoded at all: the frames only feed the export.
 """
 
 from __future__ import annotations
@@ -75,9 +77,11 @@ def render_fresh(
     take_hooks: list[Callable[[GenerationRequest, Take, Path], None]] = (),
     workers: int = 2,
     cancel: threading.Event | None = None,
+    keep_takes: bool = True,
 ) -> tuple[list[str], object]:
     """Render `requests` into takes of `bundle` while `export(feed)` runs on their frames;
-    returns the new take ids and what `export` returned."""
+    returns the new take ids and what `export` returned. keep_takes=False: the takes are
+    recorded in the project but no file is written (nobody will read them)."""
     backend = backend or AnimaticBackend()
     project = bundle.project
     takes_dir = bundle_files.make_dirs(bundle.path, "takes")  # never through a link
@@ -101,7 +105,7 @@ def render_fresh(
     works = [
         ShotWork(
             key=take.id,
-            take_path=path,
+            take_path=path if keep_takes else None,
             make=partial(backend.layer_shot, request),
             check=partial(preflight, request) if preflight else None,
         )
@@ -124,7 +128,7 @@ def render_fresh(
         shots.detach()
         shots.join()
     for request, take, path, _ in planned:  # e.g. the consent ledger: take file hash → cameos
-        for hook in take_hooks:
+        for hook in take_hooks if keep_takes else ():
             hook(request, take, path)
     return [take.id for _, take, _, _ in planned], result
 

@@ -27,6 +27,8 @@ from studio.engine.animatic.render import AIR, FAR, NEAR, ShotRenderer
 from studio.presets import look as _look
 from studio.presets.preset import Texture
 
+BAND_ROWS = 32  # rows per band: 32 × 1080 × 3 float32 ≈ 400 KB, a few bands fit in L2
+
 
 class TextureKernel:
     """A preset's screen-space texture for one frame size and seed, with everything that does
@@ -52,53 +54,108 @@ class TextureKernel:
         self._work = np.empty((h, w, 3), np.float32)
 
     def apply(self, frame: np.ndarray, index: int) -> np.ndarray:
-        """The textured frame as a new uint8 array (same maths as look.apply_texture)."""
+        """The textured frame as a new uint8 array (same maths as look.apply_texture).
+
+        The per-pixel lighting, grain and rounding run in bands of rows that stay in the CPU
+        cache (one pass over memory instead of five); the element-wise maths is unchanged, so
+        the pixels are identical."""
         t = self.texture
         if self.neutral:
             return frame.copy()
         if self.fallback:
             return _look.apply_texture(frame, t, start_index=index, seed=self.seed)
         x = self._work
-        if self.simple:
-            self._light(frame, x, index, 1.0)
-        else:
-            np.multiply(frame, np.float32(1.0 / 255.0), out=x, dtype=np.float32)
-            if t.chroma_shift:
-                _look._chroma_shift(x, max(1, round(t.chroma_shift * _look._scale(*x.shape[:2]))))
-            if t.ink:
-                x *= _look._ink_mask(x, t.ink)[..., None]
-            if t.bloom:
-                x += _look._bloom(x, t.bloom)
-            if t.posterize:
-                levels = max(2, t.posterize) - 1
-                np.clip(x, 0.0, 1.0, out=x)
-                x *= levels
-                np.round(x, out=x)
-                x *= 1.0 / levels
-            self._light(x, x, index, 255.0)
-        x += 0.5
-        np.clip(x, 0.0, 255.0, out=x)
-        return x.astype(np.uint8)
-
-    def _light(self, src: np.ndarray, x: np.ndarray, index: int, gain: float) -> None:
-        t = self.texture
+        src, gain, band = frame, 1.0, None
+        if not self.simple and t.ink:  # ink looks at the rows above: whole-frame passes
+            self._prepare(frame, x)
+            src, gain = x, 255.0
+        elif not self.simple:  # row-local: done band by band below
+            band = self._band_steps(frame)
+            src, gain = x, 255.0
         k = np.float32(
             gain * (float(_look._flicker_gain(self.seed, index, t.flicker)) if t.flicker else 1.0)
         )
-        if self._mask3 is not None:
-            factor = self._mask3 if k == 1.0 else np.multiply(self._mask3, k, out=self._factor)
-            np.multiply(src, factor, out=x, dtype=np.float32)
-        elif src is x:
-            if k != 1.0:
-                x *= k
-        else:
-            np.multiply(src, k, out=x, dtype=np.float32)
+        grain = None
         if self._grain3 is not None:
             w, h = self.size
             dy, dx = np.random.default_rng([self.seed, index, 0x67]).integers(
                 0, _look._GRAIN_PAD, 2
             )
-            x += self._grain3[dy : dy + h, dx : dx + w]
+            grain = self._grain3[dy : dy + h, dx : dx + w]
+        out = np.empty(frame.shape, np.uint8)
+        for r in range(0, frame.shape[0], BAND_ROWS):
+            rows = slice(r, r + BAND_ROWS)
+            xb = x[rows]
+            if band is not None:
+                band(frame[rows], xb, rows)
+            self._light(src[rows], xb, k, rows)
+            if grain is not None:
+                xb += grain[rows]
+            xb += 0.5
+            np.clip(xb, 0.0, 255.0, out=xb)
+            np.copyto(out[rows], xb, casting="unsafe")  # truncates, as astype(uint8) does
+        return out
+
+    def _prepare(self, frame: np.ndarray, x: np.ndarray) -> None:
+        """The texture's steps before lighting, on the whole frame, into x (0–1 scale)."""
+        t = self.texture
+        np.multiply(frame, np.float32(1.0 / 255.0), out=x, dtype=np.float32)
+        if t.chroma_shift:
+            _look._chroma_shift(x, self._shift(x))
+        if t.ink:
+            x *= _look._ink_mask(x, t.ink)[..., None]
+        if t.bloom:
+            x += _look._bloom(x, t.bloom)
+        if t.posterize:
+            _posterize(x, t.posterize)
+
+    def _band_steps(self, frame: np.ndarray):
+        """The same steps for a look without ink, as a function of one band of rows: the
+        chroma shift and posterize are row-local, and the bloom's glow is computed up front
+        from the rows it samples (shifted the same way)."""
+        t = self.texture
+        glow, gain = None, np.float32(t.bloom * 0.9 / 255.0)
+        if t.bloom:
+            h, w = frame.shape[:2]
+            k = _look.bloom_step(h, w)
+            rows = np.multiply(frame[k // 2 :: k], np.float32(1.0 / 255.0), dtype=np.float32)
+            if t.chroma_shift:
+                _look._chroma_shift(rows, self._shift(frame))
+            glow = _look.bloom_glow(rows[:, k // 2 :: k], (w, h))
+
+        def steps(part: np.ndarray, xb: np.ndarray, band: slice) -> None:
+            np.multiply(part, np.float32(1.0 / 255.0), out=xb, dtype=np.float32)
+            if t.chroma_shift:
+                _look._chroma_shift(xb, self._shift(frame))
+            if glow is not None:
+                xb += np.multiply(glow[band], gain, dtype=np.float32)
+            if t.posterize:
+                _posterize(xb, t.posterize)
+
+        return steps
+
+    def _shift(self, frame: np.ndarray) -> int:
+        return max(1, round(self.texture.chroma_shift * _look._scale(*frame.shape[:2])))
+
+    def _light(self, src: np.ndarray, x: np.ndarray, k: np.float32, rows: slice) -> None:
+        """x = src × (mask × k) for one band of rows (src may be x itself)."""
+        if self._mask3 is not None:
+            mask = self._mask3[rows]
+            factor = mask if k == 1.0 else np.multiply(mask, k, out=self._factor[rows])
+            np.multiply(src, factor, out=x, dtype=np.float32)
+        elif src is x or np.shares_memory(src, x):
+            if k != 1.0:
+                x *= k
+        else:
+            np.multiply(src, k, out=x, dtype=np.float32)
+
+
+def _posterize(x: np.ndarray, posterize: int) -> None:
+    levels = max(2, posterize) - 1
+    np.clip(x, 0.0, 1.0, out=x)
+    x *= levels
+    np.round(x, out=x)
+    x *= 1.0 / levels
 
 
 class LayerShot:

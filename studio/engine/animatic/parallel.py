@@ -11,6 +11,10 @@ Shots start in timeline order. A feed holds at most `lead` frames beyond what th
 last read (the longest transition plus a few), so memory stays bounded and a shot is always
 finished by the time the export needs the next one's first frames, whatever the worker count.
 
+A work without a take path (a render whose project is thrown away: nobody will read its
+takes) skips the take encoder altogether; a frame such a feed no longer holds is rendered
+again (shots are deterministic), and a shot nobody reads is not rendered at all.
+
 Cancelling (or any failure) stops every worker at its next frame, removes every take file
 this render wrote (finished or partial) and joins the threads: nothing is left behind.
 """
@@ -46,7 +50,7 @@ class ShotWork:
     """One shot to render: where its take goes and how to make its renderer."""
 
     key: str
-    take_path: Path
+    take_path: Path | None  # None: no take file (the frames only feed the export)
     make: Callable[[], LayerShot]  # builds the cached layers (on the worker thread)
     check: Callable[[], None] | None = None  # e.g. the consent check right before rendering
     info: VideoInfo | None = field(default=None, init=False)
@@ -60,7 +64,8 @@ class ShotFeed:
     """A shot's frames as the compositor's frame source (index_at / read / size / close).
 
     Frames come from the worker as it renders; a frame the feed no longer holds is read back
-    from the finished take file instead (e.g. after the compositor closed and reopened it)."""
+    from the finished take file instead (e.g. after the compositor closed and reopened it), or
+    rendered again when the shot writes no take."""
 
     def __init__(
         self,
@@ -84,6 +89,7 @@ class ShotFeed:
         self._read_pos = -1  # the last index the export read
         self._done = False
         self._reader: TakeReader | None = None
+        self._spare: LayerShot | None = None  # re-renders dropped frames when there is no take
         self._detached = False
 
     # --- the compositor's side ----------------------------------------------------------
@@ -109,12 +115,17 @@ class ShotFeed:
             while not self._done:
                 self._owner._raise_if_stopped()
                 self._cond.wait(0.1)
+        if self.path is None:
+            if self._spare is None:
+                self._spare = self.work.make()
+            return to_take_yuv(self._spare.frame(index))
         if self._reader is None:
             self._reader = TakeReader(self.path)
         return self._reader.read(index)
 
     def close(self) -> None:
         """The compositor is done with this clip (the worker still finishes the take)."""
+        self._spare = None
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -222,6 +233,8 @@ class ParallelShots:
 
     def _remove_takes(self) -> None:
         for w in self.works:
+            if w.take_path is None:
+                continue
             w.take_path.unlink(missing_ok=True)
             partial_path(w.take_path).unlink(missing_ok=True)
 
@@ -262,20 +275,33 @@ class ParallelShots:
         feed = self.feeds[work.key]
         if work.check is not None:
             work.check()
+        if work.take_path is None and feed._detached:  # no take and nobody reads it
+            work.info = VideoInfo(*feed.size, feed.fps, feed.frame_count)
+            feed._finish()
+            return
         shot = work.make()
-        codec = self.codec or codec_for(shot.spec.look.texture)
-        writer = TakeWriter(work.take_path, feed.size, feed.fps, codec)
+        writer = None
+        if work.take_path is not None:
+            codec = self.codec or codec_for(shot.spec.look.texture)
+            writer = TakeWriter(work.take_path, feed.size, feed.fps, codec)
         try:
             for i in range(feed.frame_count):
                 with self._cond:
                     self._raise_if_stopped()
+                    if writer is None and feed._detached:
+                        break  # the export stopped reading and no take is written
                 frame = to_take_yuv(shot.frame(i))
-                writer.write(frame)
+                if writer is not None:
+                    writer.write(frame)
                 feed._put(frame)
                 if self._on_frame is not None:
                     self._on_frame(work.key, i + 1, feed.frame_count)
-            work.info = writer.finish()
+            if writer is not None:
+                work.info = writer.finish()
+            else:
+                work.info = VideoInfo(*feed.size, feed.fps, feed.frame_count)
         except BaseException:
-            writer.abort()
+            if writer is not None:
+                writer.abort()
             raise
         feed._finish()

@@ -108,8 +108,10 @@ def test_draft_quality_is_faster_settings_and_says_so(tmp_path):
             tags = dict(c.metadata)
             assert c.streams.video[0].codec_context.profile == "High"
         data = out.read_bytes()
-        # x264 writes its settings into the stream: superfast searches with subme=1
-        assert (b"subme=1 " in data) == (quality == "draft")
+        # x264 writes its settings into the stream: the draft skips sub-pixel refinement and
+        # B-frames (final: medium's subme=7, three B-frames)
+        assert (b"subme=0 " in data and b"bframes=0 " in data) == (quality == "draft")
+        assert (b"subme=7 " in data and b"bframes=3 " in data) == (quality == "final")
         assert ("draft" in tags.get("comment", "")) == (quality == "draft")
         assert "AI-generated" in tags["comment"]
         signed = read_manifest(out)  # the C2PA manifest says it too
@@ -135,6 +137,30 @@ def test_a_cancelled_render_leaves_nothing_behind(tmp_path):
     leftovers = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".toml"]
     assert not [p for p in leftovers if "takes" in p.parts or p.suffix in (".mp4", ".partial")]
     assert not [t for t in threading.enumerate() if t.name.startswith("animatic-shot")]
+
+
+def test_a_script_rendered_without_a_project_encodes_no_takes(tmp_path, monkeypatch):
+    """Its bundle is thrown away with the temp folder: the frames only feed the export. With
+    --project the takes are written while the export runs."""
+    import tempfile
+
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))  # where render's work folder goes
+    seen: dict[str, list] = {}
+    for name, project in (("temp", None), ("kept", tmp_path / "kept.sbproj")):
+
+        def progress(done: int, total: int, name=name, project=project) -> None:
+            if done == total // 2:
+                folder = project or next(work.glob("studio-render-*")) / "render.sbproj"
+                seen[name] = sorted((folder / "takes").glob("*"))
+
+        out = tmp_path / f"{name}.mp4"
+        opts = RenderOptions(output=out, keep_project=project, sound=False, on_export=progress)
+        render(board(tmp_path), opts)
+        assert len(decoded(out)) == 24 - 9
+    assert seen["temp"] == []
+    assert seen["kept"]  # a take file (finished or still partial) while the export ran
 
 
 def test_render_rejects_an_unknown_quality(tmp_path, capsys):

@@ -56,23 +56,22 @@ def requests(duration: float = 0.5, size=SIZE) -> list[GenerationRequest]:
     ]
 
 
-def parallel(folder: Path, reqs, workers: int, **kw) -> ParallelShots:
+def parallel(folder: Path, reqs, workers: int, takes: bool = True, **kw) -> ParallelShots:
     backend = AnimaticBackend()
     works, sizes = [], []
     for i, req in enumerate(reqs):
         size, count = planned_size(req)
-        works.append(
-            ShotWork(f"s{i}", folder / f"take{i}.mp4", lambda r=req: backend.layer_shot(r))
-        )
+        path = folder / f"take{i}.mp4" if takes else None
+        works.append(ShotWork(f"s{i}", path, lambda r=req: backend.layer_shot(r)))
         sizes.append((size, float(req.fps), count))
     return ParallelShots(works, sizes, workers=workers, **kw)
 
 
-def consume(shots: ParallelShots, overlap: int = 3) -> list[np.ndarray]:
+def consume(shots: ParallelShots, overlap: int = 3, keys=None) -> list[np.ndarray]:
     """Read the feeds as an export does: in order, the next shot's first frames read while
     the previous one's last are (a crossfade)."""
     out = []
-    keys = list(shots.feeds)
+    keys = list(shots.feeds) if keys is None else keys
     for k, key in enumerate(keys):
         feed = shots.feeds[key]
         n = feed.frame_count
@@ -189,6 +188,43 @@ def test_a_feed_frame_read_again_later_comes_from_the_take(tmp_path):
         again = feed.read(0).to_ndarray()  # dropped from memory: decoded from the file
         feed.close()
     assert again.shape == first.shape and np.abs(again.astype(int) - first).mean() < 3
+
+
+def test_without_takes_the_feed_gives_the_same_frames_and_writes_nothing(tmp_path):
+    """A render whose project is thrown away encodes no take: the export sees the same
+    frames, nothing is written, a dropped frame is rendered again (exactly), and a shot
+    nobody reads is not rendered."""
+    with parallel(tmp_path / "with", requests()[:2], 2) as shots:
+        expected = consume(shots)
+    made: list[str] = []
+    folder = tmp_path / "without"
+    shots = parallel(folder, requests(), 2, takes=False)
+    for work in shots.works:
+        make = work.make
+        work.make = lambda make=make, key=work.key: made.append(key) or make()
+    with shots:
+        shots.detach(["s2"])  # not on the timeline
+        frames = consume(shots, keys=["s0", "s1"])
+        shots.join()
+        feed = shots.feeds["s0"]
+        again = feed.read(0).to_ndarray()  # dropped from memory long ago: rendered again
+        feed.close()
+    assert not folder.exists()
+    assert len(frames) == 12 + 3 + 12
+    assert all(np.array_equal(a, b) for a, b in zip(frames, expected, strict=True))
+    assert np.array_equal(again, expected[0])
+    assert made == ["s0", "s1", "s0"]  # s2 never rendered; s0 set up again for the re-read
+
+
+def test_cancelling_a_render_without_takes_stops_its_workers(tmp_path):
+    shots = parallel(tmp_path / "none", requests(duration=4.0), 2, takes=False)
+    with pytest.raises(Cancelled), shots:
+        feed = shots.feeds["s0"]
+        for i in range(5):
+            feed.read(i)
+        shots.cancel()
+        feed.read(40)
+    assert not shot_threads() and not (tmp_path / "none").exists()
 
 
 # --- takes at a sensible size ---------------------------------------------------------------
