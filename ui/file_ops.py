@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from studio.bundle import BUNDLE_SUFFIX, UnreadableProject
 from studio.errors import StudioError
+from studio.model import Project
 from ui import settings
 from ui.document import Document
 from ui.example import import_storyboard
@@ -46,9 +47,31 @@ class FileOps(QObject):
         QMessageBox.warning(self.window, title, str(exc))
 
     # --- actions ------------------------------------------------------------------------
-    def new(self) -> None:
-        if self.maybe_save():
-            self.ctx.set_document(Document.new())
+    def new(self, project: Project | None = None) -> bool:
+        """A new untitled project; without `project` the New Project dialog asks for its
+        title, format, fps, style and fit."""
+        if not self.maybe_save():
+            return False
+        if project is None:
+            from ui.dialogs.project_settings import ask_new_project
+
+            project = ask_new_project(self.ctx.presets.names(), self.window)
+            if project is None:
+                return False
+        self.ctx.set_document(Document.new(project))
+        return True
+
+    def project_settings(self) -> bool:
+        """Project Settings: title, format, fps, style and fit as one undoable edit."""
+        from ui.dialogs.project_settings import edit_project_settings
+
+        return edit_project_settings(self.ctx.doc, self.ctx.presets.names(), self.window)
+
+    def open_example(self) -> bool:
+        from ui.example import example_bundle
+
+        path = example_bundle()
+        return self.open(path) if path is not None else False
 
     def open(self, path: str | Path | None = None) -> bool:
         if not self.maybe_save():

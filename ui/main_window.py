@@ -21,6 +21,7 @@ from ui import menus, settings
 from ui.cameo_panel import CameoPanel
 from ui.context import EditorContext
 from ui.document import Document
+from ui.empty_hint import EmptyHint, is_empty
 from ui.file_ops import FileOps
 from ui.inspector import InspectorPanel
 from ui.player import PreviewPlayer
@@ -62,6 +63,12 @@ class MainWindow(QMainWindow):
         self.player.set_project(doc.project, doc.resolve)
         self._center = QWidget()
         QVBoxLayout(self._center).setContentsMargins(0, 0, 0, 0)
+        self.empty_hint = EmptyHint(
+            lambda: self.storyboard.act_add.trigger(),
+            lambda: self.files.import_storyboard(),
+            lambda: self.files.open_example(),
+        )
+        self._center.layout().addWidget(self.empty_hint)
         self._center.layout().addWidget(self.player)
         self.setCentralWidget(self._center)
         self.docks = {}
@@ -94,6 +101,7 @@ class MainWindow(QMainWindow):
         self._hook_timeline()
         self.restore_layout()
         self._update_title()
+        self._update_empty()
         self._select_first_shot()
 
     def _select_first_shot(self) -> None:
@@ -145,8 +153,13 @@ class MainWindow(QMainWindow):
 
     def _edited(self, edit: Edit) -> None:
         """The player re-reads the timeline after edits that touch clips or takes."""
-        if edit.track_ids or edit.tracks_changed or edit.take_ids:
+        if {"format", "fps"} & edit.field_names:
+            self.player.set_project(self.doc.project, self.doc.resolve)
+        elif edit.track_ids or edit.tracks_changed or edit.take_ids:
             self.player.refresh()
+        if "title" in edit.field_names:
+            self._update_title()
+        self._update_empty()
         if edit.track_ids or edit.tracks_changed or edit.shot_ids or edit.shots_reordered:
             self._state_timer.start()  # coalesced: checking costs a rebuild
 
@@ -194,7 +207,14 @@ class MainWindow(QMainWindow):
         self.cameos.project = self.doc.project
         menus.bind_undo(self)
         self._update_title()
+        self._update_empty()
         self._select_first_shot()
+
+    def _update_empty(self) -> None:
+        """An empty project shows what to do instead of a black preview."""
+        empty = is_empty(self.doc.project)
+        self.empty_hint.setVisible(empty)
+        self.player.setVisible(not empty)
 
     def _update_title(self, *_args) -> None:
         self.setWindowTitle(f"{self.doc.display_name}[*] — Storyboard Studio")

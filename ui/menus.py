@@ -52,12 +52,14 @@ def build(w) -> None:
 
 def _file_menu(w, m: QMenu) -> None:
     f = w.files
-    w.act_new = _act(w, "New Project", QKeySequence.New, f.new, m)
+    w.act_new = _act(w, "New Project…", QKeySequence.New, lambda: f.new(), m)
     w.act_open = _act(w, "Open…", QKeySequence.Open, lambda: f.open(), m)
     w.recent_menu = m.addMenu("Open Recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
     _act(w, "Import Storyboard…", "Ctrl+I", lambda: f.import_storyboard(), m)
     _act(w, "Export Storyboard Script…", None, lambda: f.export_storyboard(), m)
+    m.addSeparator()
+    w.act_settings = _act(w, "Project Settings…", "Ctrl+Shift+P", f.project_settings, m)
     m.addSeparator()
     w.act_save = _act(w, "Save", QKeySequence.Save, f.save, m)
     w.act_save_as = _act(w, "Save As…", "Ctrl+Shift+S", lambda: f.save_as(), m)

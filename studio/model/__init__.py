@@ -12,7 +12,7 @@ from studio.model.shot import (
     new_id,
 )
 from studio.model.take import Operation, Take, TakeKind
-from studio.model.timeline import Clip, Track, TrackKind, TrackRole, Transition
+from studio.model.timeline import Clip, Marker, Track, TrackKind, TrackRole, Transition
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -20,6 +20,7 @@ __all__ = [
     "Camera",
     "DialogueLine",
     "Keyframe",
+    "Marker",
     "Clip",
     "FitMode",
     "Operation",

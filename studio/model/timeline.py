@@ -77,6 +77,15 @@ class Clip(BaseModel):
         return self.source_in + self.duration
 
 
+class Marker(BaseModel):
+    """A named point on the timeline (M adds one at the playhead)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    frame: int = Field(ge=0, le=limits.MAX_TIMELINE_FRAMES)
+    name: str = Field(default="", max_length=200)
+
+
 class Track(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -87,6 +96,7 @@ class Track(BaseModel):
     clips: list[Clip] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
     muted: bool = False
     solo: bool = False
+    locked: bool = False  # a locked track refuses edits of its clips
     gain_db: float = Field(default=0.0, ge=-96, le=24)
 
     def sorted_clips(self) -> list[Clip]:

@@ -213,6 +213,8 @@ class TimelineView(QGraphicsView):
             self.refresh()
         elif edit.track_ids:
             self._sync(edit.track_ids)
+        elif edit.field_names:  # markers, In/Out
+            self.ruler.update()
         else:
             return
         self.viewport().update()
