@@ -247,6 +247,17 @@ class MainWindow(QMainWindow):
             "films, on your own machine.",
         )
 
+    def set_seconds_mode(self, on: bool) -> None:
+        """Times as HH:MM:SS:FF (default) or seconds, in the player, ruler and inspector."""
+        self.player.set_seconds_mode(on)
+        self.timeline.seconds_mode = on
+        self.timeline.ruler.update()
+        self.inspector.clip.seconds_mode = on
+        self.inspector.clip.refresh()
+        s = settings.settings()
+        s.setValue("view/seconds", on)
+        s.sync()
+
     # --- layout -------------------------------------------------------------------------
     def restore_layout(self) -> None:
         s = settings.settings()

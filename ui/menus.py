@@ -45,6 +45,11 @@ def build(w) -> None:
         view.addAction(dock.toggleViewAction())
     view.addSeparator()
     _act(w, "Reset Layout", None, w.reset_layout, view)
+    w.act_seconds = _act(w, "Show Time in Seconds", None, None, view)
+    w.act_seconds.setCheckable(True)
+    w.act_seconds.toggled.connect(w.set_seconds_mode)
+    if settings.settings().value("view/seconds", False) in (True, "true"):
+        w.act_seconds.setChecked(True)
     help_menu = bar.addMenu("&Help")
     _act(w, "About Storyboard Studio", None, w.about, help_menu)
     _toolbar(w)

@@ -7,10 +7,17 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio.bundle import Bundle
+from studio.layout.landing import land_take
 from studio.model import FitMode, OutputFormat, Project
 from studio.model.project_edits import set_project_settings
 from tests.ui.conftest import add_take_file
 from ui.dialogs.project_settings import TEMPLATES, ProjectSettingsDialog
+
+
+def _land(doc, shot) -> None:
+    take = add_take_file(doc.bundle, shot, frames=12)
+    del doc.project.takes[take.id]  # landed through the edit path
+    doc.apply(land_take, take)
 
 
 def _answer(qtbot, fill) -> None:
@@ -66,12 +73,10 @@ def test_new_project_dialog_keeps_input_without_title(window, qtbot):
 def test_settings_are_one_undoable_edit_and_refit_the_timeline(window, qtbot):
     doc = window.doc
     shot = doc.project.shots[0]
-    add_take_file(doc.bundle, shot, frames=12)
-    from studio.layout.storyboard import rebuild
-
-    doc.apply(rebuild)
+    _land(doc, shot)
     before = [(c.start, c.duration) for t in doc.project.tracks for c in t.clips]
     seconds = [(s / 24, d / 24) for s, d in before]
+    assert before
 
     def fill(d):
         d.title.setText("Renamed")
@@ -109,3 +114,23 @@ def test_bad_settings_are_refused_with_nothing_changed():
     with pytest.raises(EditError, match="title"):
         set_project_settings(project, title="")
     assert project.fps == 24 and project.title == "x"
+
+
+def test_timecode_everywhere_and_seconds_option(window, qtbot):
+    """Player, ruler and inspector use HH:MM:SS:FF at the project fps; the View option
+    switches all of them to seconds."""
+    doc = window.doc
+    _land(doc, doc.project.shots[0])
+    window.player.seek(10)
+    assert window.player.time_label.text() == "00:00:00:10"
+    clip = doc.project.tracks[0].clips[0]
+    window.timeline.select(clip.id)
+    assert "00:00:00:00 → " in window.inspector.clip.timing.text()
+    window.act_seconds.setChecked(True)
+    try:
+        assert window.player.time_label.text() == "0.42 s"
+        assert window.timeline.seconds_mode
+        assert " s → " in window.inspector.clip.timing.text()
+    finally:
+        window.act_seconds.setChecked(False)
+    assert window.player.time_label.text() == "00:00:00:10"

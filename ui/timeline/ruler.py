@@ -12,6 +12,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPolygonF
 from PySide6.QtWidgets import QWidget
 
+from studio.timecode import time_text
+from studio.timecode import timecode as _timecode
+
 if TYPE_CHECKING:
     from ui.timeline.view import TimelineView
 
@@ -24,10 +27,8 @@ _STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)  # seconds between
 
 
 def timecode(frame: int, fps: int) -> str:
-    """m:ss:ff, what an editor shows."""
-    s, f = divmod(max(0, frame), fps)
-    m, s = divmod(s, 60)
-    return f"{m}:{s:02d}:{f:02d}"
+    """HH:MM:SS:FF, what an editor shows (studio.timecode)."""
+    return _timecode(frame, fps)
 
 
 class Ruler(QWidget):
@@ -56,7 +57,10 @@ class Ruler(QWidget):
         while (t * px_per_s) - left < self.width():
             x = t * px_per_s - left
             p.drawLine(int(x), 10, int(x), RULER_H)
-            p.drawText(QRectF(x + 3, 0, 80, 14), timecode(int(round(t * fps)), fps))
+            p.drawText(
+                QRectF(x + 3, 0, 90, 14),
+                time_text(int(round(t * fps)), fps, self.view.seconds_mode),
+            )
             if minor:
                 for k in range(1, int(round(label_s / minor))):
                     mx = x + k * minor * px_per_s

@@ -83,6 +83,7 @@ class TimelineView(QGraphicsView):
         self._drag: _Drag | None = None
         self._snap_x: float | None = None
         self._setup_view()
+        self.seconds_mode = False  # the ruler shows seconds instead of timecode
         self._make_actions()
         self.media.ready.connect(self._media_ready)
         self.refresh()
