@@ -17,7 +17,7 @@ from ui import settings
 from ui.farm import add_farm_item
 from ui.generation import ANIMATIC, DIFFUSERS, diffusion_models, engines_available
 
-GLOBAL_KEYS = {"Space", "J", "K", "L", "Left", "Right", "S"}
+GLOBAL_KEYS = {"Space", "J", "K", "L", "Left", "Right", "S", "M", "I", "O", "Home", "End"}
 
 
 def _act(window, text, shortcut=None, slot=None, menu=None) -> QAction:
@@ -51,8 +51,60 @@ def build(w) -> None:
     if settings.settings().value("view/seconds", False) in (True, "true"):
         w.act_seconds.setChecked(True)
     help_menu = bar.addMenu("&Help")
+    _act(w, "Keyboard Shortcuts", "F1", lambda: show_shortcuts(w), help_menu)
     _act(w, "About Storyboard Studio", None, w.about, help_menu)
     _toolbar(w)
+    tooltips_with_shortcuts(w.toolbar)
+
+
+def tooltips_with_shortcuts(toolbar) -> None:
+    """Every toolbar button says what it does and its key."""
+    for act in toolbar.actions():
+        if act.isSeparator() or not act.text():
+            continue
+        key = act.shortcut().toString(QKeySequence.NativeText)
+        text = act.text().replace("&", "").rstrip("…")
+        act.setToolTip(f"{text} ({key})" if key else text)
+
+
+def shortcut_rows(w) -> list[tuple[str, str, str]]:
+    """(menu, action, keys) for every menu action with a shortcut, read from the actions
+    themselves so the sheet cannot drift from the keys."""
+    rows = []
+
+    def walk(menu: QMenu, path: str) -> None:
+        for act in menu.actions():
+            if act.menu() is not None:
+                walk(act.menu(), f"{path} › {act.text().replace('&', '')}")
+            elif act.shortcuts():
+                keys = ", ".join(k.toString(QKeySequence.NativeText) for k in act.shortcuts())
+                rows.append((path, act.text().replace("&", ""), keys))
+
+    for top in w.menuBar().actions():
+        if top.menu() is not None:
+            walk(top.menu(), top.text().replace("&", ""))
+    return rows
+
+
+def show_shortcuts(w) -> None:
+    from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QVBoxLayout
+
+    rows = shortcut_rows(w)
+    dialog = QDialog(w)
+    dialog.setObjectName("shortcuts")
+    dialog.setWindowTitle("Keyboard Shortcuts")
+    table = QTableWidget(len(rows), 3, dialog)
+    table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.NoEditTriggers)
+    QVBoxLayout(dialog).addWidget(table)
+    dialog.resize(640, 560)
+    w.shortcuts_dialog = dialog
+    dialog.show()
 
 
 def _file_menu(w, m: QMenu) -> None:
