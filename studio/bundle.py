@@ -87,6 +87,8 @@ def check_references(project: Project, file: str) -> None:
     for s_i, shot in enumerate(project.shots):
         if shot.image:
             _check_media_path(shot.image, f"shots[{s_i}].image", file, errors)
+    for m_i, item in enumerate(project.media):
+        _check_media_path(item.path, f"media[{m_i}].path", file, errors)
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             where = f"tracks[{t_i}].clips[{c_i}]"
@@ -106,6 +108,7 @@ def media_paths(project: Project) -> list[tuple[str, str]]:
     """(field, bundle-relative path) of every file the project refers to."""
     out = [(f"takes.{key}.path", take.path) for key, take in project.takes.items()]
     out += [(f"shots[{i}].image", s.image) for i, s in enumerate(project.shots) if s.image]
+    out += [(f"media[{i}].path", m.path) for i, m in enumerate(project.media)]
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             if clip.media:

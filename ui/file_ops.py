@@ -192,6 +192,43 @@ class FileOps(QObject):
         self.ctx.set_document(Document(bundle, untitled=True))
         return True
 
+    def import_media(
+        self, paths: list[str | Path] | None = None, at: int | None = None, audio_track: str = ""
+    ) -> list:
+        """Copy video, pictures and sound into the bundle's media/, list them in the bin and
+        place them on the timeline at `at` (the playhead by default): one undoable edit.
+        Each file is checked first; refused ones are named in one message."""
+        from studio.media.importing import IMPORT_FILTER, import_media_file
+        from studio.model.media_edits import MUSIC, import_and_place
+
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(
+                self.window, "Import media", "", f"{IMPORT_FILTER};;All files (*)"
+            )
+        if not paths:
+            return []
+        doc = self.ctx.doc
+        items, problems = [], []
+        for path in paths:
+            try:
+                items.append(import_media_file(doc.bundle, Path(path)))
+            except (StudioError, OSError) as exc:
+                problems.append(f"{Path(path).name}: {exc}")
+        if items:
+            if at is None:
+                at = self.window.timeline.playhead
+            try:
+                doc.apply(import_and_place, items, at, audio_track or MUSIC)
+            except (StudioError, ValueError) as exc:  # EditError is a ValueError
+                problems.append(str(exc))
+        if problems:
+            QMessageBox.warning(
+                self.window,
+                "Some files were not imported",
+                "These files cannot be used:\n\n" + "\n".join(problems),
+            )
+        return items
+
     def export_storyboard(self, path: str | Path | None = None) -> bool:
         """The storyboard as a script (TOML) to read, diff, edit by hand or render headless."""
         from studio.script.writer import write_storyboard

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 from studio import __version__
 from studio.layout.storyboard import follows_storyboard
 from studio.model import Operation
-from studio.model.edit import Edit
+from studio.model.edit import Edit, EditError
+from studio.model.media_edits import place_media, remove_media
 from ui import menus, settings
 from ui.cameo_panel import CameoPanel
 from ui.context import EditorContext
@@ -24,6 +25,7 @@ from ui.document import Document
 from ui.empty_hint import EmptyHint, is_empty
 from ui.file_ops import FileOps
 from ui.inspector import InspectorPanel
+from ui.media_bin import MediaBin
 from ui.player import PreviewPlayer
 from ui.presets_browser import PresetsBrowser
 from ui.render_queue import RenderQueuePanel
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
             lambda: self.storyboard.act_add.trigger(),
             lambda: self.files.import_storyboard(),
             lambda: self.files.open_example(),
+            lambda: self.files.import_media(),
         )
         self._center.layout().addWidget(self.empty_hint)
         self._center.layout().addWidget(self.player)
@@ -81,6 +84,14 @@ class MainWindow(QMainWindow):
         self.cameos = CameoPanel(doc.project)
         self._dock("cameos", "Cameos", _scrolling(self.cameos), Qt.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
+        self.media_bin = MediaBin(doc.resolve)
+        self._dock("media", "Media", self.media_bin, Qt.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.docks["storyboard"], self.docks["media"])
+        self.docks["storyboard"].raise_()
+        self.media_bin.placeRequested.connect(self._place_media)
+        self.media_bin.removeRequested.connect(lambda p: self.doc.apply(remove_media, p))
+        self.timeline.drops.import_files = lambda paths, at: self.files.import_media(paths, at)
+        self.setAcceptDrops(True)
         self.docks["queue"].raise_()
         self.default_state = None  # taken after the first show, once docks have real sizes
         menus.build(self)
@@ -99,6 +110,7 @@ class MainWindow(QMainWindow):
         self._hooked: Document | None = None
         self._hook_document()
         self._hook_timeline()
+        self.media_bin.show_media(doc.project.media)
         self.restore_layout()
         self._update_title()
         self._update_empty()
@@ -157,6 +169,8 @@ class MainWindow(QMainWindow):
             self.player.set_project(self.doc.project, self.doc.resolve)
         elif edit.track_ids or edit.tracks_changed or edit.take_ids:
             self.player.refresh()
+        if "media" in edit.field_names:
+            self.media_bin.show_media(self.doc.project.media)
         if "title" in edit.field_names:
             self._update_title()
         self._update_empty()
@@ -205,6 +219,8 @@ class MainWindow(QMainWindow):
         self.timeline.set_document(self.doc, self.doc.resolve)
         self.player.set_project(self.doc.project, self.doc.resolve)
         self.cameos.project = self.doc.project
+        self.media_bin.resolve = self.doc.resolve
+        self.media_bin.show_media(self.doc.project.media)
         menus.bind_undo(self)
         self._update_title()
         self._update_empty()
@@ -222,6 +238,27 @@ class MainWindow(QMainWindow):
 
     def _refused(self, message: str) -> None:
         QMessageBox.warning(self, "Generation refused", message)
+
+    # --- media ---
+    def _place_media(self, path: str, audio_track: str) -> None:
+        item = next((m for m in self.doc.project.media if m.path == path), None)
+        if item is None:
+            return
+        try:
+            self.doc.apply(place_media, item, self.timeline.playhead, audio_track=audio_track)
+        except EditError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Files dropped from the desktop anywhere on the window: imported at the playhead."""
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.files.import_media(files)
 
     # --- dialogs ------------------------------------------------------------------------
     def remix_shot(self, shot_id: str) -> None:

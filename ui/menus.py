@@ -114,6 +114,7 @@ def _file_menu(w, m: QMenu) -> None:
     w.recent_menu = m.addMenu("Open Recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
     _act(w, "Import Storyboard…", "Ctrl+I", lambda: f.import_storyboard(), m)
+    w.act_import_media = _act(w, "Import Media…", "Ctrl+Shift+I", lambda: f.import_media(), m)
     _act(w, "Export Storyboard Script…", None, lambda: f.export_storyboard(), m)
     m.addSeparator()
     w.act_settings = _act(w, "Project Settings…", "Ctrl+Shift+P", f.project_settings, m)
@@ -230,7 +231,7 @@ def _toolbar(w) -> None:
     tb.setMovable(False)
     tb.setToolButtonStyle(Qt.ToolButtonTextOnly)
     w.toolbar = tb
-    for act in (w.act_new, w.act_open, w.act_save):
+    for act in (w.act_new, w.act_open, w.act_save, w.act_import_media):
         tb.addAction(act)
     tb.addSeparator()
     sb = w.storyboard

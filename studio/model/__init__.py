@@ -12,7 +12,16 @@ from studio.model.shot import (
     new_id,
 )
 from studio.model.take import Operation, Take, TakeKind
-from studio.model.timeline import Clip, Marker, Track, TrackKind, TrackRole, Transition
+from studio.model.timeline import (
+    Clip,
+    Marker,
+    MediaItem,
+    MediaKind,
+    Track,
+    TrackKind,
+    TrackRole,
+    Transition,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -21,6 +30,8 @@ __all__ = [
     "DialogueLine",
     "Keyframe",
     "Marker",
+    "MediaItem",
+    "MediaKind",
     "Clip",
     "FitMode",
     "Operation",

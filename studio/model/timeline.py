@@ -77,6 +77,23 @@ class Clip(BaseModel):
         return self.source_in + self.duration
 
 
+class MediaKind(StrEnum):
+    VIDEO = "video"
+    IMAGE = "image"
+    AUDIO = "audio"
+
+
+class MediaItem(BaseModel):
+    """A file imported into the bundle's media/ (the media bin lists these)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: PathText  # bundle-relative, media/<hash>-<name>
+    kind: MediaKind
+    name: str = Field(default="", max_length=255)  # the file's name when imported
+    seconds: float | None = Field(default=None, ge=0, le=limits.MAX_MEDIA_SECONDS)  # None: still
+
+
 class Marker(BaseModel):
     """A named point on the timeline (M adds one at the playhead)."""
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from studio.errors import StudioError
 from studio.layout.landing import switch_take
+from studio.media.check import image_problem
 from studio.model import Camera, TransitionKind
 from studio.model.edit import EditError
 from studio.model.shot_edits import set_shot_fields
@@ -234,6 +235,12 @@ class ShotInspector(QWidget):
                 self, "Reference image", "", "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
             )
         if path:
+            problem = image_problem(Path(path))  # checked now, not at generation (issue 14)
+            if problem:
+                QMessageBox.warning(
+                    self, "Cannot use this image", f"{Path(path).name}: {problem}\n\n{path}"
+                )
+                return
             try:  # copied into the bundle's media/, so the project stays self-contained
                 rel = self.ctx.doc.bundle.import_media(Path(path))
             except (StudioError, OSError) as exc:

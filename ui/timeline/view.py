@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QMenu
 from studio.model import Project, TrackKind
 from studio.model import edits as E
 from studio.model.edits import Edit, EditError
+from ui.timeline.drops import TimelineDrops
 from ui.timeline.editing import ClipEditing
 from ui.timeline.items import ClipItem, Layout, PaintContext
 from ui.timeline.media import MediaCache
@@ -126,6 +127,7 @@ class TimelineView(QGraphicsView):
         self.action_snap.setChecked(True)
         self.action_snap.setToolTip("Snapping (N); hold Shift while dragging to not snap")
         self.editing = ClipEditing(self)
+        self.drops = TimelineDrops(self)
 
     def edit_actions(self) -> list[QAction]:
         """Timeline actions with their shortcuts, for the main window's menus."""
