@@ -193,11 +193,14 @@ class MainWindow(QMainWindow):
 
     def _clip_menu(self, clip_id: str, menu) -> None:
         """Remix / Blend / Extend / Loop on a timeline clip's context menu (its own menu has
-        the one "Swap take")."""
+        the one "Swap take"); Edit Title on a title clip."""
         try:
             _track, clip = self.doc.project.find_clip(clip_id)
         except KeyError:
             return
+        if clip.title is not None:
+            menu.addSeparator()
+            menu.addAction("Edit Title…", lambda: self.edit_title(clip_id))
         if not clip.shot_id:
             return
         menu.addSeparator()
@@ -260,7 +263,17 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.files.import_media(files)
 
-    # --- dialogs ------------------------------------------------------------------------
+    # --- dialogs ---
+    def add_title(self) -> None:
+        from ui.dialogs.title import add_title_at
+
+        add_title_at(self.doc, self.timeline.playhead, self)
+
+    def edit_title(self, clip_id: str) -> None:
+        from ui.dialogs.title import edit_title
+
+        edit_title(self.doc, clip_id, self)
+
     def remix_shot(self, shot_id: str) -> None:
         from ui.dialogs.remix import RemixDialog
 

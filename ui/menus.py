@@ -38,6 +38,8 @@ def build(w) -> None:
     _storyboard_menu(w, bar.addMenu("&Storyboard"))
     w.timeline_menu = bar.addMenu("&Timeline")
     _widget_menu(w.timeline_menu, w.timeline.edit_actions())
+    w.timeline_menu.addSeparator()
+    w.act_add_title = _act(w, "Add Title…", "Ctrl+T", w.add_title, w.timeline_menu)
     w.playback_menu = bar.addMenu("&Playback")
     _widget_menu(w.playback_menu, w.player.transport_actions())
     view = bar.addMenu("&Window")

@@ -9,9 +9,9 @@ clip goes after the last clip of that track.
 
 from __future__ import annotations
 
-from studio.model.edit import Edit, EditError, Recorder
+from studio.model.edit import Edit, EditError, Recorder, find
 from studio.model.project import Project
-from studio.model.timeline import Clip, MediaItem, MediaKind, Track, TrackKind
+from studio.model.timeline import Clip, MediaItem, MediaKind, Title, Track, TrackKind
 
 STILL_SECONDS = 3.0
 MUSIC, VOICE_OVER = "Music", "Voice-over"
@@ -98,3 +98,52 @@ def import_and_place(
         raise
     edit.name = "Import media"
     return edit
+
+
+TITLES = "Titles"
+
+
+def add_title(
+    project: Project,
+    title: Title,
+    at: int,
+    seconds: float = 3.0,
+    fade_in: float = 0.5,
+    fade_out: float = 0.5,
+) -> Edit:
+    """A title clip on the "Titles" track (made on top of the others when missing)."""
+    if not 0 < seconds <= 3600:
+        raise EditError("a title lasts between a frame and an hour")
+    rec = Recorder(project, "Add title")
+    track = next(
+        (t for t in project.tracks if t.kind == TrackKind.VIDEO and t.name == TITLES), None
+    )
+    if track is None:
+        track = Track(kind=TrackKind.VIDEO, name=TITLES)
+        rec.track_list().append(track)
+    rec.track(track)
+    frames = max(1, int(round(seconds * project.fps)))
+    start = max(0, int(at))
+    if any(c.start < start + frames and start < c.end for c in track.clips):
+        start = track.end
+    half = seconds / 2
+    fade_in, fade_out = min(max(0.0, fade_in), half), min(max(0.0, fade_out), half)
+    clip = Clip(title=title, start=start, duration=frames, fade_in=fade_in, fade_out=fade_out)
+    track.clips.append(clip)
+    return rec.finish(clip.id, [clip.id])
+
+
+def set_title(
+    project: Project, clip_id: str, title: Title, fade_in: float, fade_out: float
+) -> Edit:
+    """Change a title clip's text, look, place and fades (one edit)."""
+    track, clip = find(project, clip_id)
+    if clip.title is None:
+        raise EditError("that clip is not a title")
+    if not (0 <= fade_in <= 3600 and 0 <= fade_out <= 3600):
+        raise EditError("fades last between 0 and 3600 seconds")
+    rec = Recorder(project, "Edit title")
+    rec.track(track)
+    new = clip.model_copy(update={"title": title, "fade_in": fade_in, "fade_out": fade_out})
+    track.clips[track.clips.index(clip)] = new
+    return rec.finish(clip_id)
