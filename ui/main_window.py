@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from studio import __version__
 from studio.layout.storyboard import follows_storyboard
-from studio.model import Operation
+from studio.model import Operation, TrackRole
 from studio.model.edit import Edit, EditError
 from studio.model.media_edits import place_media, remove_media
 from ui import menus, settings
@@ -27,6 +27,7 @@ from ui.file_ops import FileOps
 from ui.inspector import InspectorPanel
 from ui.media_bin import MediaBin
 from ui.player import PreviewPlayer
+from ui.player.live import LivePreview
 from ui.presets_browser import PresetsBrowser
 from ui.render_queue import RenderQueuePanel
 from ui.storyboard import StoryboardPanel
@@ -190,6 +191,22 @@ class MainWindow(QMainWindow):
         tl.editFailed.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self.inspector.editFailed.connect(lambda m: self.statusBar().showMessage(m, 5000))
         tl.clipMenuRequested.connect(self._clip_menu)
+        self.live = LivePreview(
+            self.ctx.bridge, self.ctx.generator, pl.screen, self.live_target_shot, self
+        )
+        pl.positionChanged.connect(lambda _frame: self.live.update())
+        self.storyboard.selectionChanged.connect(lambda _ids: self.live.update())
+
+    def live_target_shot(self) -> str | None:
+        """The shot whose generation the viewer shows: under the playhead, else selected."""
+        frame = self.player.position
+        for track in self.doc.project.tracks:
+            if track.role == TrackRole.STORYBOARD_VIDEO:
+                for clip in track.clips:
+                    if clip.shot_id and clip.start <= frame < clip.end:
+                        return clip.shot_id
+        ids = self.storyboard.selected_ids()
+        return ids[0] if ids else None
 
     def _clip_menu(self, clip_id: str, menu) -> None:
         """Remix / Blend / Extend / Loop on a timeline clip's context menu (its own menu has
