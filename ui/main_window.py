@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -332,6 +333,10 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
+        else:  # first start: fill the screen's available area
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:
+                self.setGeometry(screen.availableGeometry())
         self._restored = isinstance(state, QByteArray | bytes) and self.restoreState(
             state, LAYOUT_VERSION
         )
@@ -372,15 +377,21 @@ class MainWindow(QMainWindow):
     def _default_sizes(self) -> None:
         """First-run proportions: wide preview, full-height inspector, a generous timeline."""
         h = self.height()
+        w = self.width()
+        side = max(300, min(440, int(w * 0.22)))  # 1920: 422 px, 1366: 300 px
         self.resizeDocks(
-            [self.docks["storyboard"], self.docks["inspector"]], [400, 400], Qt.Horizontal
+            [self.docks["storyboard"], self.docks["inspector"]], [side, side], Qt.Horizontal
         )
+        # inspector and the queue / presets / cameos tabs share the right column evenly, so
+        # the tabs are usable docked (they were ~170 px tall)
         self.resizeDocks(
             [self.docks["inspector"], self.docks["queue"]],
-            [int(h * 0.36), int(h * 0.3)],
+            [int(h * 0.5), int(h * 0.5)],
             Qt.Vertical,
         )
-        self.resizeDocks([self.docks["timeline"]], [int(h * 0.3)], Qt.Vertical)
+        self.resizeDocks(
+            [self.docks["timeline"]], [int(h * (0.28 if h > 900 else 0.3))], Qt.Vertical
+        )
         self.default_state = self.saveState(LAYOUT_VERSION)
 
     def _check_recovery_once(self) -> None:
