@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -78,17 +79,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._center)
         self.docks = {}
         self._dock("storyboard", "Storyboard", self.storyboard, Qt.LeftDockWidgetArea)
+        self.media_bin = MediaBin(doc.resolve)
+        self._dock("media", "Media", self.media_bin, Qt.LeftDockWidgetArea)
         self._dock("timeline", "Timeline", self.timeline, Qt.BottomDockWidgetArea)
         self._dock("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea)
         self._dock("queue", "Render Queue", self.queue, Qt.RightDockWidgetArea)
         self._dock("presets", "Presets", _scrolling(self.presets), Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["queue"], self.docks["presets"])
         self.cameos = CameoPanel(doc.project)
         self._dock("cameos", "Cameos", _scrolling(self.cameos), Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
-        self.media_bin = MediaBin(doc.resolve)
-        self._dock("media", "Media", self.media_bin, Qt.LeftDockWidgetArea)
+        # tabbed only once every dock is in (tabbing while docks are still being added
+        # left a stale tab bar drawn over the timeline)
         self.tabifyDockWidget(self.docks["storyboard"], self.docks["media"])
+        self.tabifyDockWidget(self.docks["queue"], self.docks["presets"])
+        self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
         self.docks["storyboard"].raise_()
         self.media_bin.placeRequested.connect(self._place_media)
         self.media_bin.removeRequested.connect(lambda p: self.doc.apply(remove_media, p))
@@ -334,9 +337,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
         else:  # first start: fill the screen's available area
-            screen = self.screen() or QGuiApplication.primaryScreen()
-            if screen is not None:
-                self.setGeometry(screen.availableGeometry())
+            self._fill_screen = True
         self._restored = isinstance(state, QByteArray | bytes) and self.restoreState(
             state, LAYOUT_VERSION
         )
@@ -376,6 +377,11 @@ class MainWindow(QMainWindow):
 
     def _default_sizes(self) -> None:
         """First-run proportions: wide preview, full-height inspector, a generous timeline."""
+        if getattr(self, "_fill_screen", False):
+            self._fill_screen = False
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:
+                self.setGeometry(screen.availableGeometry())
         h = self.height()
         w = self.width()
         side = max(300, min(440, int(w * 0.22)))  # 1920: 422 px, 1366: 300 px
@@ -393,6 +399,21 @@ class MainWindow(QMainWindow):
             [self.docks["timeline"]], [int(h * (0.28 if h > 900 else 0.3))], Qt.Vertical
         )
         self.default_state = self.saveState(LAYOUT_VERSION)
+        QTimer.singleShot(0, self._hide_stale_tab_bars)
+
+    def _hide_stale_tab_bars(self) -> None:
+        """Qt can leave an old dock tab bar (a group's earlier tabs) drawn over the timeline
+        after the first resize; hide any whose tabs are no current group of docks."""
+        groups = set()
+        for dock in self.docks.values():
+            tabbed = [dock, *self.tabifiedDockWidgets(dock)]
+            groups.add(frozenset(d.windowTitle() for d in tabbed))
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is not self:
+                continue
+            tabs = frozenset(bar.tabText(i) for i in range(bar.count()))
+            if tabs and tabs not in groups:
+                bar.hide()
 
     def _check_recovery_once(self) -> None:
         if getattr(self, "_recovery_checked", False) or not self.offer_recovery_on_show:

@@ -67,7 +67,7 @@ class FrameView(QWidget):
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             p.drawImage(rect, self.image)
         if self.live_text:
-            band = QRectF(rect.left(), rect.bottom() - 28, rect.width(), 28)
+            band = QRectF(0, rect.bottom() - 28, self.width(), 28)  # the whole width: no clip
             p.fillRect(band, QColor(0, 0, 0, 170))
             p.setPen(QColor("#f0f0f0"))
             p.drawText(band, Qt.AlignmentFlag.AlignCenter, self.live_text)
