@@ -118,3 +118,22 @@ def test_reference_image_refused_at_pick_time(window, files, monkeypatch):
     assert not any((window.doc.bundle.path / "media").glob("*fake*"))
     window.inspector.shot.choose_image(str(files["still"]))
     assert window.doc.project.shots[0].image.startswith("media/")
+
+
+def test_player_shows_imported_media_after_new_project(window, files, qtbot):
+    """Found while taking the screenshots: after New, the player kept the previous bundle's
+    resolver and showed "media offline" for every imported file."""
+    from studio.model import Project
+
+    assert window.files.new(Project(title="fresh"))
+    window.files.import_media([files["still"]], at=0)
+    window.player.seek(1)
+
+    def red_centre() -> bool:
+        image = window.player.current_image()
+        if image is None:
+            return False
+        c = image.pixelColor(image.width() // 2, image.height() // 2)
+        return c.red() > 150 and c.green() < 80 and c.blue() < 80
+
+    qtbot.waitUntil(red_centre, timeout=5000)
