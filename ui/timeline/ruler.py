@@ -122,7 +122,9 @@ class TrackHeaders(QWidget):
             y = row.y - top
             if y + row.h < 0 or y > self.height():
                 continue
-            p.drawText(QRectF(6, y, HEADER_W - 8, row.h), Qt.AlignmentFlag.AlignVCenter, row.name)
+            name_w = HEADER_W - 10 - len(SWITCHES) * (_SW + 2)  # the name stops before M S L
+            name = p.fontMetrics().elidedText(row.name, Qt.TextElideMode.ElideRight, name_w)
+            p.drawText(QRectF(6, y, name_w, row.h), Qt.AlignmentFlag.AlignVCenter, name)
             self._paint_switches(p, row, y)
             p.setPen(_TICK)
             p.drawLine(0, int(y + row.h), HEADER_W, int(y + row.h))
