@@ -2,7 +2,9 @@
 1,000-clip project, and the latency of single edits of each kind on it (p50/p95 over 50 edits,
 through the open window, views included) with the undo stack's memory after 500 edits. Prints
 numbers (and ratios against a baseline run in the same process); never asserts.
-Run: .venv/bin/python bench/ui.py [--edits]   (offscreen; STUDIO_HOME set to a temp dir)
+Issue 14 adds: resident memory after a scripted editing session (a 15-minute session's worth of
+edits, imports, titles, playback seeks and undo/redo), and the time from quit to process exit.
+Run: .venv/bin/python bench/ui.py [--edits | --session | --quit]   (offscreen; STUDIO_HOME temp)
 """
 
 from __future__ import annotations
@@ -395,11 +397,128 @@ def bench_edits(runs: int = 50) -> None:
     engine.shutdown()
 
 
+SESSION = """
+import sys, tempfile, time
+from pathlib import Path
+import numpy as np
+from PIL import Image
+from PySide6.QtWidgets import QApplication
+from studio.model import Title
+from studio.model.media_edits import add_title
+from studio.model.project_edits import add_marker
+from ui.app import build_window
+
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+app, w = build_window()
+w.offer_recovery_on_show = False
+w.show(); app.processEvents()
+print("START", rss(), flush=True)
+folder = Path(tempfile.mkdtemp())
+steps = int(sys.argv[1])
+for i in range(steps):
+    w.storyboard.act_add.trigger()
+    if i % 10 == 0:
+        img = folder / f"pic{i}.png"
+        Image.fromarray(np.full((540, 960, 3), (i * 7) % 255, np.uint8)).save(img)
+        w.files.import_media([img], at=w.doc.project.duration_frames)
+    if i % 7 == 0:
+        w.doc.apply(add_title, Title(text=f"title {i}"), i * 5)
+    w.doc.apply(add_marker, i * 3)
+    tl = w.timeline
+    tl.editing.action_select_all.trigger(); tl.editing.action_copy.trigger()
+    if i % 5 == 0:
+        w.doc.undo_stack.undo(); w.doc.undo_stack.redo()
+    for f in range(0, w.doc.project.duration_frames, 37):
+        w.player.seek(f)
+    app.processEvents()
+print("END", rss(), len(w.doc.project.media), w.doc.undo_stack.count(), flush=True)
+w.doc.undo_stack.setClean(); w.close(); w.ctx.bridge.engine.shutdown(timeout=5)
+"""
+QUIT = """
+import time
+from ui.app import build_window
+app, w = build_window()
+w.offer_recovery_on_show = False
+w.show(); app.processEvents()
+w.player.play()
+for _ in range(20):
+    app.processEvents(); time.sleep(0.01)
+print("QUIT", flush=True)
+w.doc.undo_stack.setClean(); w.close(); app.quit()
+w.ctx.bridge.engine.shutdown(timeout=5)
+"""
+BARE_QUIT = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([]); w = QMainWindow(); w.show(); app.processEvents()
+print("QUIT", flush=True)
+w.close(); app.quit()
+"""
+
+
+def bench_session(steps: int = 300) -> None:
+    """Memory after a scripted editing session (300 rounds ≈ a 15-minute session's edits:
+    a shot, a marker, a copy of everything, an undo/redo, a title every 7th and an imported
+    picture every 10th round, and a seek through the whole timeline each round)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", SESSION, str(steps)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    lines = {
+        ln.split()[0]: ln.split()[1:]
+        for ln in proc.stdout.splitlines()
+        if ln.startswith(("START", "END"))
+    }
+    if "START" not in lines or "END" not in lines:
+        print("session failed:", proc.stderr[-2000:])
+        return
+    start, end = float(lines["START"][0]), float(lines["END"][0])
+    print(
+        f"editing session ({steps} rounds, {lines['END'][1]} media, {lines['END'][2]} undo "
+        f"entries): RSS {start:.0f} MiB at start, {end:.0f} MiB after "
+        f"(x{end / start:.2f}; issue 14 bound: < 1024 MiB)"
+    )
+
+
+def time_to_exit(code: str) -> float:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    quit_at = None
+    for line in proc.stdout:
+        if line.startswith("QUIT"):
+            quit_at = time.perf_counter()
+    proc.wait()
+    return time.perf_counter() - quit_at if quit_at else float("nan")
+
+
+def bench_quit(runs: int = 3) -> None:
+    bare = statistics.median(time_to_exit(BARE_QUIT) for _ in range(runs))
+    editor = statistics.median(time_to_exit(QUIT) for _ in range(runs))
+    print(
+        f"quit to process exit: editor {editor:.2f} s (while playing), bare Qt window "
+        f"{bare:.2f} s (x{editor / bare:.1f}; issue 14 bound: < 1 s)"
+    )
+
+
 if __name__ == "__main__":
     if "--edits" in sys.argv:
         bench_edits()
+        raise SystemExit(0)
+    if "--session" in sys.argv:
+        bench_session()
+        raise SystemExit(0)
+    if "--quit" in sys.argv:
+        bench_quit()
         raise SystemExit(0)
     bench_cold_start()
     bench_open_large()
     bench_edits()
     bench_stalls()
+    bench_session()
+    bench_quit()

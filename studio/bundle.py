@@ -87,6 +87,8 @@ def check_references(project: Project, file: str) -> None:
     for s_i, shot in enumerate(project.shots):
         for name, path in shot_pictures(shot):
             _check_media_path(path, f"shots[{s_i}].{name}", file, errors)
+    for m_i, item in enumerate(project.media):
+        _check_media_path(item.path, f"media[{m_i}].path", file, errors)
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             where = f"tracks[{t_i}].clips[{c_i}]"
@@ -107,6 +109,7 @@ def media_paths(project: Project) -> list[tuple[str, str]]:
     out = [(f"takes.{key}.path", take.path) for key, take in project.takes.items()]
     for i, shot in enumerate(project.shots):
         out += [(f"shots[{i}].{field}", path) for field, path in shot_pictures(shot)]
+    out += [(f"media[{i}].path", m.path) for i, m in enumerate(project.media)]
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             if clip.media:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from studio.bundle import BUNDLE_SUFFIX, UnreadableProject
 from studio.errors import StudioError
+from studio.model import Project
 from ui import settings
 from ui.document import Document
 from ui.example import import_storyboard
@@ -46,9 +47,31 @@ class FileOps(QObject):
         QMessageBox.warning(self.window, title, str(exc))
 
     # --- actions ------------------------------------------------------------------------
-    def new(self) -> None:
-        if self.maybe_save():
-            self.ctx.set_document(Document.new())
+    def new(self, project: Project | None = None) -> bool:
+        """A new untitled project; without `project` the New Project dialog asks for its
+        title, format, fps, style and fit."""
+        if not self.maybe_save():
+            return False
+        if project is None:
+            from ui.dialogs.project_settings import ask_new_project
+
+            project = ask_new_project(self.ctx.presets.names(), self.window)
+            if project is None:
+                return False
+        self.ctx.set_document(Document.new(project))
+        return True
+
+    def project_settings(self) -> bool:
+        """Project Settings: title, format, fps, style and fit as one undoable edit."""
+        from ui.dialogs.project_settings import edit_project_settings
+
+        return edit_project_settings(self.ctx.doc, self.ctx.presets.names(), self.window)
+
+    def open_example(self) -> bool:
+        from ui.example import example_bundle
+
+        path = example_bundle()
+        return self.open(path) if path is not None else False
 
     def open(self, path: str | Path | None = None) -> bool:
         if not self.maybe_save():
@@ -168,6 +191,43 @@ class FileOps(QObject):
             return False
         self.ctx.set_document(Document(bundle, untitled=True))
         return True
+
+    def import_media(
+        self, paths: list[str | Path] | None = None, at: int | None = None, audio_track: str = ""
+    ) -> list:
+        """Copy video, pictures and sound into the bundle's media/, list them in the bin and
+        place them on the timeline at `at` (the playhead by default): one undoable edit.
+        Each file is checked first; refused ones are named in one message."""
+        from studio.media.importing import IMPORT_FILTER, import_media_file
+        from studio.model.media_edits import MUSIC, import_and_place
+
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(
+                self.window, "Import media", "", f"{IMPORT_FILTER};;All files (*)"
+            )
+        if not paths:
+            return []
+        doc = self.ctx.doc
+        items, problems = [], []
+        for path in paths:
+            try:
+                items.append(import_media_file(doc.bundle, Path(path)))
+            except (StudioError, OSError) as exc:
+                problems.append(f"{Path(path).name}: {exc}")
+        if items:
+            if at is None:
+                at = self.window.timeline.playhead
+            try:
+                doc.apply(import_and_place, items, at, audio_track or MUSIC)
+            except (StudioError, ValueError) as exc:  # EditError is a ValueError
+                problems.append(str(exc))
+        if problems:
+            QMessageBox.warning(
+                self.window,
+                "Some files were not imported",
+                "These files cannot be used:\n\n" + "\n".join(problems),
+            )
+        return items
 
     def export_storyboard(self, path: str | Path | None = None) -> bool:
         """The storyboard as a script (TOML) to read, diff, edit by hand or render headless."""

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
 
 from studio import __version__
 from studio.layout.storyboard import follows_storyboard
-from studio.model import Operation
-from studio.model.edit import Edit
+from studio.model import Operation, TrackRole
+from studio.model.edit import Edit, EditError
+from studio.model.media_edits import place_media, remove_media
 from ui import menus, settings
 from ui.cameo_panel import CameoPanel
 from ui.context import EditorContext
 from ui.document import Document
+from ui.empty_hint import EmptyHint, is_empty
 from ui.file_ops import FileOps
 from ui.inspector import InspectorPanel
+from ui.media_bin import MediaBin
 from ui.player import PreviewPlayer
+from ui.player.live import LivePreview
 from ui.presets_browser import PresetsBrowser
 from ui.render_queue import RenderQueuePanel
 from ui.storyboard import StoryboardPanel
@@ -62,18 +68,35 @@ class MainWindow(QMainWindow):
         self.player.set_project(doc.project, doc.resolve)
         self._center = QWidget()
         QVBoxLayout(self._center).setContentsMargins(0, 0, 0, 0)
+        self.empty_hint = EmptyHint(
+            lambda: self.storyboard.act_add.trigger(),
+            lambda: self.files.import_storyboard(),
+            lambda: self.files.open_example(),
+            lambda: self.files.import_media(),
+        )
+        self._center.layout().addWidget(self.empty_hint)
         self._center.layout().addWidget(self.player)
         self.setCentralWidget(self._center)
         self.docks = {}
         self._dock("storyboard", "Storyboard", self.storyboard, Qt.LeftDockWidgetArea)
+        self.media_bin = MediaBin(doc.resolve)
+        self._dock("media", "Media", self.media_bin, Qt.LeftDockWidgetArea)
         self._dock("timeline", "Timeline", self.timeline, Qt.BottomDockWidgetArea)
         self._dock("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea)
         self._dock("queue", "Render Queue", self.queue, Qt.RightDockWidgetArea)
         self._dock("presets", "Presets", _scrolling(self.presets), Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["queue"], self.docks["presets"])
         self.cameos = CameoPanel(doc.project)
         self._dock("cameos", "Cameos", _scrolling(self.cameos), Qt.RightDockWidgetArea)
+        # tabbed only once every dock is in (tabbing while docks are still being added
+        # left a stale tab bar drawn over the timeline)
+        self.tabifyDockWidget(self.docks["storyboard"], self.docks["media"])
+        self.tabifyDockWidget(self.docks["queue"], self.docks["presets"])
         self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
+        self.docks["storyboard"].raise_()
+        self.media_bin.placeRequested.connect(self._place_media)
+        self.media_bin.removeRequested.connect(lambda p: self.doc.apply(remove_media, p))
+        self.timeline.drops.import_files = lambda paths, at: self.files.import_media(paths, at)
+        self.setAcceptDrops(True)
         self.docks["queue"].raise_()
         self.default_state = None  # taken after the first show, once docks have real sizes
         menus.build(self)
@@ -92,8 +115,10 @@ class MainWindow(QMainWindow):
         self._hooked: Document | None = None
         self._hook_document()
         self._hook_timeline()
+        self.media_bin.show_media(doc.project.media)
         self.restore_layout()
         self._update_title()
+        self._update_empty()
         self._select_first_shot()
 
     def _select_first_shot(self) -> None:
@@ -145,8 +170,15 @@ class MainWindow(QMainWindow):
 
     def _edited(self, edit: Edit) -> None:
         """The player re-reads the timeline after edits that touch clips or takes."""
-        if edit.track_ids or edit.tracks_changed or edit.take_ids:
+        if {"format", "fps"} & edit.field_names:
+            self.player.set_project(self.doc.project, self.doc.resolve)
+        elif edit.track_ids or edit.tracks_changed or edit.take_ids:
             self.player.refresh()
+        if "media" in edit.field_names:
+            self.media_bin.show_media(self.doc.project.media)
+        if "title" in edit.field_names:
+            self._update_title()
+        self._update_empty()
         if edit.track_ids or edit.tracks_changed or edit.shot_ids or edit.shots_reordered:
             self._state_timer.start()  # coalesced: checking costs a rebuild
 
@@ -163,14 +195,33 @@ class MainWindow(QMainWindow):
         tl.editFailed.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self.inspector.editFailed.connect(lambda m: self.statusBar().showMessage(m, 5000))
         tl.clipMenuRequested.connect(self._clip_menu)
+        self.live = LivePreview(
+            self.ctx.bridge, self.ctx.generator, pl.screen, self.live_target_shot, self
+        )
+        pl.positionChanged.connect(lambda _frame: self.live.update())
+        self.storyboard.selectionChanged.connect(lambda _ids: self.live.update())
+
+    def live_target_shot(self) -> str | None:
+        """The shot whose generation the viewer shows: under the playhead, else selected."""
+        frame = self.player.position
+        for track in self.doc.project.tracks:
+            if track.role == TrackRole.STORYBOARD_VIDEO:
+                for clip in track.clips:
+                    if clip.shot_id and clip.start <= frame < clip.end:
+                        return clip.shot_id
+        ids = self.storyboard.selected_ids()
+        return ids[0] if ids else None
 
     def _clip_menu(self, clip_id: str, menu) -> None:
         """Remix / Blend / Extend / Loop on a timeline clip's context menu (its own menu has
-        the one "Swap take")."""
+        the one "Swap take"); Edit Title on a title clip."""
         try:
             _track, clip = self.doc.project.find_clip(clip_id)
         except KeyError:
             return
+        if clip.title is not None:
+            menu.addSeparator()
+            menu.addAction("Edit Title…", lambda: self.edit_title(clip_id))
         if not clip.shot_id:
             return
         menu.addSeparator()
@@ -192,9 +243,18 @@ class MainWindow(QMainWindow):
         self.timeline.set_document(self.doc, self.doc.resolve)
         self.player.set_project(self.doc.project, self.doc.resolve)
         self.cameos.project = self.doc.project
+        self.media_bin.resolve = self.doc.resolve
+        self.media_bin.show_media(self.doc.project.media)
         menus.bind_undo(self)
         self._update_title()
+        self._update_empty()
         self._select_first_shot()
+
+    def _update_empty(self) -> None:
+        """An empty project shows what to do instead of a black preview."""
+        empty = is_empty(self.doc.project)
+        self.empty_hint.setVisible(empty)
+        self.player.setVisible(not empty)
 
     def _update_title(self, *_args) -> None:
         self.setWindowTitle(f"{self.doc.display_name}[*] — Storyboard Studio")
@@ -203,7 +263,38 @@ class MainWindow(QMainWindow):
     def _refused(self, message: str) -> None:
         QMessageBox.warning(self, "Generation refused", message)
 
-    # --- dialogs ------------------------------------------------------------------------
+    # --- media ---
+    def _place_media(self, path: str, audio_track: str) -> None:
+        item = next((m for m in self.doc.project.media if m.path == path), None)
+        if item is None:
+            return
+        try:
+            self.doc.apply(place_media, item, self.timeline.playhead, audio_track=audio_track)
+        except EditError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Files dropped from the desktop anywhere on the window: imported at the playhead."""
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.files.import_media(files)
+
+    # --- dialogs ---
+    def add_title(self) -> None:
+        from ui.dialogs.title import add_title_at
+
+        add_title_at(self.doc, self.timeline.playhead, self)
+
+    def edit_title(self, clip_id: str) -> None:
+        from ui.dialogs.title import edit_title
+
+        edit_title(self.doc, clip_id, self)
+
     def remix_shot(self, shot_id: str) -> None:
         from ui.dialogs.remix import RemixDialog
 
@@ -227,6 +318,17 @@ class MainWindow(QMainWindow):
             "films, on your own machine.",
         )
 
+    def set_seconds_mode(self, on: bool) -> None:
+        """Times as HH:MM:SS:FF (default) or seconds, in the player, ruler and inspector."""
+        self.player.set_seconds_mode(on)
+        self.timeline.seconds_mode = on
+        self.timeline.ruler.update()
+        self.inspector.clip.seconds_mode = on
+        self.inspector.clip.refresh()
+        s = settings.settings()
+        s.setValue("view/seconds", on)
+        s.sync()
+
     # --- layout -------------------------------------------------------------------------
     def restore_layout(self) -> None:
         s = settings.settings()
@@ -234,6 +336,8 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
+        else:  # first start: fill the screen's available area
+            self._fill_screen = True
         self._restored = isinstance(state, QByteArray | bytes) and self.restoreState(
             state, LAYOUT_VERSION
         )
@@ -273,17 +377,43 @@ class MainWindow(QMainWindow):
 
     def _default_sizes(self) -> None:
         """First-run proportions: wide preview, full-height inspector, a generous timeline."""
+        if getattr(self, "_fill_screen", False):
+            self._fill_screen = False
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:
+                self.setGeometry(screen.availableGeometry())
         h = self.height()
+        w = self.width()
+        side = max(300, min(440, int(w * 0.22)))  # 1920: 422 px, 1366: 300 px
         self.resizeDocks(
-            [self.docks["storyboard"], self.docks["inspector"]], [400, 400], Qt.Horizontal
+            [self.docks["storyboard"], self.docks["inspector"]], [side, side], Qt.Horizontal
         )
+        # inspector and the queue / presets / cameos tabs share the right column evenly, so
+        # the tabs are usable docked (they were ~170 px tall)
         self.resizeDocks(
             [self.docks["inspector"], self.docks["queue"]],
-            [int(h * 0.36), int(h * 0.3)],
+            [int(h * 0.5), int(h * 0.5)],
             Qt.Vertical,
         )
-        self.resizeDocks([self.docks["timeline"]], [int(h * 0.3)], Qt.Vertical)
+        self.resizeDocks(
+            [self.docks["timeline"]], [int(h * (0.28 if h > 900 else 0.3))], Qt.Vertical
+        )
         self.default_state = self.saveState(LAYOUT_VERSION)
+        QTimer.singleShot(0, self._hide_stale_tab_bars)
+
+    def _hide_stale_tab_bars(self) -> None:
+        """Qt can leave an old dock tab bar (a group's earlier tabs) drawn over the timeline
+        after the first resize; hide any whose tabs are no current group of docks."""
+        groups = set()
+        for dock in self.docks.values():
+            tabbed = [dock, *self.tabifiedDockWidgets(dock)]
+            groups.add(frozenset(d.windowTitle() for d in tabbed))
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is not self:
+                continue
+            tabs = frozenset(bar.tabText(i) for i in range(bar.count()))
+            if tabs and tabs not in groups:
+                bar.hide()
 
     def _check_recovery_once(self) -> None:
         if getattr(self, "_recovery_checked", False) or not self.offer_recovery_on_show:

@@ -17,7 +17,7 @@ from ui import settings
 from ui.farm import add_farm_item
 from ui.generation import ANIMATIC, DIFFUSERS, diffusion_models, engines_available
 
-GLOBAL_KEYS = {"Space", "J", "K", "L", "Left", "Right", "S"}
+GLOBAL_KEYS = {"Space", "J", "K", "L", "Left", "Right", "S", "M", "I", "O", "Home", "End"}
 
 
 def _act(window, text, shortcut=None, slot=None, menu=None) -> QAction:
@@ -38,6 +38,8 @@ def build(w) -> None:
     _storyboard_menu(w, bar.addMenu("&Storyboard"))
     w.timeline_menu = bar.addMenu("&Timeline")
     _widget_menu(w.timeline_menu, w.timeline.edit_actions())
+    w.timeline_menu.addSeparator()
+    w.act_add_title = _act(w, "Add Title…", "Ctrl+T", w.add_title, w.timeline_menu)
     w.playback_menu = bar.addMenu("&Playback")
     _widget_menu(w.playback_menu, w.player.transport_actions())
     view = bar.addMenu("&Window")
@@ -45,19 +47,79 @@ def build(w) -> None:
         view.addAction(dock.toggleViewAction())
     view.addSeparator()
     _act(w, "Reset Layout", None, w.reset_layout, view)
+    w.act_seconds = _act(w, "Show Time in Seconds", None, None, view)
+    w.act_seconds.setCheckable(True)
+    w.act_seconds.toggled.connect(w.set_seconds_mode)
+    if settings.settings().value("view/seconds", False) in (True, "true"):
+        w.act_seconds.setChecked(True)
     help_menu = bar.addMenu("&Help")
+    _act(w, "Keyboard Shortcuts", "F1", lambda: show_shortcuts(w), help_menu)
     _act(w, "About Storyboard Studio", None, w.about, help_menu)
     _toolbar(w)
+    tooltips_with_shortcuts(w.toolbar)
+
+
+def tooltips_with_shortcuts(toolbar) -> None:
+    """Every toolbar button says what it does and its key."""
+    for act in toolbar.actions():
+        if act.isSeparator() or not act.text():
+            continue
+        key = act.shortcut().toString(QKeySequence.NativeText)
+        text = act.text().replace("&", "").rstrip("…")
+        act.setToolTip(f"{text} ({key})" if key else text)
+
+
+def shortcut_rows(w) -> list[tuple[str, str, str]]:
+    """(menu, action, keys) for every menu action with a shortcut, read from the actions
+    themselves so the sheet cannot drift from the keys."""
+    rows = []
+
+    def walk(menu: QMenu, path: str) -> None:
+        for act in menu.actions():
+            if act.menu() is not None:
+                walk(act.menu(), f"{path} › {act.text().replace('&', '')}")
+            elif act.shortcuts():
+                keys = ", ".join(k.toString(QKeySequence.NativeText) for k in act.shortcuts())
+                rows.append((path, act.text().replace("&", ""), keys))
+
+    for top in w.menuBar().actions():
+        if top.menu() is not None:
+            walk(top.menu(), top.text().replace("&", ""))
+    return rows
+
+
+def show_shortcuts(w) -> None:
+    from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QVBoxLayout
+
+    rows = shortcut_rows(w)
+    dialog = QDialog(w)
+    dialog.setObjectName("shortcuts")
+    dialog.setWindowTitle("Keyboard Shortcuts")
+    table = QTableWidget(len(rows), 3, dialog)
+    table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.NoEditTriggers)
+    QVBoxLayout(dialog).addWidget(table)
+    dialog.resize(640, 560)
+    w.shortcuts_dialog = dialog
+    dialog.show()
 
 
 def _file_menu(w, m: QMenu) -> None:
     f = w.files
-    w.act_new = _act(w, "New Project", QKeySequence.New, f.new, m)
+    w.act_new = _act(w, "New Project…", QKeySequence.New, lambda: f.new(), m)
     w.act_open = _act(w, "Open…", QKeySequence.Open, lambda: f.open(), m)
     w.recent_menu = m.addMenu("Open Recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
     _act(w, "Import Storyboard…", "Ctrl+I", lambda: f.import_storyboard(), m)
+    w.act_import_media = _act(w, "Import Media…", "Ctrl+Shift+I", lambda: f.import_media(), m)
     _act(w, "Export Storyboard Script…", None, lambda: f.export_storyboard(), m)
+    m.addSeparator()
+    w.act_settings = _act(w, "Project Settings…", "Ctrl+Shift+P", f.project_settings, m)
     m.addSeparator()
     w.act_save = _act(w, "Save", QKeySequence.Save, f.save, m)
     w.act_save_as = _act(w, "Save As…", "Ctrl+Shift+S", lambda: f.save_as(), m)
@@ -171,7 +233,7 @@ def _toolbar(w) -> None:
     tb.setMovable(False)
     tb.setToolButtonStyle(Qt.ToolButtonTextOnly)
     w.toolbar = tb
-    for act in (w.act_new, w.act_open, w.act_save):
+    for act in (w.act_new, w.act_open, w.act_save, w.act_import_media):
         tb.addAction(act)
     tb.addSeparator()
     sb = w.storyboard

@@ -151,7 +151,9 @@ def _audible_tracks(project: Project):
     for ti, track in enumerate(project.tracks):
         if track.muted or (soloed and not track.solo) or not track.clips:
             continue
-        ordered = track.sorted_clips()
+        ordered = [c for c in track.sorted_clips() if c.title is None]  # titles are silent
+        if not ordered:
+            continue
         index = {id(c): i for i, c in enumerate(track.clips)}
         before = [None, *ordered[:-1]]
         after = [*ordered[1:], None]

@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 from studio.compose.fit import fit as fit_frame
 from studio.compose.fit import placement
 from studio.compose.sources import FrameSource, StillImage, open_source
+from studio.compose.titles import draw_title
 from studio.compose.transitions import blend, fade, mix, progress
 from studio.compose.watermark import Watermark
 from studio.errors import InputError, Location
@@ -124,6 +125,8 @@ class Compositor:
         video = [t for t in self.project.tracks_of(TrackKind.VIDEO) if not t.muted]
         soloed = [t for t in video if t.solo]
         self._tracks = [_TrackIndex(t) for t in reversed(soloed or video)]  # topmost first
+        # title clips are drawn over the composed picture, bottom track first
+        self._titles = [c for t in (soloed or video) for c in t.sorted_clips() if c.title]
         self._fitted.clear()
         self.offline.clear()  # a relinked or regenerated file gets another try
         total = self.project.duration_frames * self.fps / self.project.fps
@@ -193,16 +196,27 @@ class Compositor:
                 if got[1] >= 1.0:
                     break
         if not layers:
-            return np.zeros((self.size[1], self.size[0], 3), np.uint8), True
-        out, alpha, fresh = layers.pop()
-        if alpha < 1.0:
-            out, fresh = fade(out, alpha), True
-        for img, alpha, _ in reversed(layers):
-            out, fresh = mix(out, img, alpha), True
+            out, fresh = np.zeros((self.size[1], self.size[0], 3), np.uint8), True
+        else:
+            out, alpha, fresh = layers.pop()
+            if alpha < 1.0:
+                out, fresh = fade(out, alpha), True
+            for img, alpha, _ in reversed(layers):
+                out, fresh = mix(out, img, alpha), True
+        titles = self._titles_at(t)
+        if titles:
+            out, fresh = (out if fresh else out.copy()), True
+            for clip in titles:
+                draw_title(out, clip, t, self.project.fps)
         return out, fresh
+
+    def _titles_at(self, t: float) -> list[Clip]:
+        return [c for c in self._titles if c.start <= t < c.end]
 
     def _direct(self, t: float) -> av.VideoFrame | None:
         """The decoded take frame shown untouched at time t, if the picture is just that."""
+        if self._titles_at(t):
+            return None
         for track in self._tracks:
             active = track.active(t)
             if not active:
@@ -272,6 +286,8 @@ class Compositor:
 
     def _clip_image(self, clip: Clip, t: float) -> np.ndarray | None:
         """The clip's picture at time t, fitted to the output (shared: do not modify)."""
+        if clip.title is not None:
+            return None  # drawn over everything by _render
         path = self._media_path(clip)
         if path is None:
             return None

@@ -12,7 +12,17 @@ from studio.model.shot import (
     new_id,
 )
 from studio.model.take import Operation, Take, TakeKind
-from studio.model.timeline import Clip, Track, TrackKind, TrackRole, Transition
+from studio.model.timeline import (
+    Clip,
+    Marker,
+    MediaItem,
+    MediaKind,
+    Title,
+    Track,
+    TrackKind,
+    TrackRole,
+    Transition,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -20,6 +30,9 @@ __all__ = [
     "Camera",
     "DialogueLine",
     "Keyframe",
+    "Marker",
+    "MediaItem",
+    "MediaKind",
     "Clip",
     "FitMode",
     "Operation",
@@ -28,6 +41,7 @@ __all__ = [
     "Shot",
     "Take",
     "TakeKind",
+    "Title",
     "Track",
     "TrackKind",
     "TrackRole",

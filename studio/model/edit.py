@@ -15,6 +15,7 @@ reorders and field changes restore exactly in either direction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from studio.model.project import Project
 from studio.model.shot import Shot
@@ -44,6 +45,9 @@ class Edit:
     tracks_before: tuple[Track, ...] | None = None
     tracks_after: tuple[Track, ...] | None = None
     new_shot_ids: list[str] = field(default_factory=list)
+    # project-level fields (title, format, fps, style, fit, markers, in/out) by name
+    fields_before: dict[str, Any] = field(default_factory=dict)
+    fields_after: dict[str, Any] = field(default_factory=dict)
 
     # --- what changed (for views) ---------------------------------------------------------
     @property
@@ -70,9 +74,15 @@ class Edit:
         return self.tracks_before is not None or self.tracks_after is not None
 
     @property
+    def field_names(self) -> set[str]:
+        """Project-level fields this edit set (views re-read settings, markers, In/Out)."""
+        return set(self.fields_before) | set(self.fields_after)
+
+    @property
     def changed(self) -> bool:
         return (
-            self.before != self.after
+            self.fields_before != self.fields_after
+            or self.before != self.after
             or self.shots_before != self.shots_after
             or self.order_before != self.order_after
             or self.takes_before != self.takes_after
@@ -89,6 +99,7 @@ class Edit:
             self.shots_before,
             self.takes_before,
         )
+        _set_fields(project, self.fields_before)
 
     def redo(self, project: Project) -> None:
         _restore(
@@ -99,6 +110,7 @@ class Edit:
             self.shots_after,
             self.takes_after,
         )
+        _set_fields(project, self.fields_after)
 
     def then(self, later: Edit) -> Edit:
         """This edit followed by `later`, as one edit (keeps this one's name)."""
@@ -117,6 +129,8 @@ class Edit:
             self.tracks_before if self.tracks_before is not None else later.tracks_before,
             later.tracks_after if later.tracks_after is not None else self.tracks_after,
             self.new_shot_ids + [s for s in later.new_shot_ids if s not in self.new_shot_ids],
+            _first(self.fields_before, later.fields_before),
+            {**self.fields_after, **later.fields_after},
         )
 
 
@@ -125,6 +139,11 @@ def _first(early: dict, late: dict) -> dict:
     for key, value in late.items():
         out.setdefault(key, value)
     return out
+
+
+def _set_fields(project: Project, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(project, name, list(value) if isinstance(value, tuple) else value)
 
 
 def _restore(project: Project, track_list, tracks, order, shots, takes) -> None:
@@ -187,6 +206,13 @@ class Recorder:
         if shot.current_take != take_id:
             self.replace_shot(shot.model_copy(update={"current_take": take_id}))
 
+    def set_field(self, name: str, value: Any) -> None:
+        """Set a project-level field (lists are kept as tuples in the edit: values)."""
+        old = getattr(self.project, name)
+        self.edit.fields_before.setdefault(name, tuple(old) if isinstance(old, list) else old)
+        self.edit.fields_after[name] = tuple(value) if isinstance(value, list) else value
+        setattr(self.project, name, list(value) if isinstance(value, list | tuple) else value)
+
     def put_take(self, take: Take) -> None:
         self.edit.takes_before.setdefault(take.id, self.project.takes.get(take.id))
         self.project.takes[take.id] = take
@@ -207,11 +233,19 @@ class Recorder:
                 if tid in by_id:
                     by_id[tid].clips.sort(key=lambda c: c.start)
                     check_track(by_id[tid])
+                    _check_lock(by_id[tid], edit)
         except EditError:
             edit.undo(project)
             raise
         edit.after = {tid: tuple(by_id[tid].clips) if tid in by_id else () for tid in edit.before}
         return edit
+
+
+def _check_lock(track: Track, edit: Edit) -> None:
+    """A locked track keeps its clips (a change of the project's fps still rescales them)."""
+    if track.locked and "fps" not in edit.fields_before:
+        if tuple(track.clips) != edit.before.get(track.id, ()):
+            raise EditError(f"track {track.name or track.id} is locked")
 
 
 # --- look-ups and rules ---------------------------------------------------------------------

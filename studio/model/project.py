@@ -10,7 +10,7 @@ from studio import limits
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
 from studio.model.shot import Shot, new_id
 from studio.model.take import Take
-from studio.model.timeline import Clip, Track, TrackKind, TrackRole
+from studio.model.timeline import Clip, Marker, MediaItem, Track, TrackKind, TrackRole
 
 SCHEMA_VERSION = 2
 # schema 1 marked the storyboard's tracks by name only; schema 2 gives them a role
@@ -55,6 +55,11 @@ class Project(BaseModel):
     shots: list[Shot] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
     takes: dict[str, Take] = Field(default_factory=dict, max_length=10 * limits.MAX_ITEMS)
     tracks: list[Track] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
+    media: list[MediaItem] = Field(default_factory=list, max_length=limits.MAX_ITEMS)  # the bin
+    markers: list[Marker] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
+    # In/Out points (I/O): a marked range of the timeline, in frames
+    in_point: int | None = Field(default=None, ge=0, le=limits.MAX_TIMELINE_FRAMES)
+    out_point: int | None = Field(default=None, ge=0, le=limits.MAX_TIMELINE_FRAMES)
 
     @model_validator(mode="before")
     @classmethod

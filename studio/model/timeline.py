@@ -40,6 +40,20 @@ class Transition(BaseModel):
     duration: int = Field(ge=0, le=limits.MAX_TIMELINE_FRAMES)  # frames
 
 
+class Title(BaseModel):
+    """Text drawn over the picture by a title clip (studio.compose.titles)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1, max_length=500)
+    font: str = Field(default="DejaVu Sans Bold", max_length=100)  # a family Pillow can find
+    size: int = Field(default=96, ge=8, le=400)  # px on a 1080-px short side, scaled with it
+    colour: str = Field(default="#ffffff", pattern=r"^#[0-9a-fA-F]{6}$")
+    # where the text's centre sits inside the frame's safe area (0..1 each way)
+    x: float = Field(default=0.5, ge=0, le=1)
+    y: float = Field(default=0.5, ge=0, le=1)
+
+
 class Clip(BaseModel):
     """A span of a take (or an imported media file) placed on a track."""
 
@@ -48,6 +62,7 @@ class Clip(BaseModel):
     id: str = Field(default_factory=new_id)
     take_id: str | None = None
     media: PathText | None = None  # imported file (bundle-relative or explicitly imported absolute)
+    title: Title | None = None  # a title clip: text, no take or file
     shot_id: str | None = None
     start: int = Field(ge=0, le=limits.MAX_TIMELINE_FRAMES)  # timeline frame
     # frames into the take, at project fps
@@ -66,8 +81,8 @@ class Clip(BaseModel):
 
     @model_validator(mode="after")
     def _has_source(self) -> Clip:
-        if not self.take_id and not self.media:
-            raise ValueError("a clip needs a take_id or a media file")
+        if not self.take_id and not self.media and self.title is None:
+            raise ValueError("a clip needs a take_id, a media file or a title")
         return self
 
     @property
@@ -80,6 +95,32 @@ class Clip(BaseModel):
         return self.source_in + self.duration
 
 
+class MediaKind(StrEnum):
+    VIDEO = "video"
+    IMAGE = "image"
+    AUDIO = "audio"
+
+
+class MediaItem(BaseModel):
+    """A file imported into the bundle's media/ (the media bin lists these)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: PathText  # bundle-relative, media/<hash>-<name>
+    kind: MediaKind
+    name: str = Field(default="", max_length=255)  # the file's name when imported
+    seconds: float | None = Field(default=None, ge=0, le=limits.MAX_MEDIA_SECONDS)  # None: still
+
+
+class Marker(BaseModel):
+    """A named point on the timeline (M adds one at the playhead)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    frame: int = Field(ge=0, le=limits.MAX_TIMELINE_FRAMES)
+    name: str = Field(default="", max_length=200)
+
+
 class Track(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -90,6 +131,7 @@ class Track(BaseModel):
     clips: list[Clip] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
     muted: bool = False
     solo: bool = False
+    locked: bool = False  # a locked track refuses edits of its clips
     gain_db: float = Field(default=0.0, ge=-96, le=24)
 
     def sorted_clips(self) -> list[Clip]:

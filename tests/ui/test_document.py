@@ -8,6 +8,7 @@ import json
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from studio.bundle import AUTOSAVE_FILE, Bundle
+from studio.model import Project
 from ui import settings
 from ui.document import Document
 from ui.main_window import MainWindow
@@ -89,7 +90,7 @@ def test_quit_with_unsaved_changes_asks(window, monkeypatch):
 
 
 def test_new_and_save_as_moves_scratch_bundle(window, tmp_path, qtbot):
-    window.files.new()
+    window.files.new(Project())
     doc = window.doc
     assert doc.untitled and doc.project.shots == []
     scratch = doc.bundle.path

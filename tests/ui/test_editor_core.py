@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from studio.layout.storyboard import rebuild
-from studio.model import TrackRole, TransitionKind
+from studio.model import Project, TrackRole, TransitionKind
 from studio.model import edits as E
 from tests.ui.conftest import add_take_file
 
@@ -140,7 +140,7 @@ def test_new_open_and_recover_leave_no_stale_connection(cut, qtbot, tmp_path, ca
     "Internal C++ object (TimelineView) already deleted"."""
     path = cut.doc.bundle.path
     timeline = cut.timeline
-    cut.files.new()
+    cut.files.new(Project())
     qtbot.wait(20)  # deleteLater of the closed document runs
     _play_a_little(cut, qtbot)
     assert cut.files.open_path(path, ask_recovery=False)

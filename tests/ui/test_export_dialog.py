@@ -91,3 +91,31 @@ def test_quality_choice_picks_the_draft_encoder(window):
     settings = dialog.settings()
     assert (settings.quality, settings.preset, settings.platform) == ("draft", "superfast", "reels")
     settings.validate()
+
+
+def test_export_asks_before_overwriting_and_resets(edited, qtbot, tmp_path, monkeypatch):
+    """Issue 14: an existing file is replaced only after a Yes; the bar starts from zero; a
+    finished export offers Show in Folder and Play."""
+    from PySide6.QtWidgets import QMessageBox
+
+    dest = tmp_path / "film.mp4"
+    dest.write_bytes(b"keep me")
+    dialog = ExportDialog(edited.ctx, edited)
+    dialog.quality.setCurrentIndex(dialog.quality.findData("draft"))
+    dialog.dest.setText(str(dest))
+    dialog.bar.setValue(100)  # as a previous export left it
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No
+    )
+    assert not dialog.start()
+    assert asked and "film.mp4" in asked[0] and dest.read_bytes() == b"keep me"
+    assert dialog.job is None
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    assert dialog.start()
+    assert dialog.bar.value() < 100 and not dialog.btn_play.isVisible()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=120_000)
+    assert dest.read_bytes() != b"keep me"
+    dialog.show()
+    assert dialog.btn_folder.isVisible() and dialog.btn_play.isVisible()
+    dialog.close()

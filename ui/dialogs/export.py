@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -24,6 +26,7 @@ from studio.errors import PolicyRefusal, StudioError
 from studio.export.settings import PLATFORMS, ExportSettings
 from studio.model import FitMode, OutputFormat
 from ui.dialogs.export_job import ExportJob, guard_export
+from ui.render_queue.row import format_eta
 
 PLATFORM_LABELS = {
     "tiktok": "TikTok — 1080×1920, 30 fps",
@@ -93,6 +96,13 @@ class ExportDialog(QDialog):
         self.btn_export = QPushButton("Export")
         self.btn_export.setObjectName("primary")
         self.btn_cancel = QPushButton("Close")
+        # after an export: open its folder or play it (issue 14)
+        self.btn_folder = QPushButton("Show in Folder")
+        self.btn_play = QPushButton("Play")
+        for b in (self.btn_folder, self.btn_play):
+            b.hide()
+        self.btn_folder.clicked.connect(lambda: _open_url(self.result.path.parent))
+        self.btn_play.clicked.connect(lambda: _open_url(self.result.path))
         form = QFormLayout()
         form.addRow("Platform", self.platform)
         form.addRow("Format", fmt_row)
@@ -102,6 +112,8 @@ class ExportDialog(QDialog):
         form.addRow("Captions", self.captions)
         form.addRow("Save to", dest_row)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.btn_folder)
+        buttons.addWidget(self.btn_play)
         buttons.addStretch(1)
         buttons.addWidget(self.btn_cancel)
         buttons.addWidget(self.btn_export)
@@ -164,6 +176,12 @@ class ExportDialog(QDialog):
         except StudioError as exc:
             self._show_error(str(exc))
             return False
+        if dest.exists() and not self.confirm_overwrite(dest):
+            return False
+        self.bar.setValue(0)  # no stale bar from the previous export
+        self.btn_folder.hide()
+        self.btn_play.hide()
+        self._started = time.monotonic()
         self.job = ExportJob(doc.project, doc.resolve, dest, settings, self)
         self.job.progress.connect(self._progress)
         self.job.finished.connect(self._finished)
@@ -176,9 +194,23 @@ class ExportDialog(QDialog):
         self.job.start()
         return True
 
+    def confirm_overwrite(self, dest: Path) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Replace file?",
+            f"“{dest.name}” already exists in {dest.parent}. Replace it?",
+            QMessageBox.Yes | QMessageBox.No,
+            QMessageBox.No,
+        )
+        return answer == QMessageBox.Yes
+
     def _progress(self, done: int, total: int) -> None:
         self.bar.setValue(int(100 * done / total) if total else 0)
-        self.status.setText(f"Frame {done} of {total}")
+        eta = ""
+        if done and total:
+            left = (time.monotonic() - self._started) / done * (total - done)
+            eta = f" · {format_eta(left)}"
+        self.status.setText(f"Frame {done} of {total}{eta}")
 
     def _finished(self, result) -> None:
         self.result = result
@@ -188,6 +220,8 @@ class ExportDialog(QDialog):
             f"Exported {result.width}×{result.height}, {result.fps} fps, "
             f"{result.duration:.1f} s, {size:.1f} MB → {result.path}"
         )
+        self.btn_folder.show()
+        self.btn_play.show()
 
     def _ended(self, text: str, error: bool = False) -> None:
         self.btn_export.setEnabled(True)
@@ -216,6 +250,13 @@ class ExportDialog(QDialog):
             self.job.cancel()
             self.job.thread.join(10)
         super().reject()
+
+
+def _open_url(path: Path) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def default_destination(doc) -> Path:

@@ -22,6 +22,7 @@ from studio.layout.frames import take_frames
 from studio.model import FitMode, TransitionKind
 from studio.model import edits as E
 from studio.model.edit import EditError
+from studio.timecode import time_text
 from ui.inspector.fields import FieldGuard, commit_on_finish
 from ui.undo import UndoId
 
@@ -31,6 +32,7 @@ class ClipInspector(QWidget):
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
+        self.seconds_mode = False  # View → Show Time in Seconds
         self.ctx = ctx
         self.clip_id: str | None = None
         self._updating = False
@@ -111,9 +113,10 @@ class ClipInspector(QWidget):
             self.duration.setMaximum(max(1, hi - clip.start))
             self.duration.setValue(clip.duration)
             fps = project.fps
+            sec = self.seconds_mode
             self.timing.setText(
-                f"{clip.start / fps:.2f}s → {clip.end / fps:.2f}s "
-                f"({clip.duration / fps:.2f}s at {fps} fps)"
+                f"{time_text(clip.start, fps, sec)} → {time_text(clip.end, fps, sec)} "
+                f"({time_text(clip.duration, fps, sec)} at {fps} fps)"
             )
             self.fit.setCurrentIndex(max(0, self.fit.findData(clip.fit)))
             tr = clip.transition_in

@@ -291,7 +291,9 @@ class ShotInspector(QWidget):
             return None
         problem = image_problem(Path(path))
         if problem:
-            QMessageBox.warning(self, "Cannot use this image", problem)
+            QMessageBox.warning(
+                self, "Cannot use this image", f"{Path(path).name}: {problem}\n\n{path}"
+            )
             return None
         try:  # copied into the bundle's media/, so the project stays self-contained
             return self.ctx.doc.bundle.import_media(Path(path))

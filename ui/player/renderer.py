@@ -133,7 +133,8 @@ class FrameRenderer(QObject):
     def _compositor(old, project: Project, resolve, size: tuple[int, int]):
         from studio.compose.compositor import Compositor
 
-        if old is not None and tuple(old.size) == tuple(size) and old.fps == project.fps:
+        same = old is not None and old._resolve == resolve  # another bundle: fresh decoders
+        if same and tuple(old.size) == tuple(size) and old.fps == project.fps:
             old.project = project  # keep open decoders; re-index the edited timeline
             old.reload()
             return old

@@ -23,6 +23,8 @@ class FrameView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.image: QImage | None = None
+        self.live: QImage | None = None  # a running generation's latest preview
+        self.live_text = ""
         self.aspect = 9 / 16
         self.safe_area = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -45,13 +47,30 @@ class FrameView(QWidget):
         ph = w / self.aspect
         return QRectF(0, (h - ph) / 2, w, ph)
 
+    def set_live(self, image: QImage | None, text: str) -> None:
+        """Show a generation's preview (None: back to the timeline's frame)."""
+        self.live, self.live_text = image, text if image is not None else ""
+        self.update()
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
         p.fillRect(self.rect(), Qt.GlobalColor.black)
         rect = self.picture_rect()
-        if self.image is not None and not self.image.isNull():
+        live = self.live is not None and not self.live.isNull()
+        if live:  # a generation taking shape, at viewer size
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            size = self.live.size().scaled(rect.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
+            box = QRectF(0, 0, size.width(), size.height())
+            box.moveCenter(rect.center())
+            p.drawImage(box, self.live)
+        elif self.image is not None and not self.image.isNull():
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             p.drawImage(rect, self.image)
+        if self.live_text:
+            band = QRectF(0, rect.bottom() - 28, self.width(), 28)  # the whole width: no clip
+            p.fillRect(band, QColor(0, 0, 0, 170))
+            p.setPen(QColor("#f0f0f0"))
+            p.drawText(band, Qt.AlignmentFlag.AlignCenter, self.live_text)
         if self.safe_area and self.aspect < 1:
             sx, sy = rect.width() / SAFE_REF[0], rect.height() / SAFE_REF[1]
             p.setPen(QPen(_EDGE, 1, Qt.PenStyle.DashLine))

@@ -26,16 +26,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSlider,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.model import Project
+from studio.timecode import time_text
 from ui.player.clock import PlaybackClock, default_clock
 from ui.player.renderer import AHEAD, FrameRenderer
 from ui.player.screen import FrameView
-from ui.timeline.ruler import timecode
 
 PREVIEW_MAX_SIDE = 640
 SPEEDS = (1, 2, 4, 8)
@@ -80,13 +81,16 @@ class PreviewPlayer(QWidget):
     def _build_ui(self) -> None:
         self.screen = FrameView(self)
         self.play_button = QToolButton(self)
-        self.play_button.setText("▶")
+        self._play_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_button.setIcon(self._play_icon)  # a standard icon: no font glyph to miss
         self.play_button.setToolTip("Play / pause (Space)")
         self.play_button.clicked.connect(self.toggle)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setRange(0, 0)
         self.slider.valueChanged.connect(self._slider_moved)
-        self.time_label = QLabel("0:00:00", self)
+        self.time_label = QLabel("00:00:00:00", self)
+        self.seconds_mode = False  # View → Show Time in Seconds
         self.safe_box = QCheckBox("Safe area", self)
         self.safe_box.setToolTip(
             "Show where TikTok / Reels / Shorts draw their buttons and captions"
@@ -190,7 +194,7 @@ class PreviewPlayer(QWidget):
         self._timer.stop()
         if self.clock is not None:
             self.clock.stop()
-        self.play_button.setText("▶")
+        self.play_button.setIcon(self._play_icon)
         self.playingChanged.emit(False)
 
     @Slot()
@@ -237,7 +241,7 @@ class PreviewPlayer(QWidget):
         self.clock.start(self.position / self.fps, speed)
         self.renderer.request(self.position, speed)
         self._timer.start()
-        self.play_button.setText("⏸")
+        self.play_button.setIcon(self._pause_icon)
         if not was_playing:
             self.playingChanged.emit(True)
 
@@ -261,9 +265,13 @@ class PreviewPlayer(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(frame)
         self.slider.blockSignals(False)
-        self.time_label.setText(timecode(frame, self.fps))
+        self.time_label.setText(time_text(frame, self.fps, self.seconds_mode))
         self._show(frame)
         self.positionChanged.emit(frame)
+
+    def set_seconds_mode(self, on: bool) -> None:
+        self.seconds_mode = on
+        self.time_label.setText(time_text(self.position, self.fps, on))
 
     def _show(self, frame: int) -> None:
         """Show `frame` if it is cached; keep the renderer working on the first missing one."""

@@ -184,6 +184,8 @@ class ClipItem(QGraphicsItem):
                 text = ""
         if not text:
             text = Path(clip.media).name if clip.media else (clip.take_id or "")
+        if clip.title is not None:
+            text = f"T  {clip.title.text}"
         return text[: max(1, int(width / 5))]
 
     def _paint_strip(self, painter: QPainter, exposed: QRectF, path: Path) -> None:

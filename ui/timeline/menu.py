@@ -39,7 +39,20 @@ def build_clip_menu(view: TimelineView, clip_id: str) -> QMenu:
     _transition_menu(menu.addMenu(title), view, clip_id, "in", clip.transition_in)
     _transition_menu(menu.addMenu("Fade out to black"), view, clip_id, "out", clip.transition_out)
     _swap_menu(menu, view, clip_id)
+    _gain_menu(menu.addMenu("Clip gain"), view, clip_id, clip.gain_db)
     return menu
+
+
+_GAINS = (6.0, 3.0, 0.0, -3.0, -6.0, -12.0, -96.0)  # dB; -96 is silent
+
+
+def _gain_menu(sub: QMenu, view: TimelineView, clip_id: str, current: float) -> None:
+    """The clip's gain in a few steps (the inspector has the exact field)."""
+    for db in _GAINS:
+        label = "Silent" if db <= -96 else f"{db:+g} dB"
+        a = sub.addAction(label, lambda d=db: view.push(E.set_clip_fields, clip_id, gain_db=d))
+        a.setCheckable(True)
+        a.setChecked(abs(current - db) < 1e-6)
 
 
 def _transition_menu(sub: QMenu, view: TimelineView, clip_id: str, edge: str, current) -> None:

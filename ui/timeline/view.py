@@ -28,6 +28,8 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QMenu
 from studio.model import Project, TrackKind
 from studio.model import edits as E
 from studio.model.edits import Edit, EditError
+from ui.timeline.drops import TimelineDrops
+from ui.timeline.editing import ClipEditing
 from ui.timeline.items import ClipItem, Layout, PaintContext
 from ui.timeline.media import MediaCache
 from ui.timeline.menu import build_clip_menu
@@ -50,6 +52,7 @@ class _Drag:
     targets: list[int] = field(default_factory=list)
     key: object = field(default_factory=object)  # merges this drag's steps into one undo entry
     started: bool = False
+    refused: bool = False  # a neighbour refused this drag (said once)
 
 
 class TimelineView(QGraphicsView):
@@ -83,6 +86,7 @@ class TimelineView(QGraphicsView):
         self._drag: _Drag | None = None
         self._snap_x: float | None = None
         self._setup_view()
+        self.seconds_mode = False  # the ruler shows seconds instead of timecode
         self._make_actions()
         self.media.ready.connect(self._media_ready)
         self.refresh()
@@ -121,6 +125,9 @@ class TimelineView(QGraphicsView):
         self.action_snap = act("Snapping", ["N"], self._toggle_snapping)
         self.action_snap.setCheckable(True)
         self.action_snap.setChecked(True)
+        self.action_snap.setToolTip("Snapping (N); hold Shift while dragging to not snap")
+        self.editing = ClipEditing(self)
+        self.drops = TimelineDrops(self)
 
     def edit_actions(self) -> list[QAction]:
         """Timeline actions with their shortcuts, for the main window's menus."""
@@ -132,6 +139,7 @@ class TimelineView(QGraphicsView):
             self.action_zoom_out,
             self.action_fit,
             self.action_snap,
+            *self.editing.actions,
         ]
 
     def _toggle_snapping(self) -> None:
@@ -191,7 +199,7 @@ class TimelineView(QGraphicsView):
                 item = self._items.get(clip.id)
                 if item is None:
                     item = self._items[clip.id] = ClipItem(self.ctx, clip, row)
-                    item.selected = clip.id == self.selected_clip
+                    item.selected = clip.id in self.editing.selected
                     self._scene.addItem(item)
                 elif item.clip is not clip or item.row is not row:
                     item.place(clip, row)
@@ -213,6 +221,8 @@ class TimelineView(QGraphicsView):
             self.refresh()
         elif edit.track_ids:
             self._sync(edit.track_ids)
+        elif edit.field_names:  # markers, In/Out
+            self.ruler.update()
         else:
             return
         self.viewport().update()
@@ -266,16 +276,7 @@ class TimelineView(QGraphicsView):
     @Slot(str)
     def select(self, clip_id: str | None) -> None:
         """Select a clip (or nothing) and emit clipSelected (\"\" for nothing) if it changed."""
-        clip_id = clip_id or None
-        if clip_id == self.selected_clip:
-            return
-        for cid, flag in ((self.selected_clip, False), (clip_id, True)):
-            item = self._items.get(cid) if cid else None
-            if item is not None:
-                item.selected = flag
-                item.update()
-        self.selected_clip = clip_id
-        self.clipSelected.emit(clip_id or "")
+        self.editing.set_selection([clip_id] if clip_id else [])
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt API
         x = self.layout.x(self.playhead)
@@ -354,6 +355,8 @@ class TimelineView(QGraphicsView):
         return self.push(E.split_clip, clip_id, self.playhead)
 
     def delete_selected(self) -> Edit | None:
+        if self.editing.delete():  # several clips: one edit
+            return None
         return self.push(E.delete_clip, self.selected_clip) if self.selected_clip else None
 
     def ripple_delete_selected(self) -> Edit | None:
@@ -372,10 +375,19 @@ class TimelineView(QGraphicsView):
         pos = event.position().toPoint()
         item = self._item_at(pos)
         self.setFocus()
+        extend = event.modifiers() & (
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+        )
         if item is None:
-            self.select(None)
+            if not extend:
+                self.select(None)
+            self.editing.begin_band(pos)
             return
-        self.select(item.clip_id)
+        if extend:
+            self.editing.toggle(item.clip_id)
+            return
+        if item.clip_id not in self.editing.selected:
+            self.select(item.clip_id)
         scene = self.mapToScene(pos)
         zone = item.zone(item.mapFromScene(scene).x())
         self.begin_drag(item.clip_id, zone, scene.x(), pos)
@@ -392,6 +404,9 @@ class TimelineView(QGraphicsView):
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
         pos = event.position().toPoint()
         drag = self._drag
+        if self.editing.band_active():
+            self.editing.move_band(pos)
+            return
         if drag is None:
             self._hover_cursor(pos)
             return super().mouseMoveEvent(event)
@@ -437,11 +452,19 @@ class TimelineView(QGraphicsView):
                 self._snap_x = self.layout.x(next(e for e in edges if e in drag.targets))
             start = snapped
         free = E.free_start(self.project, clip.id, start, dst)
+        if free != start and not drag.refused:
+            drag.refused = True  # say so once per drag, not at every mouse move
+            self.editFailed.emit(
+                "no room there: a neighbouring clip is in the way (held at the nearest gap)"
+            )
         if free is None or (free == clip.start and dst == track.id):
             return
         self.push(E.move_clip, clip.id, free, dst, drag=drag.key)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.editing.band_active():
+            self.editing.end_band(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+            return
         if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
             self.end_drag()
             return

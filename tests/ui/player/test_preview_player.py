@@ -83,7 +83,7 @@ def test_seek_shows_the_compositors_frame(qtbot, bundle):
         want = expected(project, resolve, frame)
         qtbot.waitUntil(lambda w=want: shows(player, w), timeout=5000)
     assert positions == [30, 5, 40] and player.slider.value() == 40
-    assert player.time_label.text() == "0:01:16"
+    assert player.time_label.text() == "00:00:01:16"  # HH:MM:SS:FF (issue 14)
 
 
 def test_refresh_after_edit_shows_new_timeline(qtbot, bundle):

@@ -1,0 +1,121 @@
+"""Make the README's editor screenshots (issue 14). Run under a real X server, e.g.:
+
+    STUDIO_HOME=$(mktemp -d) xvfb-run -s "-screen 0 1920x1080x24" python resources/screenshots/shoot.py main
+    STUDIO_HOME=$(mktemp -d) xvfb-run -s "-screen 0 1366x768x24" python resources/screenshots/shoot.py small
+
+Scenes: main (1920×1080, a generation taking shape in the viewer), small (1366×768),
+new-project, media-bin, title. Each writes resources/screenshots/<name>.png.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+HERE = Path(__file__).parent
+
+
+def wait(seconds: float, until=None) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        if until is not None and until():
+            return
+        time.sleep(0.02)
+
+
+def window():
+    from ui.app import build_window
+
+    _app, win = build_window(None)
+    win.offer_recovery_on_show = False
+    win.show()
+    wait(2.0)
+    return win
+
+
+def save(widget, name: str) -> None:
+    QApplication.processEvents()
+    path = HERE / f"{name}.png"
+    widget.grab().save(str(path))
+    print(path)
+
+
+def media_files(folder: Path) -> list[Path]:
+    from PIL import Image, ImageDraw
+
+    from studio.audio.wavfile import write_wav
+    from studio.media.video import write_video
+
+    frames = []
+    for i in range(48):
+        img = np.zeros((320, 180, 3), np.uint8)
+        img[:] = (30 + i * 3, 60, 140)
+        img[100 + i : 160 + i, 40:140] = (240, 200, 60)
+        frames.append(img)
+    write_video(folder / "skate-park.mp4", frames, 24)
+    pic = Image.new("RGB", (540, 960), (250, 120, 80))
+    ImageDraw.Draw(pic).ellipse((120, 300, 420, 600), fill=(255, 230, 120))
+    pic.save(folder / "sunset.png")
+    t = np.arange(48000 * 6) / 48000
+    tone = 0.35 * np.sin(2 * np.pi * 220 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 0.7 * t))
+    tone = tone.astype(np.float32)
+    write_wav(folder / "music-bed.wav", np.stack([tone, tone], axis=1), 48000)
+    voice = (0.5 * np.sin(2 * np.pi * 180 * t) * (np.sin(2 * np.pi * 3 * t) > 0)).astype(np.float32)
+    write_wav(folder / "voice-over.wav", np.stack([voice, voice], axis=1), 48000)
+    return sorted(folder.iterdir())
+
+
+def main(scene: str) -> None:
+    win = window()
+    if scene == "main":
+        shot = win.doc.project.shots[1]
+        win.storyboard.select([shot.id])
+        win.ctx.generator.generate([shot.id])
+        wait(120, lambda: win.player.screen.live is not None)
+        wait(1.5)
+        save(win, "main-window-1920")
+    elif scene == "small":
+        save(win, "main-window-1366")
+    elif scene == "new-project":
+        from studio.model import Project
+        from ui.dialogs.project_settings import ProjectSettingsDialog
+
+        dialog = ProjectSettingsDialog(
+            Project(title="Skate trip"), win.ctx.presets.names(), True, win
+        )
+        dialog.show()
+        wait(0.5)
+        save(dialog, "new-project")
+    elif scene == "media-bin":
+        from studio.model import Project
+
+        win.files.new(Project(title="My media"))
+        folder = Path(tempfile.mkdtemp())
+        win.files.import_media(media_files(folder)[:3], at=0)
+        win.files.import_media([folder / "voice-over.wav"], at=24, audio_track="Voice-over")
+        win.docks["media"].raise_()
+        win.timeline.fit()
+        wait(3.0)
+        save(win, "media-bin")
+    elif scene == "title":
+        from studio.model import Title
+        from studio.model.media_edits import add_title
+
+        win.doc.apply(add_title, Title(text="MORNING RUN", size=120, y=0.15), 0, 4.0, 0.0, 0.5)
+        win.player.seek(12)
+        wait(3.0)
+        save(win, "title-clip")
+    win.doc.undo_stack.setClean()
+    QTimer.singleShot(0, win.close)
+    wait(0.3)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
