@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMenu
 
 from studio.layout.storyboard import rebuild
 from ui import settings
+from ui.dialogs.gpu_engine import open_gpu_engine_dialog
 from ui.farm import add_farm_item
 from ui.generation import ANIMATIC, DIFFUSERS, diffusion_models, engines_available
 
@@ -45,6 +46,7 @@ def build(w) -> None:
         view.addAction(dock.toggleViewAction())
     view.addSeparator()
     _act(w, "Reset Layout", None, w.reset_layout, view)
+    _act(w, "GPU Engine…", None, lambda: open_gpu_engine_dialog(w), bar.addMenu("&Settings"))
     help_menu = bar.addMenu("&Help")
     _act(w, "About Storyboard Studio", None, w.about, help_menu)
     _toolbar(w)
