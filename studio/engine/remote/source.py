@@ -55,6 +55,9 @@ def worker_environment(base: dict[str, str] | None = None) -> dict[str, str]:
             else:
                 env.pop(name, None)
         env.pop("PYTHONHOME", None)
+        # engine-src holds only the code: the presets and policy are the bundle's own
+        bundle = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+        env.setdefault("STUDIO_RESOURCES", str(bundle / "studio" / "resources"))
     env["PYTHONPATH"] = str(engine_source_path())
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
