@@ -148,7 +148,7 @@ def deb(folder: Path) -> Path:
         (control / hook).chmod(0o755)
     out = DIST / f"{NAME}_{ver}_{arch}.deb"
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(out)], check=True
+        ["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(root), str(out)], check=True
     )
     print(f"deb: {out} ({out.stat().st_size / 2**20:.0f} MiB)")
     return out
