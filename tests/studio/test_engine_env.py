@@ -85,6 +85,7 @@ def test_use_refuses_a_folder_without_python(tmp_path):
 
 
 @pytest.mark.install
+@pytest.mark.timeout(900)  # a pip install of torch on a loaded machine
 def test_install_cpu_end_to_end_and_resume(tmp_path, studio_home):
     """A real venv with the CPU torch; a second run resumes; a lost step is redone alone."""
     target = tmp_path / "engine"
