@@ -104,7 +104,7 @@ def _params(plan: Plan, step: str) -> dict:
     if step == "torch":
         return {"torch": plan.torch_version, "build": plan.build, "index": plan.torch_index()}
     if step == "libraries":
-        return {"torch": plan.torch_version, "libraries": plan.libraries, "core": ENGINE_CORE}
+        return {"torch": plan.torch_version, "libraries": plan.libraries, "core": list(ENGINE_CORE)}
     return {}
 
 
