@@ -64,7 +64,11 @@ def test_progress_and_previews_come_from_the_worker(remote, tmp_path):
     assert remote.worker_info["pid"] != os.getpid()  # generated in another process
     assert sampling_steps(events, job) == [1, 2, 3]
     previews = [e for e in events if isinstance(e, PreviewFrame) and e.job_id == job]
-    assert [p.step for p in previews] == [1, 2, 3]
+    steps = [p.step for p in previews]
+    # previews are made within a time budget (a loaded machine skips some); every one the
+    # worker made arrives here, in step order
+    assert steps and steps[0] == 1 and steps == sorted(set(steps)) and set(steps) <= {1, 2, 3}
+    assert len(previews) == event.take.params["previews"]
     img = previews[-1].image
     assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3 and img.shape[0] >= 32
     take = event.take
