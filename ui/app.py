@@ -25,7 +25,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(TOOL_NAME)
     QCoreApplication.setOrganizationName("storyboard-studio")
     QCoreApplication.setApplicationVersion(__version__)
-    app.setDesktopFileName("storyboard-studio")
+    app.setDesktopFileName("io.github.storyboard_studio")  # = the .desktop file
     theme.apply(app)
     return app
 
@@ -36,6 +36,8 @@ def open_document(project: Path | None):
     from ui.document import Document, crashed_untitled
     from ui.example import example_bundle
 
+    if project is not None and project.suffix.lower() == ".toml":
+        return script_document(project)  # a storyboard script opened from the file manager
     if project is not None:
         return Document.open(project)
     scratch = crashed_untitled()
@@ -43,6 +45,17 @@ def open_document(project: Path | None):
         return Document.open(scratch, untitled=True)
     example = example_bundle()
     return Document.open(example) if example else Document.new()
+
+
+def script_document(script: Path):
+    """A storyboard script as a new untitled project (as File → Import Storyboard does)."""
+    from ui.document import Document
+    from ui.example import import_storyboard
+
+    probe = Document.new()
+    folder = probe.bundle.path
+    probe.close()
+    return Document(import_storyboard(script, folder), untitled=True)
 
 
 def build_window(project: Path | None = None, engine=None):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMenu
 
 from studio.layout.storyboard import rebuild
 from ui import settings
+from ui.dialogs.gpu_engine import open_gpu_engine_dialog
 from ui.farm import add_farm_item
 from ui.generation import ANIMATIC, DIFFUSERS, diffusion_models, engines_available
 
@@ -52,6 +53,7 @@ def build(w) -> None:
     w.act_seconds.toggled.connect(w.set_seconds_mode)
     if settings.settings().value("view/seconds", False) in (True, "true"):
         w.act_seconds.setChecked(True)
+    _act(w, "GPU Engine…", None, lambda: open_gpu_engine_dialog(w), bar.addMenu("&Settings"))
     help_menu = bar.addMenu("&Help")
     _act(w, "Keyboard Shortcuts", "F1", lambda: show_shortcuts(w), help_menu)
     _act(w, "About Storyboard Studio", None, w.about, help_menu)

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "studio.cli.cameo",
     "studio.cli.gui",
     "studio.cli.farm",
+    "studio.cli.engine",
 )
 
 

@@ -211,12 +211,15 @@ def scan_hf_cache() -> list[ModelInfo]:
     try:
         from huggingface_hub import scan_cache_dir
         from huggingface_hub.errors import CacheNotFound, CorruptedCacheException
-
+    except ImportError as exc:  # the desktop bundle has no huggingface_hub: nothing to scan
+        log.info("cannot scan the Hugging Face cache: %s", exc)
+        return []
+    try:
         try:
             cache = scan_cache_dir(hf_cache_dir())
         except CacheNotFound:
             return []
-    except (ImportError, OSError, CorruptedCacheException) as exc:
+    except (OSError, CorruptedCacheException) as exc:
         log.info("cannot scan the Hugging Face cache: %s", exc)
         return []
     out = []

@@ -55,7 +55,14 @@ def _animatic():
 
 
 def _diffusers(model: str | None, device: str | None, steps: int | None):
-    """Built on first use only: loading a model pulls in torch and diffusers."""
+    """Built on first use only: loading a model pulls in torch and diffusers. Without torch
+    here (the desktop bundle) the model runs in a worker process of the GPU engine's Python."""
+    remote = importlib.import_module("studio.engine.remote")
+    if not remote.torch_in_process():
+        from studio.engine.remote.backend import RemoteDiffusersBackend
+        from studio.engine_env.config import engine_python
+
+        return RemoteDiffusersBackend(engine_python(), model, device, steps)
     diffusion = importlib.import_module("studio.engine.diffusion")
     if model:
         return diffusion.make_backend(model, device, steps)  # resolves it: a clear error if missing
