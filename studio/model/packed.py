@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from studio.model.edit import Edit, _restore, shifted
+from studio.model.edit import Edit, _restore, _set_fields, shifted
 from studio.model.project import Project
 from studio.model.timeline import Clip
 
@@ -141,10 +141,12 @@ class PackedEdit(Edit):
     def undo(self, project: Project) -> None:
         tracks = self._tracks(project, "before")
         _restore(project, None, tracks, self.order_before, self.shots_before, self.takes_before)
+        _set_fields(project, self.fields_before)
 
     def redo(self, project: Project) -> None:
         tracks = self._tracks(project, "after")
         _restore(project, None, tracks, self.order_after, self.shots_after, self.takes_after)
+        _set_fields(project, self.fields_after)
 
     def then(self, later: Edit) -> Edit:
         raise TypeError("unpack a packed edit before composing it")
