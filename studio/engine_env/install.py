@@ -36,7 +36,7 @@ ENGINE_CORE = (
     "cryptography>=42",
 )
 DIFFUSION = (
-    "diffusers>=0.32",
+    "diffusers>=0.42",
     "transformers>=4.44",
     "accelerate>=0.30",
     "safetensors>=0.4",
