@@ -42,7 +42,10 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         image = first_frame(self.path)
-        self.cache._loaded.emit(self.key, image if image is not None else QImage())
+        try:
+            self.cache._loaded.emit(self.key, image if image is not None else QImage())
+        except RuntimeError:  # the cache (its project's window) closed while this decoded
+            pass
 
 
 class ThumbnailCache(QObject):
