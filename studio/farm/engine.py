@@ -170,7 +170,16 @@ class FarmEngine(Engine):
         partial = bundle_files.make_dirs(out_root, f".partial/{job.id}")
         self.emit(JobStarted(job.id, label=job.label))
         ran: str | None = None
-        lost = False
+        lost = released = False
+
+        def free() -> None:
+            """The worker is idle again before anyone hears the job ended, so the next job
+            (submitted on that news) sees it free, with the model it just ran."""
+            nonlocal released
+            if not released:
+                released = True
+                self.pool.release(slot, ran)
+
         try:
             if cancel.is_set():
                 raise Cancelled(job.id)
@@ -183,6 +192,7 @@ class FarmEngine(Engine):
                 self._after_take(job, take, out_root)
                 self._attempt(job.id, Attempt(slot.name, "done"))
                 self.queue.finish(job.id, JobState.DONE, take_id=take.id)
+                free()
                 self._end(JobFinished(job.id, take=take))
             elif isinstance(outcome, Stopped):
                 self._attempt(
@@ -195,10 +205,12 @@ class FarmEngine(Engine):
                     ),
                 )
                 self.queue.finish(job.id, JobState.CANCELLED)
+                free()
                 self._end(JobCancelled(job.id))
             elif isinstance(outcome, Failed):
                 self._attempt(job.id, Attempt(slot.name, "failed", outcome.reason))
                 self.queue.finish(job.id, JobState.FAILED, error=outcome.reason)
+                free()
                 self._end(JobFailed(job.id, reason=outcome.reason, hint=outcome.hint))
             else:
                 self._refusal(job, slot, outcome)
@@ -221,7 +233,7 @@ class FarmEngine(Engine):
             if self.queue.get(job.id) is None:  # ended: nothing more to remember
                 self._cancels.pop(job.id, None)
             if not lost:
-                self.pool.release(slot, ran)
+                free()
 
     def _stream(self, slot: Slot, farm_job: FarmJob, cancel: threading.Event) -> Outcome:
         """Forward the worker's events as they arrive; return its outcome."""
