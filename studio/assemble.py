@@ -11,7 +11,18 @@ from studio.audio.decode import probe_audio
 from studio.bundle import Bundle
 from studio.errors import InputError, Location
 from studio.layout.storyboard import SOUND_NAME, VIDEO_NAME, rebuild, shot_frames
-from studio.model import Clip, DialogueLine, Keyframe, Project, Shot, Take, Track, TrackKind
+from studio.model import (
+    CastMember,
+    Clip,
+    DialogueLine,
+    Keyframe,
+    LoraRef,
+    Project,
+    Shot,
+    Take,
+    Track,
+    TrackKind,
+)
 from studio.script.storyboard import Storyboard, transition_seconds
 
 VIDEO_TRACK, SOUND_TRACK = VIDEO_NAME, SOUND_NAME  # names shown; the role marks the tracks
@@ -26,6 +37,12 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
     )
     bundle = Bundle(bundle_path, project)
     bundle.path.mkdir(parents=True, exist_ok=True)
+    for c in script.cast:  # a cameo's pictures stay in her profile: only fictional ones copied
+        images = [bundle.import_media(board.resolve(i)) for i in c.images]
+        project.cast.append(
+            CastMember(name=c.name or "", description=c.description, images=images, cameo=c.cameo)
+        )
+    project.loras = [LoraRef(file=lo.file, weight=lo.weight) for lo in script.lora]
     for s in script.shot:
         image = bundle.import_media(board.resolve(s.image)) if s.image else None
         last = bundle.import_media(board.resolve(s.last_image)) if s.last_image else None
@@ -51,6 +68,7 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
                 transition=s.transition,
                 transition_duration=transition_seconds(s),
                 audio=s.audio,
+                loras=[LoraRef(file=lo.file, weight=lo.weight) for lo in s.lora],
             )
         )
     end = board.duration

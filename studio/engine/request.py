@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from studio.model import Camera, DialogueLine, Keyframe, Operation, OutputFormat
+from studio.model import Camera, DialogueLine, Keyframe, LoraRef, Operation, OutputFormat
+from studio.model.lora import LoraUse
 
 
 class RemixStrength(StrEnum):
@@ -52,6 +53,22 @@ class SourceTake(BaseModel):
     source_frames: int | None = None  # how many frames of the take the clip uses
 
 
+class CastReference(BaseModel):
+    """A cast member a shot names, as the engine needs it.
+
+    A fictional member's pictures are resolved files; a cameo's are NOT carried here: the
+    engine reads them from the consented profile right before generation (after its consent
+    check), so a request file can not smuggle a real person's pictures in.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str  # "Oro" or "@maya"
+    description: str = ""
+    images: list[str] = Field(default_factory=list)  # absolute paths (fictional members only)
+    cameo: str | None = None  # handle without "@"
+
+
 class GenerationRequest(BaseModel):
     """Everything a backend needs; serialisable so queued jobs survive a restart."""
 
@@ -75,6 +92,10 @@ class GenerationRequest(BaseModel):
     dialogue: list[DialogueLine] = Field(default_factory=list)  # spoken lines, for sound models
     cameo_images: list[str] = Field(default_factory=list)
     cameos: list[str] = Field(default_factory=list)
+    cast: list[CastReference] = Field(default_factory=list)  # members the prompt names
+    loras: list[LoraRef] = Field(default_factory=list)  # resolved files, all levels merged
+    retake_range: tuple[float, float] | None = None  # RETAKE: seconds of sources[0] to redo
+    batch: str | None = None  # variations: the batch this seed belongs to
     sources: list[SourceTake] = Field(default_factory=list)
     strength: float = Field(default=0.55, ge=0, le=1)  # remix / blend re-noise strength
     blend_curve: list[float] = Field(default_factory=lambda: [0.0, 1.0])  # influence of B over time
@@ -124,4 +145,7 @@ class TakeResult(BaseModel):
     prompt: str = ""
     negative_prompt: str = ""
     params: dict = Field(default_factory=dict)
+    cast: list[str] = Field(default_factory=list)  # keys of the cast members that conditioned it
+    references: list[str] = Field(default_factory=list)  # sha256 of the reference pictures used
+    loras: list[LoraUse] = Field(default_factory=list)  # LoRAs attached while it was made
     sound: SoundResult | None = None  # an audio-video model's sound: a second, linked take

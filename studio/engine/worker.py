@@ -362,6 +362,12 @@ def take_record(req: GenerationRequest, result: TakeResult, take_id: str, path: 
         blend_of=sources if op == "blend" else [],
         extend_of=sources[0] if op == "extend" and sources else None,
         loop_of=sources[0] if op == "loop" and sources else None,
+        retake_of=sources[0] if op == "retake" and sources else None,
+        retake_range=req.retake_range if op == "retake" else None,
+        batch=req.batch,
         cameos=list(req.cameos),
+        cast=list(result.cast),
+        references=list(result.references),
+        loras=list(result.loras),
         params=result.params,
     )

@@ -1,6 +1,8 @@
 """The document model: Project, Shot, Take, Track, Clip, Transition."""
 
+from studio.model.cast import CastMember, cast_in_prompt
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
+from studio.model.lora import LoraRef
 from studio.model.project import SCHEMA_VERSION, Project
 from studio.model.shot import (
     Camera,
@@ -28,8 +30,10 @@ __all__ = [
     "SCHEMA_VERSION",
     "SUPPORTED_FPS",
     "Camera",
+    "CastMember",
     "DialogueLine",
     "Keyframe",
+    "LoraRef",
     "Marker",
     "MediaItem",
     "MediaKind",
@@ -47,6 +51,7 @@ __all__ = [
     "TrackRole",
     "Transition",
     "TransitionKind",
+    "cast_in_prompt",
     "mentioned_handles",
     "new_id",
 ]

@@ -7,7 +7,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from studio import limits
+from studio.model.cast import MAX_CAST, CastMember
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
+from studio.model.lora import MAX_LORAS, LoraRef
 from studio.model.shot import Shot, new_id
 from studio.model.take import Take
 from studio.model.timeline import Clip, Marker, MediaItem, Track, TrackKind, TrackRole
@@ -56,6 +58,8 @@ class Project(BaseModel):
     takes: dict[str, Take] = Field(default_factory=dict, max_length=10 * limits.MAX_ITEMS)
     tracks: list[Track] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
     media: list[MediaItem] = Field(default_factory=list, max_length=limits.MAX_ITEMS)  # the bin
+    cast: list[CastMember] = Field(default_factory=list, max_length=MAX_CAST)
+    loras: list[LoraRef] = Field(default_factory=list, max_length=MAX_LORAS)  # for every shot
     markers: list[Marker] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
     # In/Out points (I/O): a marked range of the timeline, in frames
     in_point: int | None = Field(default=None, ge=0, le=limits.MAX_TIMELINE_FRAMES)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from studio import limits
 from studio.limits import PathText
+from studio.model.lora import MAX_LORAS, LoraRef
 
 
 def new_id() -> str:
@@ -87,6 +88,7 @@ class Shot(BaseModel):
         default=0.0, ge=0, le=limits.MAX_SHOT_SECONDS, allow_inf_nan=False
     )
     audio: str | None = None  # sound description
+    loras: list[LoraRef] = Field(default_factory=list, max_length=MAX_LORAS)  # this shot's own
     current_take: str | None = None
     sound_take: str | None = None
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from studio import limits
 from studio.limits import PathText
+from studio.model.lora import LoraUse
 from studio.model.shot import new_id
 
 
@@ -26,6 +27,7 @@ class Operation(StrEnum):
     EXTEND = "extend"
     LOOP = "loop"
     IMPORT = "import"
+    RETAKE = "retake"  # a time range of a take generated again, the rest kept
 
 
 def _now() -> str:
@@ -57,6 +59,13 @@ class Take(BaseModel):
     extend_of: str | None = None
     loop_of: str | None = None
     cameos: list[str] = Field(default_factory=list)
+    cast: list[str] = Field(default_factory=list, max_length=64)  # keys: "Oro", "@maya"
+    references: list[str] = Field(default_factory=list, max_length=512)  # sha256 of ref pictures
+    loras: list[LoraUse] = Field(default_factory=list, max_length=64)
+    retake_of: str | None = None
+    # (start, end) seconds of retake_of that were generated again; the rest is kept
+    retake_range: tuple[float, float] | None = None
+    batch: str | None = None  # the variations batch (N seeds of one shot) this take came from
     # the take made by the same run in the other medium (an audio-video model's picture ↔ sound)
     linked: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)  # steps, guidance, scheduler, revision...
@@ -65,5 +74,5 @@ class Take(BaseModel):
     @property
     def parents(self) -> list[str]:
         """Every take this one was made from (remix, blend, extend, loop lineage)."""
-        out = [t for t in (self.remix_of, self.extend_of, self.loop_of) if t]
+        out = [t for t in (self.remix_of, self.extend_of, self.loop_of, self.retake_of) if t]
         return out + [t for t in self.blend_of if t not in out]

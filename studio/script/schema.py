@@ -9,6 +9,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from studio import limits
 from studio.limits import PathText
 from studio.model import SUPPORTED_FPS, Camera, FitMode, OutputFormat, TransitionKind
+from studio.model.cast import MAX_CAST, MAX_CAST_IMAGES
+from studio.model.lora import MAX_LORAS
 
 
 def _number(value: object) -> object:
@@ -92,6 +94,26 @@ class ScriptKeyframe(BaseModel):
     strength: Number = Field(default=1.0, ge=0, le=1)
 
 
+class ScriptLora(BaseModel):
+    """`[[lora]]` (storyboard), `[[shot.lora]]`: a LoRA file and its weight."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: ScriptPath = Field(min_length=1)
+    weight: Number = Field(default=1.0, ge=-4, le=4)
+
+
+class ScriptCast(BaseModel):
+    """`[[cast]]`: a fictional character (name, description, images) or a cameo (@handle)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text | None = Field(default=None, min_length=1, max_length=80)
+    description: Text = Field(default="", max_length=2000)
+    images: list[ScriptPath] = Field(default_factory=list, max_length=MAX_CAST_IMAGES)
+    cameo: Text | None = Field(default=None, min_length=2, max_length=41)
+
+
 class ScriptShot(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -109,6 +131,7 @@ class ScriptShot(BaseModel):
     transition: TransitionName = TransitionKind.CUT
     transition_duration: Number | None = Field(default=None, ge=0, le=limits.MAX_SHOT_SECONDS)
     audio: Text | None = None
+    lora: list[ScriptLora] = Field(default_factory=list, max_length=MAX_LORAS)
 
 
 class ScriptAudio(BaseModel):
@@ -136,6 +159,8 @@ class ScriptFile(BaseModel):
     fit: FitName = FitMode.COVER
     shot: list[ScriptShot] = Field(min_length=1, max_length=limits.MAX_ITEMS)
     audio: list[ScriptAudio] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
+    cast: list[ScriptCast] = Field(default_factory=list, max_length=MAX_CAST)
+    lora: list[ScriptLora] = Field(default_factory=list, max_length=MAX_LORAS)
 
 
 KNOWN_KEYS = {
@@ -144,6 +169,8 @@ KNOWN_KEYS = {
     "audio": set(ScriptAudio.model_fields),
     "keyframe": set(ScriptKeyframe.model_fields),
     "dialogue": set(ScriptLine.model_fields),
+    "cast": set(ScriptCast.model_fields),
+    "lora": set(ScriptLora.model_fields),
 }
 FPS_CHOICES = SUPPORTED_FPS
 DEFAULT_TRANSITION_S = 0.5
