@@ -7,6 +7,7 @@ Deterministic for (prompt, seed, preset): the same request gives the same frames
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from studio.engine.animatic import operations as ops
+from studio.engine.animatic.characters import CastLook, cast_look
 from studio.engine.animatic.keyframes import KeyPicture
 from studio.engine.animatic.layers import LayerShot
 from studio.engine.animatic.prefetch import prefetch
@@ -101,6 +103,8 @@ class AnimaticBackend:
             prompt=prompt,
             negative_prompt=negative,
             params=params,
+            cast=[c.key for c in request.cast],
+            references=_reference_hashes(request),
         )
 
     # --- the fast path for fresh renders -------------------------------------------------
@@ -179,6 +183,7 @@ class AnimaticBackend:
             prompt_weight=request.prompt_weight,
             reference_strength=request.image_strength,
             keyframes=_keyframes(request),
+            cast=cast_looks(request),
         )
         if look is not None:
             spec.look = look
@@ -240,6 +245,28 @@ def _keyframes(request: GenerationRequest) -> list[KeyPicture]:
     if request.last_image:
         keys.append(KeyPicture(request.duration, _image(request.last_image, "last_image"), 1.0))
     return keys
+
+
+def cast_looks(request: GenerationRequest) -> list[CastLook]:
+    """How each named member is drawn: from the member alone (key, description, pictures), so
+    it looks the same in every shot. A cameo's look comes from its handle; her profile
+    pictures are never read here."""
+    looks = []
+    for i, ref in enumerate(request.cast):
+        pictures = []
+        if ref.cameo is None:
+            pictures = [_image(p, f"cast.{i}.images.{j}") for j, p in enumerate(ref.images)]
+        looks.append(cast_look(ref.key, ref.description, pictures))
+    return looks
+
+
+def _reference_hashes(request: GenerationRequest) -> list[str]:
+    """sha256 of each fictional member's picture the take's look was drawn from."""
+    out = []
+    for ref in request.cast:
+        if ref.cameo is None:
+            out += [hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in ref.images]
+    return out
 
 
 def _image(path: str, field: str) -> Image.Image:

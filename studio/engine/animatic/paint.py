@@ -8,12 +8,13 @@ sprite with two poses so a runner's legs move.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from studio.engine.animatic.brush import SKIES, gradient, uni
+from studio.engine.animatic.characters import Actor, CastLook, cast_actors
 from studio.engine.animatic.scene import RGB, Scene, mix, shade
 from studio.engine.animatic.setpieces import paint_bridge, paint_landmark, paint_room, paint_tree
 from studio.engine.animatic.subjects import paint_subject
@@ -27,6 +28,7 @@ class Layers:
     sprites: list[Image.Image]  # RGBA poses of the subject (empty: no subject)
     subject_path: tuple[tuple[float, float], tuple[float, float]]  # canvas (x, y) feet at t=0, t=1
     horizon: float  # canvas y of the horizon
+    actors: list[Actor] = field(default_factory=list)  # cast members, drawn after the subject
 
 
 def paint_layers(
@@ -35,22 +37,30 @@ def paint_layers(
     frame: tuple[int, int],
     reference: Image.Image | None = None,
     reference_strength: float = 1.0,
+    cast: list[CastLook] | tuple[CastLook, ...] = (),
 ) -> Layers:
+    """The shot's layers. Named cast members take the place of the prompt's generic subject
+    (they are who the shot is about) and are drawn over a reference picture too."""
     cw, ch = canvas
     rng = scene.rng("layout")
     horizon = ch * float(uni(rng, 0.45, 0.58))
+    actors = cast_actors(list(cast), scene, canvas, frame, horizon)
     if reference is not None:
         far = ImageOps.fit(reference.convert("RGB"), canvas, Image.Resampling.LANCZOS)
         if reference_strength < 1:  # held less strictly: the painted sky shows through
             far = Image.blend(_far(scene, canvas, horizon).convert("RGB"), far, reference_strength)
-        return Layers(far, None, _atmosphere(scene, canvas, horizon), [], ((0, 0), (0, 0)), horizon)
+        air = _atmosphere(scene, canvas, horizon)
+        return Layers(far, None, air, [], ((0, 0), (0, 0)), horizon, actors)
     if "room" in scene.settings:
         far, near = paint_room(scene, canvas, horizon)
     else:
         far = _far(scene, canvas, horizon)
         near = _near(scene, canvas, horizon)
-    sprites, path = paint_subject(scene, canvas, frame, horizon)
-    return Layers(far, near, _atmosphere(scene, canvas, horizon), sprites, path, horizon)
+    sprites, path = ([], ((0.0, 0.0), (0.0, 0.0)))
+    if not actors:
+        sprites, path = paint_subject(scene, canvas, frame, horizon)
+    air = _atmosphere(scene, canvas, horizon)
+    return Layers(far, near, air, sprites, path, horizon, actors)
 
 
 # --- far: sky and distance ----------------------------------------------------------------

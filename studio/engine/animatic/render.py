@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from studio.engine.animatic.camera import Pose, camera_pose, canvas_size, sample, to_frame
+from studio.engine.animatic.characters import Actor, CastLook
 from studio.engine.animatic.keyframes import KeyframeBlend, KeyPicture
 from studio.engine.animatic.overlay import Overlay, build_overlay
 from studio.engine.animatic.paint import Layers, paint_layers
@@ -48,6 +49,7 @@ class ShotSpec:
     overlay: bool = True
     reference_strength: float = 1.0  # how strictly `reference` (the first frame) is held
     keyframes: list[KeyPicture] = field(default_factory=list)  # incl. the last frame
+    cast: list[CastLook] = field(default_factory=list)  # members the prompt names
 
 
 class ShotRenderer:
@@ -60,7 +62,7 @@ class ShotRenderer:
         scene = parse_scene(spec.prompt, spec.seed, spec.palette)
         self.scene = scene
         layers = paint_layers(
-            scene, self.canvas, self.work_size, spec.reference, spec.reference_strength
+            scene, self.canvas, self.work_size, spec.reference, spec.reference_strength, spec.cast
         )
         if spec.prompt_b:
             other = paint_layers(
@@ -68,6 +70,7 @@ class ShotRenderer:
                 self.canvas,
                 self.work_size,
                 spec.reference,
+                cast=spec.cast,
             )
             layers = _mix_layers(layers, other, spec.prompt_weight)
         if Camera(spec.camera) not in PARALLAX_MOVES:
@@ -86,7 +89,7 @@ class ShotRenderer:
             )
         self._work_overlay = overlay
         self.overlay: Overlay | None = overlay if self.work_size == tuple(spec.size) else None
-        self._sprite_cache: dict[tuple[int, int], Image.Image] = {}
+        self._sprite_cache: dict[tuple[int, int, int], Image.Image] = {}
         self.keys = KeyframeBlend(spec.keyframes, self.work_size, spec.fps, spec.frames)
         self._air_limits = tuple(
             max(0.0, (c / f - 1) / 2 - 2 / f)
@@ -147,12 +150,16 @@ class ShotRenderer:
         return np.asarray(Image.fromarray(out).resize(self.spec.size, Image.Resampling.BOX))
 
     def _paste_subject(self, img: Image.Image, i: int, pose: Pose) -> None:
-        sprites = self.layers.sprites
-        if not sprites:
-            return
+        """The prompt's subject, then each cast member, at their places on frame i."""
+        layers = self.layers
+        walkers = [Actor(layers.sprites, layers.subject_path)] if layers.sprites else []
+        for k, actor in enumerate([*walkers, *layers.actors]):
+            self._paste_actor(img, i, pose, k, actor)
+
+    def _paste_actor(self, img: Image.Image, i: int, pose: Pose, k: int, actor: Actor) -> None:
         n = self.spec.frames
         u = i / (n - 1) if n > 1 else 0.0
-        (x0, y0), (x1, y1) = self.layers.subject_path
+        (x0, y0), (x1, y1) = actor.path
         moving = abs(x1 - x0) > self.canvas[0] * 0.05
         stride = max(1, round(self.spec.fps / 6))
         which = (i // stride) % 2 if moving else 0
@@ -161,10 +168,10 @@ class ShotRenderer:
             (x0 + (x1 - x0) * u, y0 + (y1 - y0) * u + bob), pose, self.canvas, self.work_size
         )
         scale = round(pose.zoom, 2)
-        key = (which, int(scale * 100))
+        key = (k, which, int(scale * 100))
         sprite = self._sprite_cache.get(key)
         if sprite is None:
-            base = sprites[which]
+            base = actor.sprites[which]
             sprite = (
                 base
                 if scale == 1.0
@@ -193,7 +200,7 @@ def _mix_layers(a: Layers, b: Layers, weight: float) -> Layers:
         near = b.near
     main = b if weight >= 0.5 else a
     air = a.atmosphere if weight < 0.5 else b.atmosphere
-    return Layers(far, near, air, main.sprites, main.subject_path, main.horizon)
+    return Layers(far, near, air, main.sprites, main.subject_path, main.horizon, main.actors)
 
 
 def _flattened(layers: Layers) -> Layers:
@@ -202,7 +209,15 @@ def _flattened(layers: Layers) -> Layers:
         return layers
     far = layers.far.copy()
     far.paste(layers.near, (0, 0), layers.near)
-    return Layers(far, None, layers.atmosphere, layers.sprites, layers.subject_path, layers.horizon)
+    return Layers(
+        far,
+        None,
+        layers.atmosphere,
+        layers.sprites,
+        layers.subject_path,
+        layers.horizon,
+        layers.actors,
+    )
 
 
 def _graded(layers: Layers, look: Look) -> Layers:
@@ -229,4 +244,5 @@ def _graded(layers: Layers, look: Look) -> Layers:
         [rgba(s) for s in layers.sprites],  # type: ignore[misc]
         layers.subject_path,
         layers.horizon,
+        [Actor([rgba(s) for s in a.sprites], a.path) for a in layers.actors],  # type: ignore[misc]
     )
