@@ -22,6 +22,7 @@ from studio.model.edit import Edit, EditError
 from studio.model.media_edits import place_media, remove_media
 from ui import menus, settings
 from ui.cameo_panel import CameoPanel
+from ui.cast_panel import CastPanel
 from ui.context import EditorContext
 from ui.document import Document
 from ui.empty_hint import EmptyHint, is_empty
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self._dock("storyboard", "Storyboard", self.storyboard, Qt.LeftDockWidgetArea)
         self.media_bin = MediaBin(doc.resolve)
         self._dock("media", "Media", self.media_bin, Qt.LeftDockWidgetArea)
+        self.cast = CastPanel(self.ctx)
+        self._dock("cast", "Cast", self.cast, Qt.LeftDockWidgetArea)
         self._dock("timeline", "Timeline", self.timeline, Qt.BottomDockWidgetArea)
         self._dock("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea)
         self._dock("queue", "Render Queue", self.queue, Qt.RightDockWidgetArea)
@@ -90,6 +93,7 @@ class MainWindow(QMainWindow):
         # tabbed only once every dock is in (tabbing while docks are still being added
         # left a stale tab bar drawn over the timeline)
         self.tabifyDockWidget(self.docks["storyboard"], self.docks["media"])
+        self.tabifyDockWidget(self.docks["storyboard"], self.docks["cast"])
         self.tabifyDockWidget(self.docks["queue"], self.docks["presets"])
         self.tabifyDockWidget(self.docks["queue"], self.docks["cameos"])
         self.docks["storyboard"].raise_()

@@ -38,7 +38,7 @@ from studio.model.edit import EditError
 from studio.model.shot_edits import set_shot_fields
 from ui.inspector.fields import FieldGuard, commit_on_finish
 from ui.inspector.lines_keys import DialogueEditor, KeyframeEditor
-from ui.inspector.prompt_edit import PromptEdit, known_handles
+from ui.inspector.prompt_edit import PromptEdit, cast_names, known_handles
 from ui.swatches import swatch_icon
 from ui.undo import UndoId
 
@@ -69,6 +69,7 @@ class ShotInspector(QWidget):
         self.prompt = PromptEdit()
         self.prompt.setMinimumHeight(90)
         self.prompt.handles_provider = lambda: known_handles(self.ctx.doc.project)
+        self.prompt.names_provider = lambda: cast_names(self.ctx.doc.project)
         self.preset = QComboBox()
         self.camera = QComboBox()
         self.camera.addItems([c.value for c in Camera])

@@ -1,5 +1,5 @@
 """Paints one shot card: thumbnail of the current take, prompt, duration, preset, camera,
-how many spoken lines, cameo badges and the generation status."""
+how many spoken lines, cast and cameo chips and the generation status."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
-from studio.model import OutputFormat
+from studio.model import OutputFormat, Project, Shot, cast_in_prompt
 from ui import theme
 from ui.storyboard.model import ShotListModel
 
@@ -106,10 +106,13 @@ class ShotCardDelegate(QStyledItemDelegate):
             cx = self._chip(p, cx, y, shot.camera.value, theme.RAISED, theme.DIM)
         if shot.dialogue:
             cx = self._chip(p, cx, y, lines_label(shot), QColor("#2f3a2f"), QColor("#bfe3b4"))
-        for handle in shot.cameos[:3]:
+        for label, cameo in cast_chips(shot, project)[:4]:
             if cx > r.right() - 40:
                 break
-            cx = self._chip(p, cx, y, "@" + handle, QColor("#2b3550"), QColor("#9fc0ff"))
+            if cameo:
+                cx = self._chip(p, cx, y, label, QColor("#2b3550"), QColor("#9fc0ff"))
+            else:
+                cx = self._chip(p, cx, y, label, QColor("#3d2f4a"), QColor("#e0c2ff"))
         p.restore()
 
     def _chip(self, p, x, y, text, bg, fg, swatch: QColor | None = None) -> float:
@@ -143,6 +146,16 @@ class ShotCardDelegate(QStyledItemDelegate):
         p.drawRoundedRect(rect, 8, 8)
         p.setPen(colour)
         p.drawText(rect, Qt.AlignCenter, label.upper())
+
+
+def cast_chips(shot: Shot, project: Project) -> list[tuple[str, bool]]:
+    """(label, is a cameo) for each cast member the prompt names, in cast order, then any
+    other @handle the shot mentions (a cameo that is not in the cast yet)."""
+    named = cast_in_prompt(shot.prompt, project.cast)
+    chips = [(m.key, m.is_cameo) for m in named]
+    in_cast = {m.cameo for m in named if m.cameo}
+    chips += [("@" + h, True) for h in shot.cameos if h not in in_cast]
+    return chips
 
 
 def lines_label(shot) -> str:

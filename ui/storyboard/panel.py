@@ -257,5 +257,5 @@ class StoryboardPanel(QWidget):
             return
         for shot_id in edit.shot_ids:
             self.model.shot_changed(shot_id)
-        if edit.take_ids:
-            self.view.viewport().update()
+        if edit.take_ids or "cast" in edit.field_names:
+            self.view.viewport().update()  # thumbnails, or the cast chips of every card
