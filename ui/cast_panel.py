@@ -172,8 +172,7 @@ class CastPanel(QWidget):
         self.edit_button.clicked.connect(self._on_edit)
         self.remove_button.clicked.connect(lambda: self.remove_member(self.selected_id() or ""))
         self.hint = QLabel(
-            "Name a character in a prompt (Oro) or mention a cameo (@maya): it is drawn the "
-            "same way in every shot that names it."
+            "Name a member in a prompt (Oro, @maya): it acts in that shot, drawn alike in each."
         )
         self.hint.setWordWrap(True)
         self.hint.setProperty("role", "dim")
@@ -222,7 +221,7 @@ class CastPanel(QWidget):
 
     def _label(self, member: CastMember) -> str:
         if member.is_cameo:
-            return f"{member.key}  ·  cameo (pictures from the consented profile)"
+            return f"{member.key}  ·  cameo\npictures from the consented profile only"
         pictures = len(member.images)
         extra = f"  ·  {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
         text = member.description[:70] + ("…" if len(member.description) > 70 else "")

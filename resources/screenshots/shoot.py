@@ -4,7 +4,7 @@
     STUDIO_HOME=$(mktemp -d) xvfb-run -s "-screen 0 1366x768x24" python resources/screenshots/shoot.py small
 
 Scenes: main (1920×1080, a generation taking shape in the viewer), small (1366×768),
-new-project, media-bin, title. Each writes resources/screenshots/<name>.png.
+new-project, media-bin, title, cast (1920×1080: the Cast panel, cast chips, a shot's cast). Each writes resources/screenshots/<name>.png.
 """
 
 from __future__ import annotations
@@ -72,6 +72,57 @@ def media_files(folder: Path) -> list[Path]:
     return sorted(folder.iterdir())
 
 
+def cast_scene(win) -> None:
+    """Three shots naming Oro, Pip and @maya, generated with the animatic; the Cast panel is
+    split off below the storyboard so both show."""
+    from PIL import Image, ImageDraw
+    from PySide6.QtCore import Qt
+
+    from studio.cameo.identity import load_identity
+    from studio.cameo.store import CameoStore
+    from studio.model import Camera, Project, Shot
+
+    folder = Path(tempfile.mkdtemp())
+    oro = Image.new("RGB", (320, 320), (236, 236, 230))
+    draw = ImageDraw.Draw(oro)
+    draw.rounded_rectangle((90, 120, 230, 290), 18, fill=(247, 127, 0))
+    draw.rounded_rectangle((110, 40, 210, 125), 14, fill=(250, 160, 60))
+    draw.ellipse((140, 62, 180, 102), fill=(40, 90, 220))
+    oro.save(folder / "oro.png")
+    face = Image.new("RGB", (256, 256), (120, 90, 160))
+    face.save(folder / "maya.png")
+    CameoStore().create("maya", "Maya", [folder / "maya.png"], load_identity())
+    shots = [
+        Shot(prompt="Oro waits on the beach at dusk", duration=2.0, seed=3),
+        Shot(
+            prompt="Oro walks down a city street at night with @maya",
+            duration=2.0,
+            camera=Camera.PAN_LEFT,
+            seed=991,
+        ),
+        Shot(prompt="Pip shows Oro the green hills at noon", duration=2.0, seed=12),
+    ]
+    win.files.new(Project(title="Oro's day", shots=shots))
+    oro_description = "a small orange robot with one round blue eye"
+    win.cast.add_character("Oro", oro_description, [folder / "oro.png"])
+    win.cast.add_character("Pip", "a tall girl in a green coat with purple hair")
+    win.cast.add_cameo("maya")
+    cast = win.docks["cast"]
+    win.removeDockWidget(cast)
+    win.addDockWidget(Qt.LeftDockWidgetArea, cast, Qt.Vertical)  # below, not as a tab
+    cast.show()
+    win.docks["storyboard"].raise_()
+    wait(0.5)
+    win.resizeDocks([win.docks["storyboard"], cast], [400, 360], Qt.Vertical)
+    win.cast.list.setCurrentRow(0)
+    win.ctx.generator.generate([s.id for s in win.doc.project.shots])
+    wait(300, lambda: all(s.current_take for s in win.doc.project.shots))
+    win.storyboard.select([win.doc.project.shots[1].id])
+    win.player.seek(win.doc.project.fps * 2 + 12)
+    wait(3.0)
+    save(win, "cast-panel")
+
+
 def main(scene: str) -> None:
     win = window()
     if scene == "main":
@@ -112,6 +163,8 @@ def main(scene: str) -> None:
         win.player.seek(12)
         wait(3.0)
         save(win, "title-clip")
+    elif scene == "cast":
+        cast_scene(win)
     win.doc.undo_stack.setClean()
     QTimer.singleShot(0, win.close)
     wait(0.3)
