@@ -2,7 +2,8 @@
 
 It speaks the same Backend protocol as the diffusion engine: a GenerationRequest in, progress,
 previews and cancellation through the JobContext, a TakeResult (an H.264 file) out.
-Deterministic for (prompt, seed, preset): the same request gives the same frames.
+Deterministic for (prompt, seed, preset, cast): the same request gives the same frames; a cast
+member looks the same in every shot that names it (characters.py).
 """
 
 from __future__ import annotations
