@@ -42,6 +42,10 @@ class ShotCardDelegate(QStyledItemDelegate):
     def sizeHint(self, option, index) -> QSize:
         return QSize(320, CARD_H)
 
+    def number(self, index) -> str:
+        """The number painted on the card at `index`."""
+        return card_number(index.row())
+
     def paint(self, p: QPainter, option, index) -> None:
         model: ShotListModel = index.model()
         shot = model.shot_at(index.row())
@@ -54,11 +58,11 @@ class ShotCardDelegate(QStyledItemDelegate):
         p.setBrush(QColor("#2a3040") if selected else theme.CARD)
         p.drawRoundedRect(r, 8, 8)
 
-        # number
+        # number: the card's place in the storyboard (it follows reorders; never repeated)
         num = QRectF(r.left() + PAD, r.top() + PAD, 22, 18)
         p.setPen(theme.DIM)
         p.setFont(_font(8, bold=True))
-        p.drawText(num, Qt.AlignLeft | Qt.AlignTop, shot.name or str(index.row() + 1))
+        p.drawText(num, Qt.AlignLeft | Qt.AlignTop, self.number(index))
 
         # thumbnail
         ts = thumb_size(project.format, int(r.height()) - 2 * PAD)
@@ -96,6 +100,9 @@ class ShotCardDelegate(QStyledItemDelegate):
         # chips: duration, preset (with swatch), camera, then cameo badges
         y = r.bottom() - PAD - 18
         cx = x
+        label = name_label(shot)
+        if label:
+            cx = self._chip(p, cx, y, label, QColor("#3a3424"), QColor("#f0d89a"))
         cx = self._chip(p, cx, y, f"{shot.duration:g}s", theme.RAISED, theme.TEXT)
         style = shot.effective_style(project.style)
         if style:
@@ -143,6 +150,18 @@ class ShotCardDelegate(QStyledItemDelegate):
         p.drawRoundedRect(rect, 8, 8)
         p.setPen(colour)
         p.drawText(rect, Qt.AlignCenter, label.upper())
+
+
+def card_number(row: int) -> str:
+    """The number on a card: its position, so numbers follow a reorder and never repeat."""
+    return str(row + 1)
+
+
+def name_label(shot) -> str:
+    """The shot's own name as a chip ("1A", "intro"); a bare number is left out, as it would
+    read as a second, stale card number once the shots are reordered."""
+    name = (shot.name or "").strip()
+    return "" if not name or name.isdigit() else name[:16]
 
 
 def lines_label(shot) -> str:
