@@ -46,6 +46,7 @@ def test_bin_drops_insert_with_ctrl_overwrite_with_alt_and_by_menu(binned):
     track = _media_track(doc.project)
     (first,) = track.clips  # frames 0..72
     assert first.duration == 72
+    assert tl.item(first.id).label() == "card.png"  # its own name, not media/<hash>-card.png
     n = doc.undo_stack.count()
     _drop_bin_item(tl, item.path, 24, track.id, Qt.KeyboardModifier.ControlModifier)
     spans = [(c.start, c.duration, c.source_in) for c in track.sorted_clips()]
