@@ -54,6 +54,7 @@ class ClipInspector(QWidget):
                 self.transition.addItem(kind.value, kind)
         self.transition_len = QSpinBox(minimum=0, maximum=10**5, suffix=" f")
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow docks
         form.setLabelAlignment(Qt.AlignRight)
         form.addRow("Take", self.take)
         form.addRow("In", self.source_in)

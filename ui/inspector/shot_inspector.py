@@ -70,6 +70,11 @@ class ShotInspector(QWidget):
         self.prompt.setMinimumHeight(90)
         self.prompt.handles_provider = lambda: known_handles(self.ctx.doc.project)
         self.preset = QComboBox()
+        # long preset names are cut, not a reason for the inspector to scroll sideways
+        self.preset.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset.setMinimumContentsLength(10)
         self.camera = QComboBox()
         self.camera.addItems([c.value for c in Camera])
         self.duration = QDoubleSpinBox(
@@ -96,6 +101,9 @@ class ShotInspector(QWidget):
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
+        # in a narrow dock (1366 px screens) a wide field goes under its label rather than
+        # making the inspector scroll sideways
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Label", self.name)
         form.addRow("Prompt", self.prompt)
         form.addRow("Preset", self.preset)
