@@ -12,6 +12,7 @@ from ui import theme
 from ui.storyboard.model import ShotListModel
 
 CARD_H = 118
+CARD_MIN_W = 240
 PAD = 8
 
 
@@ -40,7 +41,10 @@ class ShotCardDelegate(QStyledItemDelegate):
         self.ctx = ctx
 
     def sizeHint(self, option, index) -> QSize:
-        return QSize(320, CARD_H)
+        """As wide as the list shows (a 300-px dock at 1366x768 cut the cards off)."""
+        view = self.parent()
+        width = view.viewport().width() if view is not None else 320
+        return QSize(max(CARD_MIN_W, width), CARD_H)
 
     def number(self, index) -> str:
         """The number painted on the card at `index`."""
