@@ -99,11 +99,8 @@ class ShotInspector(QWidget):
         self.takes = QListWidget()
         self.takes.setMaximumHeight(120)
 
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
-        # in a narrow dock (1366 px screens) a wide field goes under its label rather than
-        # making the inspector scroll sideways
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Label", self.name)
         form.addRow("Prompt", self.prompt)
         form.addRow("Preset", self.preset)
