@@ -412,7 +412,7 @@ from studio.model import Take
 from ui.app import build_window
 
 def new_take(doc, shot, i):
-    """A real 1 s take (540x960) of `shot`, landed as a generation would land it."""
+    # a real 1 s take (540x960) of `shot`, landed as a generation would land it
     take = Take(shot_id=shot.id, path="", engine="bench", width=540, height=960, fps=24,
                 frames=24, duration=1.0)
     take.path = f"takes/{take.id}.mp4"
@@ -427,7 +427,7 @@ def rss():
             return int(line.split()[1]) / 1024
 app, w = build_window()
 w.offer_recovery_on_show = False
-w.show(); app.processEvents()
+w.resize(1920, 1080); w.show(); app.processEvents()
 print("START", rss(), flush=True)
 folder = Path(tempfile.mkdtemp())
 steps = int(sys.argv[1])
@@ -448,6 +448,8 @@ for i in range(steps):
         w.doc.undo_stack.undo(); w.doc.undo_stack.redo()
     for f in range(0, w.doc.project.duration_frames, 37):
         w.player.seek(f)
+    w.storyboard.view.scrollToBottom()  # the new cards' thumbnails are drawn
+    w.timeline.fit()  # every clip's filmstrip is drawn
     app.processEvents()
 print("END", rss(), len(w.doc.project.media), w.doc.undo_stack.count(), flush=True)
 caches = (w.ctx.thumbs._images, w.timeline.media._cache, w.player._frames)

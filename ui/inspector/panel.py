@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QStackedWidget
 from ui.inspector.clip_inspector import ClipInspector
 from ui.inspector.shot_inspector import ShotInspector
 
-
 NARROW_PX = 340  # below this a page's fields go under their labels (1366x768 docks: 300 px)
 
 
