@@ -133,13 +133,24 @@ class TimelineDrops(QObject):
             return True
         return False
 
+    def _mark(self, pos, modifiers=None) -> None:
+        """While dragging over the timeline in Insert/Overwrite, a line where the drop lands."""
+        view = self.view
+        on = pos is not None and self.mode_for(modifiers) != DropMode.NORMAL
+        view._snap_x = view.layout.x(self.frame_at(pos)) if on else None
+        view.viewport().update()
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
         if kind in (QEvent.DragEnter, QEvent.DragMove):
             if self._accepts(event.mimeData()):
                 event.acceptProposedAction()
+                self._mark(event.position().toPoint(), event.modifiers())
                 return True
+        elif kind == QEvent.DragLeave:
+            self._mark(None)
         elif kind == QEvent.Drop:
+            self._mark(None)
             if self.drop(event.mimeData(), event.position().toPoint(), event.modifiers()):
                 event.acceptProposedAction()
                 return True

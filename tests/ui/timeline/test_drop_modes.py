@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragMoveEvent, QDropEvent
 
 from studio.model import TrackRole
 from studio.model.drop_edits import DropMode
@@ -48,7 +48,14 @@ def test_bin_drops_insert_with_ctrl_overwrite_with_alt_and_by_menu(binned):
     assert first.duration == 72
     assert tl.item(first.id).label() == "card.png"  # its own name, not media/<hash>-card.png
     n = doc.undo_stack.count()
+    mime = QMimeData()
+    mime.setData(MEDIA_MIME, item.path.encode())
+    over = QPointF(tl.layout.x(24) - tl.horizontalScrollBar().value(), 20)
+    move = QDragMoveEvent(over.toPoint(), Qt.CopyAction, mime, Qt.LeftButton, Qt.ControlModifier)
+    assert tl.drops.eventFilter(tl.viewport(), move)
+    assert tl._snap_x == tl.layout.x(24)  # a line shows where an insert lands
     _drop_bin_item(tl, item.path, 24, track.id, Qt.KeyboardModifier.ControlModifier)
+    assert tl._snap_x is None
     spans = [(c.start, c.duration, c.source_in) for c in track.sorted_clips()]
     assert spans == [(0, 24, 0), (24, 72, 0), (96, 48, 24)]  # cut at 24, the rest moved on
     assert doc.undo_stack.count() == n + 1 and doc.undo_stack.undoText() == "Insert card.png"
