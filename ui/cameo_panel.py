@@ -34,39 +34,66 @@ from studio.cameo.guard import uses_of_my_cameos
 from studio.cameo.identity import load_identity
 from studio.cameo.store import CameoStore, StoredCameo
 from studio.errors import StudioError
+from studio.media.check import image_problem
 
 MODES = [("only-me", "Only me"), ("approved", "People I approve"), ("everyone", "Everyone")]
 COLUMNS = ["Handle", "Name", "Owner", "Consent", "You"]
 
 
 class AddCameoDialog(QDialog):
-    """Handle, display name and reference images for a new cameo of yourself."""
+    """Handle, display name and reference images for a new cameo of yourself.
 
-    def __init__(self, parent: QWidget | None = None):
+    OK calls `create(handle, name, images)`; when it refuses, the dialog stays open with what
+    was typed and says why (a dialog that closed lost the handle and name)."""
+
+    def __init__(self, create=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("New cameo")
+        self.create = create
         self.handle = QLineEdit(placeholderText="@handle")
         self.name = QLineEdit(placeholderText="Display name")
         self.images: list[str] = []
         self.images_label = QLabel("No image chosen")
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
         pick = QPushButton("Choose images…")
-        pick.clicked.connect(self._pick)
+        pick.clicked.connect(lambda: self.pick())
         form = QFormLayout(self)
         form.addRow("Handle", self.handle)
         form.addRow("Name", self.name)
         form.addRow(pick, self.images_label)
+        form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self.try_accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def _pick(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Reference images", "", "Images (*.png *.jpg *.jpeg *.webp)"
-        )
-        if files:
-            self.images = files
-            self.images_label.setText(f"{len(files)} image(s)")
+    def pick(self, files: list[str] | None = None) -> None:
+        """Choose reference images; each is opened now and a bad one is named at once."""
+        if files is None:
+            files, _ = QFileDialog.getOpenFileNames(
+                self, "Reference images", "", "Images (*.png *.jpg *.jpeg *.webp)"
+            )
+        if not files:
+            return
+        bad = [f"{Path(f).name}: {why}" for f in files if (why := image_problem(Path(f)))]
+        good = [str(f) for f in files if not image_problem(Path(f))] if bad else list(files)
+        self.error.setText("Cannot use:\n" + "\n".join(bad) if bad else "")
+        if good:
+            self.images = good
+            self.images_label.setText(f"{len(good)} image(s)")
+
+    def try_accept(self) -> None:
+        if self.create is None:
+            self.accept()
+            return
+        try:
+            self.create(self.handle.text(), self.name.text(), [Path(p) for p in self.images])
+        except (StudioError, ValueError) as exc:
+            self.error.setText(f"⚠ {exc}")  # the typed handle and name stay
+            return
+        self.accept()
 
 
 class CameoPanel(QWidget):
@@ -285,9 +312,18 @@ class CameoPanel(QWidget):
 
     # --- dialogs ------------------------------------------------------------------------
     def _on_add(self) -> None:
-        dialog = AddCameoDialog(self)
-        if dialog.exec() == QDialog.Accepted:
-            self.add_cameo(dialog.handle.text(), dialog.name.text(), dialog.images)
+        self.add_dialog().exec()
+
+    def add_dialog(self) -> AddCameoDialog:
+        """The New cameo dialog; it creates the cameo itself and stays open on an error."""
+
+        def create(handle: str, name: str, images: list[Path]) -> None:
+            self.store.create(handle, name, images, self.me)
+            self.status.setText(f"Created @{handle.lstrip('@')} (only you may use it)")
+            self.refresh()
+            self.changed.emit()
+
+        return AddCameoDialog(create, self)
 
     def _on_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import cameo", "", "Cameo files (*.cameo)")

@@ -38,7 +38,7 @@ from studio.render_service import (
 )
 from studio.render_service import make_engine as make_service_engine
 from ui.bridge import EngineBridge
-from ui.commands import LandTake
+from ui.commands import LandAsNewClip, LandTake
 
 __all__ = [
     "ANIMATIC",
@@ -108,6 +108,8 @@ class Generator(QObject):
         self.jobs: dict[str, JobInfo] = {}
         self.status: dict[str, str] = {}
         self._started: set[str] = set()
+        # jobs whose take is added as a new clip after this shot instead of replacing its clip
+        self.land_as_new: dict[str, str] = {}
         # JobQueued can arrive after JobStarted (the engine thread may pick the job up before
         # submit() announces it), so a late "queued" never overwrites a later state
         bridge.jobQueued.connect(
@@ -276,7 +278,13 @@ class Generator(QObject):
             doc = self._doc()
             if belongs_to(info.request, doc.project, doc.bundle.path):
                 landed = adopt_take(doc.bundle.path, take)
-                doc.undo_stack.push(LandTake(doc, landed, self._landing_label(doc, landed)))
+                after = self.land_as_new.pop(job_id, None)
+                if after is not None:
+                    command = LandAsNewClip(doc, landed, after, "New clip: blend")
+                    landed = doc.project.takes[landed.id]  # it now belongs to the new shot
+                else:
+                    command = LandTake(doc, landed, self._landing_label(doc, landed))
+                doc.undo_stack.push(command)
                 if linked is not None:  # its sound, from the same run: lands linked, in sync
                     sound = adopt_take(doc.bundle.path, linked)
                     doc.undo_stack.push(LandTake(doc, sound, self._landing_label(doc, sound)))

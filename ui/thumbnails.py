@@ -13,8 +13,10 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from ui.bridge import to_qimage
+from ui.byte_lru import MIB, ByteLRU, image_bytes
 
 THUMB_SIDE = 240
+THUMB_CACHE_BYTES = 48 * MIB  # ~370 thumbnails of a vertical take; least recently shown go
 
 
 def first_frame(path: Path, max_side: int = THUMB_SIDE, at: float = 0.3) -> QImage | None:
@@ -54,7 +56,7 @@ class ThumbnailCache(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._images: dict[str, QImage] = {}
+        self._images: ByteLRU[str, QImage] = ByteLRU(THUMB_CACHE_BYTES, image_bytes)
         self._pending: set[str] = set()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
@@ -71,11 +73,11 @@ class ThumbnailCache(QObject):
         return None
 
     def put(self, key: str, image: QImage) -> None:
-        self._images[key] = image
+        self._images.put(key, image)
 
     def _store(self, key: str, image: QImage) -> None:
         self._pending.discard(key)
-        self._images[key] = image
+        self._images.put(key, image)
         self.ready.emit(key)
 
     def wait(self, msecs: int = 5000) -> bool:

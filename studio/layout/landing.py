@@ -63,6 +63,38 @@ def _land(project: Project, take: Take, name: str) -> Edit:
     return rec.finish()
 
 
+def land_as_new_shot(project: Project, take: Take, after_shot_id: str, name: str = "") -> Edit:
+    """Keep `take` as the current take of a NEW shot right after `after_shot_id` (a copy of
+    that shot's fields, as long as the take), so the result is added as a new clip and the
+    shot it was made from keeps its own take (a blend's "Add as a new clip"). One Edit."""
+    source = _shot(project, after_shot_id)
+    if source is None:
+        return land_take(project, take, name)  # its shot was deleted meanwhile: just keep it
+    from studio.model.shot_edits import add_shots  # shot_edits imports this package
+
+    shot = source.model_copy(
+        update={
+            "id": new_id(),
+            "name": None,
+            "current_take": take.id,
+            "sound_take": None,
+            "duration": min(600.0, round(take.duration, 3)) if take.duration > 0 else 3.0,
+        }
+    )
+    rec = Recorder(project, name or "New clip from a take")
+    rec.put_take(take.model_copy(update={"shot_id": shot.id}))
+    kept = rec.finish()
+    at = next(i for i, s in enumerate(project.shots) if s.id == after_shot_id) + 1
+    try:
+        added = add_shots(project, [shot], at, name or "New clip from a take")
+    except EditError:
+        kept.undo(project)
+        raise
+    edit = kept.then(added)
+    edit.name = added.name
+    return edit
+
+
 def link_pair(rec: Recorder, shot_id: str, video_id: str, sound_id: str) -> None:
     """Link the shot's picture clip of `video_id` on the storyboard track with its sound clip
     of `sound_id` on the shot-sound track (one model run made both), in sync: the sound starts

@@ -9,6 +9,7 @@ clip goes after the last clip of that track.
 
 from __future__ import annotations
 
+from studio.model.drop_edits import DropMode, make_room
 from studio.model.edit import Edit, EditError, Recorder, find
 from studio.model.project import Project
 from studio.model.timeline import Clip, MediaItem, MediaKind, Title, Track, TrackKind
@@ -59,19 +60,31 @@ def place_media(
     at: int,
     still_seconds: float = STILL_SECONDS,
     audio_track: str = MUSIC,
+    mode: DropMode = DropMode.NORMAL,
+    track_id: str | None = None,
 ) -> Edit:
-    """A clip of `item` at frame `at` (or after the track's last clip if that is taken)."""
+    """A clip of `item` at frame `at`. NORMAL: after the track's last clip if that spot is
+    taken; INSERT / OVERWRITE: exactly there, making room (studio.model.drop_edits).
+    `track_id` picks a hand-made track of the item's kind (where it was dropped)."""
     if item.kind == MediaKind.IMAGE and not 0 < still_seconds <= 3600:
         raise EditError("a still lasts between a frame and an hour")
-    rec = Recorder(project, f"Add {item.name or item.kind.value}")
-    if item.kind == MediaKind.AUDIO:
-        track = rec.track(_track(rec, TrackKind.AUDIO, audio_track))
-    else:
-        track = rec.track(_track(rec, TrackKind.VIDEO, None))
+    verb = {DropMode.INSERT: "Insert", DropMode.OVERWRITE: "Overwrite"}.get(mode, "Add")
+    rec = Recorder(project, f"{verb} {item.name or item.kind.value}")
+    kind = TrackKind.AUDIO if item.kind == MediaKind.AUDIO else TrackKind.VIDEO
+    chosen = next(
+        (t for t in project.tracks if t.id == track_id and t.kind == kind and t.role is None),
+        None,
+    )
+    if chosen is None:
+        chosen = _track(rec, kind, audio_track if kind == TrackKind.AUDIO else None)
+    track = rec.track(chosen)
     frames = media_frames(project, item, still_seconds)
     start = max(0, int(at))
-    if any(c.start < start + frames and start < c.end for c in track.clips):
-        start = track.end
+    if mode == DropMode.NORMAL:
+        if any(c.start < start + frames and start < c.end for c in track.clips):
+            start = track.end
+    else:
+        make_room(track, start, start + frames, mode)
     clip = Clip(media=item.path, start=start, duration=frames)
     track.clips.append(clip)
     return rec.finish(clip.id, [clip.id])

@@ -47,3 +47,27 @@ def test_panel_manages_cameos_and_shows_uses(qtbot, tmp_path):
 
     out = tmp_path / "maya.cameo"
     assert panel.export_file(out) and out.exists()
+
+
+def test_new_cameo_dialog_keeps_its_input_on_an_error(qtbot, tmp_path):
+    """Issue 14 (7): the dialog stays open with the typed handle and name, and says why;
+    a text file named .png is refused when picked, naming the file."""
+    panel = CameoPanel()
+    qtbot.addWidget(panel)
+    fake = tmp_path / "notes.png"
+    fake.write_text("not a picture")
+    dialog = panel.add_dialog()
+    qtbot.addWidget(dialog)
+    dialog.handle.setText("@maya")
+    dialog.name.setText("Maya Lin")
+    dialog.pick([str(fake)])
+    assert "notes.png" in dialog.error.text() and dialog.images == []
+    dialog.try_accept()  # no image: refused
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "image" in dialog.error.text()
+    assert dialog.handle.text() == "@maya" and dialog.name.text() == "Maya Lin"
+    dialog.pick([str(_face(tmp_path / "f.png")), str(fake)])
+    assert dialog.images == [str(tmp_path / "f.png")] and "notes.png" in dialog.error.text()
+    dialog.try_accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert panel.table.rowCount() == 1 and CameoStore().get("maya") is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio.layout.landing import land_take
+from studio.layout.landing import land_as_new_shot, land_take
 from studio.model import Take
 from ui.undo import EditCommand
 
@@ -15,4 +15,12 @@ class LandTake(EditCommand):
         super().__init__(doc, land_take(doc.project, take, label))
 
 
-__all__ = ["EditCommand", "LandTake"]
+class LandAsNewClip(EditCommand):
+    """A finished take added as a new clip (a new shot after `after_shot_id`) instead of
+    replacing that shot's clip: blend's "Add as a new clip"."""
+
+    def __init__(self, doc, take: Take, after_shot_id: str, label: str = ""):
+        super().__init__(doc, land_as_new_shot(doc.project, take, after_shot_id, label))
+
+
+__all__ = ["EditCommand", "LandAsNewClip", "LandTake"]

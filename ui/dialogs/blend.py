@@ -1,4 +1,5 @@
-"""Blend: a new take that moves from one clip to another along a blend curve."""
+"""Blend: a new take that moves from one clip to another along a blend curve; the dialog asks
+whether it replaces clip A or is added as a new clip after it (it used to replace A silently)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ CURVES = {
     "Even mix": [0.5, 0.5],
     "A → B → A": [0.0, 1.0, 0.0],
 }
+
+
+NEW_CLIP, REPLACE = "new-clip", "replace"
 
 
 def parse_curve(text: str) -> list[float]:
@@ -98,6 +102,13 @@ class BlendDialog(QDialog):
         self.curve = QLineEdit("0, 1")
         self.preview = CurvePreview()
         self.strength = QDoubleSpinBox(minimum=0, maximum=1, singleStep=0.05, value=0.6)
+        self.result_mode = QComboBox()  # where the blended take lands
+        self.result_mode.addItem("Add as a new clip after A", NEW_CLIP)
+        self.result_mode.addItem("Replace clip A (a new take of its shot)", REPLACE)
+        self.result_mode.setToolTip(
+            "A new clip keeps clip A as it is; replacing makes the blend A's current take "
+            "(its other takes stay in the inspector)"
+        )
         self.error = QLabel()
         self.error.setProperty("role", "error")
         form = QFormLayout()
@@ -107,6 +118,7 @@ class BlendDialog(QDialog):
         form.addRow("Values", self.curve)
         form.addRow("", self.preview)
         form.addRow("Strength", self.strength)
+        form.addRow("Result", self.result_mode)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Blend")
         buttons.accepted.connect(self._accept)
@@ -155,7 +167,10 @@ class BlendDialog(QDialog):
             strength=self.strength.value(),
             label=f"Blend {shot_a.name or 'A'} + {shot_b.name or 'B'}",
         )
-        return gen.submit(request)
+        job_id = gen.submit(request)
+        if job_id and self.result_mode.currentData() == NEW_CLIP:
+            gen.land_as_new[job_id] = shot_a.id
+        return job_id
 
     @classmethod
     def run(cls, ctx, shot_ids: list[str], parent=None) -> str | None:

@@ -53,7 +53,7 @@ class ClipInspector(QWidget):
             if kind != TransitionKind.CUT:
                 self.transition.addItem(kind.value, kind)
         self.transition_len = QSpinBox(minimum=0, maximum=10**5, suffix=" f")
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
         form.addRow("Take", self.take)
         form.addRow("In", self.source_in)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QStackedWidget
 
 from ui.inspector.clip_inspector import ClipInspector
 from ui.inspector.shot_inspector import ShotInspector
+
+NARROW_PX = 340  # below this a page's fields go under their labels (1366x768 docks: 300 px)
 
 
 class InspectorPanel(QScrollArea):
@@ -35,6 +37,21 @@ class InspectorPanel(QScrollArea):
         self._connected = None
         self._connect()
         ctx.documentChanged.connect(self._document_changed)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """In a narrow dock the forms put a wide field under its label instead of making the
+        inspector scroll sideways; wide, they keep one line per field (less to scroll)."""
+        super().resizeEvent(event)
+        policy = (
+            QFormLayout.RowWrapPolicy.WrapLongRows
+            if self.viewport().width() < NARROW_PX
+            else QFormLayout.RowWrapPolicy.DontWrapRows
+        )
+        for page in (self.shot, self.clip):
+            if page.form.rowWrapPolicy() != policy:
+                page.form.setRowWrapPolicy(policy)
+                page.layout().invalidate()  # the page's own minimum width follows at once
+                page.updateGeometry()
 
     def show_shot(self, shot_id: str | None) -> None:
         if shot_id:

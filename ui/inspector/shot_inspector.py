@@ -71,6 +71,11 @@ class ShotInspector(QWidget):
         self.prompt.handles_provider = lambda: known_handles(self.ctx.doc.project)
         self.prompt.names_provider = lambda: cast_names(self.ctx.doc.project)
         self.preset = QComboBox()
+        # long preset names are cut, not a reason for the inspector to scroll sideways
+        self.preset.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset.setMinimumContentsLength(10)
         self.camera = QComboBox()
         self.camera.addItems([c.value for c in Camera])
         self.duration = QDoubleSpinBox(
@@ -95,7 +100,7 @@ class ShotInspector(QWidget):
         self.takes = QListWidget()
         self.takes.setMaximumHeight(120)
 
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
         form.addRow("Label", self.name)
         form.addRow("Prompt", self.prompt)

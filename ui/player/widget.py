@@ -15,7 +15,6 @@ when there is a device) and shows the frame for clock time, from the cache when 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from studio.model import Project
 from studio.timecode import time_text
+from ui.byte_lru import MIB, ByteLRU, image_bytes
 from ui.player.clock import PlaybackClock, default_clock
 from ui.player.renderer import AHEAD, FrameRenderer
 from ui.player.screen import FrameView
@@ -41,6 +41,7 @@ from ui.player.screen import FrameView
 PREVIEW_MAX_SIDE = 640
 SPEEDS = (1, 2, 4, 8)
 _CACHE = 48
+FRAME_CACHE_BYTES = 160 * MIB  # 48 frames at up to ~1280x720; bounds a bigger viewer too
 
 
 class PreviewPlayer(QWidget):
@@ -64,7 +65,7 @@ class PreviewPlayer(QWidget):
         self._clock_factory = clock_factory
         self.clock: PlaybackClock | None = None
         self._noticed: set[str] = set()
-        self._frames: OrderedDict[int, QImage] = OrderedDict()
+        self._frames: ByteLRU[int, QImage] = ByteLRU(FRAME_CACHE_BYTES, image_bytes, _CACHE)
         self._shown = -1
         self.renderer = FrameRenderer((2, 2), self)
         self.renderer.frameReady.connect(self._frame_ready)
@@ -298,9 +299,7 @@ class PreviewPlayer(QWidget):
     def _frame_ready(self, generation: int, frame: int, image: QImage) -> None:
         if generation != self._generation:
             return  # rendered from a timeline that has since been edited
-        self._frames[frame] = image
-        while len(self._frames) > _CACHE:
-            self._frames.popitem(last=False)
+        self._frames.put(frame, image)
         if frame == self.position:
             self._display(frame, image)
 

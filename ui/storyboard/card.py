@@ -12,6 +12,7 @@ from ui import theme
 from ui.storyboard.model import ShotListModel
 
 CARD_H = 118
+CARD_MIN_W = 240
 PAD = 8
 
 
@@ -40,7 +41,14 @@ class ShotCardDelegate(QStyledItemDelegate):
         self.ctx = ctx
 
     def sizeHint(self, option, index) -> QSize:
-        return QSize(320, CARD_H)
+        """As wide as the list shows (a 300-px dock at 1366x768 cut the cards off)."""
+        view = self.parent()
+        width = view.viewport().width() if view is not None else 320
+        return QSize(max(CARD_MIN_W, width), CARD_H)
+
+    def number(self, index) -> str:
+        """The number painted on the card at `index`."""
+        return card_number(index.row())
 
     def paint(self, p: QPainter, option, index) -> None:
         model: ShotListModel = index.model()
@@ -49,16 +57,19 @@ class ShotCardDelegate(QStyledItemDelegate):
         p.save()
         p.setRenderHint(QPainter.Antialiasing)
         r = QRectF(option.rect).adjusted(6, 4, -6, -4)
+        view = self.parent()
+        if view is not None:  # never wider than what the list shows (a scroll bar came later)
+            r.setRight(min(r.right(), view.viewport().width() - 6))
         selected = bool(option.state & QStyle.State_Selected)
         p.setPen(QPen(theme.ACCENT if selected else theme.LINE, 2 if selected else 1))
         p.setBrush(QColor("#2a3040") if selected else theme.CARD)
         p.drawRoundedRect(r, 8, 8)
 
-        # number
+        # number: the card's place in the storyboard (it follows reorders; never repeated)
         num = QRectF(r.left() + PAD, r.top() + PAD, 22, 18)
         p.setPen(theme.DIM)
         p.setFont(_font(8, bold=True))
-        p.drawText(num, Qt.AlignLeft | Qt.AlignTop, shot.name or str(index.row() + 1))
+        p.drawText(num, Qt.AlignLeft | Qt.AlignTop, self.number(index))
 
         # thumbnail
         ts = thumb_size(project.format, int(r.height()) - 2 * PAD)
@@ -96,6 +107,9 @@ class ShotCardDelegate(QStyledItemDelegate):
         # chips: duration, preset (with swatch), camera, then cameo badges
         y = r.bottom() - PAD - 18
         cx = x
+        label = name_label(shot)
+        if label:
+            cx = self._chip(p, cx, y, label, QColor("#3a3424"), QColor("#f0d89a"))
         cx = self._chip(p, cx, y, f"{shot.duration:g}s", theme.RAISED, theme.TEXT)
         style = shot.effective_style(project.style)
         if style:
@@ -156,6 +170,18 @@ def cast_chips(shot: Shot, project: Project) -> list[tuple[str, bool]]:
     in_cast = {m.cameo for m in named if m.cameo}
     chips += [("@" + h, True) for h in shot.cameos if h not in in_cast]
     return chips
+
+
+def card_number(row: int) -> str:
+    """The number on a card: its position, so numbers follow a reorder and never repeat."""
+    return str(row + 1)
+
+
+def name_label(shot) -> str:
+    """The shot's own name as a chip ("1A", "intro"); a bare number is left out, as it would
+    read as a second, stale card number once the shots are reordered."""
+    name = (shot.name or "").strip()
+    return "" if not name or name.isdigit() else name[:16]
 
 
 def lines_label(shot) -> str:

@@ -8,6 +8,7 @@ waveform columns outside the visible rectangle are never touched.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,6 +175,10 @@ class ClipItem(QGraphicsItem):
             painter.fillRect(QRectF(0, 0, EDGE_PX / 2, self._h), _SELECT)
             painter.fillRect(QRectF(self._w - EDGE_PX / 2, 0, EDGE_PX / 2, self._h), _SELECT)
 
+    def label(self, width: float = 1e6) -> str:
+        """The text drawn on the clip (cut to what `width` pixels hold)."""
+        return self._label(width)
+
     def _label(self, width: float) -> str:
         clip, project = self.clip, self.ctx.project
         text = ""
@@ -182,8 +187,11 @@ class ClipItem(QGraphicsItem):
                 text = project.shot(clip.shot_id).prompt
             except KeyError:
                 text = ""
+        if not text and clip.media:  # the name it was imported with, not media/<hash>-name
+            item = next((m for m in project.media if m.path == clip.media), None)
+            text = item.name if item is not None and item.name else _plain(Path(clip.media).name)
         if not text:
-            text = Path(clip.media).name if clip.media else (clip.take_id or "")
+            text = clip.take_id or ""
         if clip.title is not None:
             text = f"T  {clip.title.text}"
         return text[: max(1, int(width / 5))]
@@ -242,3 +250,8 @@ class ClipItem(QGraphicsItem):
                 painter.drawLine(QLineF(0, self._h, w, 0))
             else:
                 painter.drawLine(QLineF(x, 0, self._w, self._h))
+
+
+def _plain(name: str) -> str:
+    """A bundle file's name without the content-hash prefix the bundle gave it."""
+    return re.sub(r"^[0-9a-f]{16}-", "", name)

@@ -9,7 +9,6 @@ user looks at is ever decoded. Results stay in a bounded LRU keyed by path, size
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +18,22 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from ui.byte_lru import MIB, ByteLRU, image_bytes
+
 THUMB_HEIGHT = 48
 STRIP_FRAMES = 48
 PEAKS_PER_SECOND = 100
 _MAX_ENTRIES = 512
+MEDIA_CACHE_BYTES = 96 * MIB  # filmstrips and waveforms; the least recently drawn go first
+
+
+def _nbytes(result: object) -> int:
+    """Bytes a cached filmstrip or waveform holds (None: a file that did not decode)."""
+    if isinstance(result, Filmstrip):
+        return sum(image_bytes(i) for i in result.images) + result.times.nbytes
+    if isinstance(result, Peaks):
+        return result.values.nbytes
+    return 0
 
 
 @dataclass(frozen=True)
@@ -124,7 +135,7 @@ class MediaCache(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline-media")
-        self._cache: OrderedDict[tuple, object] = OrderedDict()
+        self._cache: ByteLRU[tuple, object] = ByteLRU(MEDIA_CACHE_BYTES, _nbytes, _MAX_ENTRIES)
         self._pending: set[tuple] = set()
         self._done.connect(self._store)
 
@@ -137,8 +148,7 @@ class MediaCache(QObject):
     def _get(self, path: Path, kind: str, decode) -> object | None:
         key = _key(path, kind)
         if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
+            return self._cache.get(key)
         if key not in self._pending:
             self._pending.add(key)
             self._pool.submit(self._run, key, path, decode)
@@ -153,9 +163,7 @@ class MediaCache(QObject):
 
     def _store(self, key: tuple, result: object, path: str) -> None:
         self._pending.discard(key)
-        self._cache[key] = result
-        while len(self._cache) > _MAX_ENTRIES:
-            self._cache.popitem(last=False)
+        self._cache.put(key, result)
         self.ready.emit(path)
 
     def pending(self) -> int:

@@ -140,6 +140,8 @@ class TimelineView(QGraphicsView):
             self.action_fit,
             self.action_snap,
             *self.editing.actions,
+            self.drops.separator,
+            *self.drops.mode_actions,
         ]
 
     def _toggle_snapping(self) -> None:
@@ -416,6 +418,7 @@ class TimelineView(QGraphicsView):
         ):
             return
         drag.started = True
+        self.drops.modifiers = event.modifiers()
         snap = self.snapping and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         self.drag_to(self.mapToScene(pos), snap)
 
@@ -451,6 +454,9 @@ class TimelineView(QGraphicsView):
                 edges = (snapped, snapped + clip.duration)
                 self._snap_x = self.layout.x(next(e for e in edges if e in drag.targets))
             start = snapped
+        if self.drops.hold(clip.id, start, dst):  # insert/overwrite: lands on release
+            self._snap_x = self.layout.x(start)
+            return
         free = E.free_start(self.project, clip.id, start, dst)
         if free != start and not drag.refused:
             drag.refused = True  # say so once per drag, not at every mouse move
@@ -472,6 +478,7 @@ class TimelineView(QGraphicsView):
 
     def end_drag(self) -> None:
         self._drag = None
+        self.drops.release()
         self._snap_x = None
         self.viewport().update()
 

@@ -281,7 +281,8 @@ def _image(path: str, field: str) -> Image.Image:
 def _reported(
     frames: Iterator, total: int, ctx: JobContext, previews: bool, rgb_of=None
 ) -> Iterator:
-    """Pass frames through, reporting progress, a preview and a cancel check per chunk."""
+    """Pass frames through, reporting progress and a preview per chunk; a cancel is checked
+    after every frame, so quitting the editor mid-job is not held up by a whole chunk."""
     chunks = max(1, min(CHUNKS, total))
     bounds = [round(total * (c + 1) / chunks) for c in range(chunks)]
     chunk = 0
@@ -292,7 +293,7 @@ def _reported(
             ctx.step(chunk, chunks, phase="rendering")
             if previews:
                 ctx.preview(chunk, thumbnail(rgb_of(frame) if rgb_of else frame))
-            ctx.check_cancelled()
+        ctx.check_cancelled()
 
 
 def thumbnail(frame: np.ndarray, side: int = PREVIEW_SIDE) -> np.ndarray:
