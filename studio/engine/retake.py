@@ -9,6 +9,12 @@ take itself (not of a clip that trims it).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+
 from studio.engine.request import GenerationRequest, SourceTake
 from studio.errors import InputError, Location
 
@@ -51,3 +57,51 @@ def span_frames(retake_range: tuple[float, float], fps: float, count: int) -> tu
             "the range covers the whole take: re-roll the shot instead of retaking it", where
         )
     return a, b
+
+
+def kept_frames(path: Path, size: tuple[int, int]) -> Iterator[av.VideoFrame]:
+    """The source's frames as decoded yuv420p pictures, to hand to the encoder as they are:
+    going through RGB and back would resample the chroma twice (about 36 dB, not over 45)."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for frame in container.decode(stream):
+            if frame.format.name != "yuv420p" or (frame.width, frame.height) != size:
+                frame = frame.reformat(width=size[0], height=size[1], format="yuv420p")
+            # a fresh picture of the same planes: no timestamps or time base of the source's
+            yield av.VideoFrame.from_ndarray(frame.to_ndarray(), format="yuv420p")
+
+
+def write_spliced(out: Path, request: GenerationRequest, span: np.ndarray):
+    """Write the retake: the source's frames with frames [a, b) replaced by `span` (RGB,
+    b - a frames at the source's size). Returns the VideoInfo of the file."""
+    from studio.engine.animatic.takefile import TakeWriter, to_take_yuv
+    from studio.media.video import probe
+
+    src, rng = retake_source(request)
+    info = probe(Path(src.path))
+    fps = src.fps or info.fps
+    a, b = span_frames(rng, fps, info.frames)
+    size = (info.width - info.width % 2, info.height - info.height % 2)
+    writer = TakeWriter(out, size, fps, RETAKE_CODEC)
+    try:
+        for i, frame in enumerate(kept_frames(Path(src.path), size)):
+            if i >= info.frames:
+                break
+            new = a <= i < b and i - a < len(span)
+            writer.write(to_take_yuv(span[i - a][: size[1], : size[0]]) if new else frame)
+        return writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _codec():
+    from studio.engine.animatic.takefile import TakeCodec
+
+    # the kept frames are encoded a second time: crf 4 keeps them over 45 dB even for pure
+    # noise (crf 10: 41 dB, the 16 of a take: about 36); a retake file is that much larger
+    return TakeCodec(preset="veryfast", crf=4, maxrate_kbps=None)
+
+
+RETAKE_CODEC = _codec()

@@ -41,8 +41,6 @@ PREVIEW_SIDE = 256
 # vertical take with a grainy look. Takes are now written with takefile.TAKE_CODEC.
 ENCODER_PRESET = "ultrafast"
 GENERATING = (Operation.GENERATE, Operation.REROLL, Operation.IMPORT)
-# a retake re-encodes the frames it keeps: near-lossless, so they stay as they were (> 40 dB)
-RETAKE_CODEC = TakeCodec(preset="veryfast", crf=10, maxrate_kbps=None)
 
 
 class AnimaticBackend:
@@ -74,6 +72,8 @@ class AnimaticBackend:
             else:
                 codec = codec_for(preset.look.texture) if preset else TAKE_CODEC
                 if request.operation == Operation.RETAKE:
+                    from studio.engine.retake import RETAKE_CODEC
+
                     codec = RETAKE_CODEC  # the kept frames are encoded a second time
                 info = _write_take(out, plan, ctx, request.previews, codec)
         except BaseException:

@@ -19,7 +19,7 @@ from studio.engine.animatic.operations import Plan
 from studio.engine.animatic.render import ShotRenderer
 from studio.engine.animatic.sources import source_info
 from studio.engine.request import GenerationRequest
-from studio.engine.retake import retake_source, span_frames
+from studio.engine.retake import kept_frames, retake_source, span_frames
 
 # the span's renderer, built for the source's size, rate and frame count
 RendererFor = Callable[[tuple[int, int], float, int], ShotRenderer]
@@ -47,16 +47,3 @@ def retake(request: GenerationRequest, renderer_for: RendererFor) -> Plan:
         "source_seed": src.seed,
     }
     return Plan(frames(), count, size, fps, params)
-
-
-def kept_frames(path: Path, size: tuple[int, int]) -> Iterator[av.VideoFrame]:
-    """The source's frames as decoded yuv420p pictures, handed to the encoder as they are:
-    going through RGB and back would resample the chroma twice (about 36 dB, not 45)."""
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        for frame in container.decode(stream):
-            if frame.format.name != "yuv420p" or (frame.width, frame.height) != size:
-                frame = frame.reformat(width=size[0], height=size[1], format="yuv420p")
-            # a fresh picture of the same planes: no timestamps or time base of the source's
-            yield av.VideoFrame.from_ndarray(frame.to_ndarray(), format="yuv420p")
