@@ -98,8 +98,14 @@ def test_variations_from_the_editor_land_as_one_batch_beside_the_current_take(wi
     doc = window.doc
     shot, takes = three_takes(window)
     browser = open_browser(window, qtbot, shot)
-    jobs = window.ctx.generator.variations(shot.id, 2)
-    assert len(jobs) == 2
+    window.storyboard.select([shot.id])  # the inspector shows the shot: N and its button
+    inspector = window.inspector.shot
+    assert inspector.shot_id == shot.id
+    inspector.variation_count.setValue(2)
+    submitted = []
+    window.ctx.generator.submitted.connect(lambda job, _label: submitted.append(job))
+    inspector.btn_variations.click()
+    assert len(submitted) == 2
     qtbot.waitUntil(lambda: len(doc.project.takes) == 5, timeout=WAIT)
     new = [t for t in doc.project.takes.values() if t.batch]
     assert len({t.batch for t in new}) == 1 and len({t.seed for t in new}) == 2
