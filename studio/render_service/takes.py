@@ -17,7 +17,6 @@ from studio.model import Operation, Shot, Take, TakeKind, new_id
 from studio.render_service.jobs import (
     GenerationSettings,
     PlannedJob,
-    _index,
     picture_request,
     shot_label,
     shot_seed,
@@ -53,7 +52,8 @@ def plan_variations(
     check_count(n)
     project = bundle.project
     if first_seed is None:
-        first_seed = shot_seed(shot, _index(project, shot), settings.seed)
+        index = next(i for i, s in enumerate(project.shots) if s.id == shot.id)
+        first_seed = shot_seed(shot, index, settings.seed)
     batch = new_id()
     label = shot_label(project, shot)
     jobs = []
