@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from studio import bundle_files
+from studio import bundle_files, take_files
 from studio.errors import InputError, InputErrors, Location
 from studio.limits import MAX_FILE_BYTES, load_json
 from studio.model import Project
@@ -262,6 +262,7 @@ class Bundle:
         bundle_files.clean_stale_temps(folder, (PROJECT_FILE, BACKUP_FILE, AUTOSAVE_FILE))
         for sub in ("takes", "media"):
             bundle_files.clean_stale_temps(folder / sub)
+        take_files.settle(folder, project)  # deleted takes' files: back if used again, else removed
         return bundle
 
     @classmethod

@@ -320,3 +320,21 @@ def clean_stale_temps(root: Path, names: Iterable[str] | None = None) -> list[st
                     path.unlink()
                     removed.append(entry)
     return removed
+
+
+def remove_file(root: Path, rel: str) -> bool:
+    """Delete the plain file root/rel, reached without following any link; a link or anything
+    but a plain file there is refused. Returns False when nothing was there."""
+    real = _root(root)
+    *folders, name = relative_parts(rel)
+    target = Path(root).joinpath(*folders, name)
+    try:
+        with _open_dir(real, folders, create=False, shown=Path(root)) as dfd:
+            if not _refuse_non_file(dfd, name, target):
+                return False
+            os.unlink(name, dir_fd=dfd)
+            with contextlib.suppress(OSError):
+                os.fsync(dfd)
+            return True
+    except FileNotFoundError:
+        return False

@@ -21,6 +21,7 @@ from studio.engine.request import GenerationRequest, SourceTake
 from studio.engine.worker import Engine
 from studio.errors import PolicyRefusal, StudioError
 from studio.model import Operation, Shot, Take
+from studio.model.take_edits import keep_take
 from studio.paths import user_data_dir
 from studio.render_service import (
     ANIMATIC,
@@ -38,7 +39,7 @@ from studio.render_service import (
 )
 from studio.render_service import make_engine as make_service_engine
 from ui.bridge import EngineBridge
-from ui.commands import LandAsNewClip, LandTake
+from ui.commands import EditCommand, LandAsNewClip, LandTake
 
 __all__ = [
     "ANIMATIC",
@@ -226,6 +227,36 @@ class Generator(QObject):
         )
         return self.submit(request)
 
+    def variations(self, shot_id: str, count: int) -> list[str]:
+        """N takes of the shot with N new seeds, one batch (they land beside its current take,
+        for the takes browser)."""
+        from studio.render_service.takes import plan_variations
+
+        doc = self._doc()
+        shot = doc.project.shot(shot_id)
+        try:
+            jobs = plan_variations(doc.bundle, shot, self.settings, count, reroll_seed())
+        except StudioError as exc:
+            self.refused.emit(str(exc))
+            return []
+        return [j for j in (self.submit(job.request, job.backend) for job in jobs) if j]
+
+    def retake(self, take_id: str, start: float, end: float) -> str | None:
+        """Generate [start, end) seconds of a take again (a new seed), keeping the rest."""
+        from studio.render_service.takes import plan_retake
+
+        doc = self._doc()
+        take = doc.project.takes.get(take_id)
+        if take is None:
+            self.refused.emit("That take is no longer in the project.")
+            return None
+        try:
+            job = plan_retake(doc.bundle, take, start, end, self.settings, reroll_seed())
+        except StudioError as exc:
+            self.refused.emit(str(exc))
+            return None
+        return self.submit(job.request, job.backend)
+
     def generate_all(self) -> list[str]:
         return self.generate([s.id for s in self._doc().project.shots])
 
@@ -279,11 +310,14 @@ class Generator(QObject):
             if belongs_to(info.request, doc.project, doc.bundle.path):
                 landed = adopt_take(doc.bundle.path, take)
                 after = self.land_as_new.pop(job_id, None)
+                label = self._landing_label(doc, landed)
                 if after is not None:
                     command = LandAsNewClip(doc, landed, after, "New clip: blend")
                     landed = doc.project.takes[landed.id]  # it now belongs to the new shot
+                elif landed.batch:  # a variation: kept beside the current take, for the browser
+                    command = EditCommand(doc, keep_take(doc.project, landed, label))
                 else:
-                    command = LandTake(doc, landed, self._landing_label(doc, landed))
+                    command = LandTake(doc, landed, label)
                 doc.undo_stack.push(command)
                 if linked is not None:  # its sound, from the same run: lands linked, in sync
                     sound = adopt_take(doc.bundle.path, linked)

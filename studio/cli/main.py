@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "studio.cli.gui",
     "studio.cli.farm",
     "studio.cli.engine",
+    "studio.cli.takes",
 )
 
 

@@ -36,6 +36,7 @@ from studio.media.check import image_problem
 from studio.model import Camera, TransitionKind
 from studio.model.edit import EditError
 from studio.model.shot_edits import set_shot_fields
+from studio.render_service.takes import MAX_VARIATIONS
 from ui.inspector.fields import FieldGuard, commit_on_finish
 from ui.inspector.lines_keys import DialogueEditor, KeyframeEditor
 from ui.inspector.prompt_edit import PromptEdit, cast_names, known_handles
@@ -130,6 +131,7 @@ class ShotInspector(QWidget):
         form.addRow("Transition", tr_row)
         form.addRow("Sound", self.audio)
         form.addRow("Takes", self.takes)
+        form.addRow("", self._variations_row())
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
@@ -170,6 +172,10 @@ class ShotInspector(QWidget):
         browse.clicked.connect(self.choose_image)
         clear.clicked.connect(lambda: self._edit("image", None))
         self.takes.itemActivated.connect(self._switch_take)
+        self.btn_variations.clicked.connect(
+            lambda: self.ctx.generator.variations(self.shot_id, self.variation_count.value())
+        )
+        self.btn_browse_takes.clicked.connect(self._browse_takes)
         self.image_strength.valueChanged.connect(
             lambda v: self._edit("image_strength", round(v, 3))
         )
@@ -306,6 +312,29 @@ class ShotInspector(QWidget):
         except (StudioError, OSError) as exc:
             QMessageBox.warning(self, "Cannot use this image", str(exc))
             return None
+
+    def _variations_row(self) -> QHBoxLayout:
+        """N, Generate Variations (one batch of N new seeds) and the takes browser."""
+        self.variation_count = QSpinBox(minimum=1, maximum=MAX_VARIATIONS, value=4)
+        self.variation_count.setToolTip("How many variations (new seeds) to generate")
+        self.btn_variations = QPushButton("Variations")
+        self.btn_variations.setToolTip("Generate N takes of this shot with N new seeds")
+        self.btn_browse_takes = QPushButton("Browse…")
+        self.btn_browse_takes.setToolTip("The takes browser: play, pick, keep or delete takes")
+        row = QHBoxLayout()
+        row.addWidget(self.variation_count)
+        row.addWidget(self.btn_variations)
+        row.addWidget(self.btn_browse_takes)
+        row.addStretch(1)
+        return row
+
+    def _browse_takes(self) -> None:
+        from ui.takes.browser import TakesBrowser
+
+        if self.shot_id:
+            browser = TakesBrowser(self.ctx, self.shot_id, self)
+            browser.setAttribute(Qt.WA_DeleteOnClose)
+            browser.show()
 
     def _switch_take(self, item: QListWidgetItem) -> None:
         take_id = item.data(TAKE_ROLE)

@@ -112,6 +112,23 @@ class StoryboardPanel(QWidget):
             "Insert and generate a shot from the selected shot's last frame to the next "
             "shot's first frame",
         )
+        self.act_variations = _action(
+            self,
+            "Generate Variations…",
+            None,
+            self._variations,
+            "Generate N takes of the selected shot with N new seeds, as one batch",
+        )
+        self.act_takes = _action(
+            self, "Takes…", None, self._takes, "Browse the shot's takes: play, pick, delete"
+        )
+        self.act_retake = _action(
+            self,
+            "Retake Span…",
+            None,
+            self._retake,
+            "Generate a time range of the shot's current take again, keeping the rest",
+        )
         self.act_generate.setShortcutContext(Qt.WindowShortcut)
         self.act_generate_all.setShortcutContext(Qt.WindowShortcut)
 
@@ -129,6 +146,10 @@ class StoryboardPanel(QWidget):
             self.act_blend,
             self.act_bridge,
             None,
+            self.act_variations,
+            self.act_takes,
+            self.act_retake,
+            None,
             self.act_add,
             self.act_duplicate,
             self.act_delete,
@@ -138,6 +159,39 @@ class StoryboardPanel(QWidget):
         ):
             menu.addSeparator() if act is None else menu.addAction(act)
         menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # --- takes --------------------------------------------------------------------------
+    def _variations(self) -> list[str]:
+        from ui.takes.retake_dialog import ask_variations
+
+        ids = self.selected_ids()
+        return ask_variations(self.ctx, ids[0], self) if ids else []
+
+    def _takes(self):
+        """Open the takes browser of the (first) selected shot."""
+        from ui.takes.browser import TakesBrowser
+
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        browser = TakesBrowser(self.ctx, ids[0], self)
+        browser.setAttribute(Qt.WA_DeleteOnClose)
+        browser.show()
+        return browser
+
+    def _retake(self):
+        from ui.takes.retake_dialog import RetakeDialog
+
+        ids = self.selected_ids()
+        shot = self.doc.project.shot(ids[0]) if ids else None
+        take = self.doc.project.takes.get(shot.current_take or "") if shot else None
+        if take is None:
+            self._refuse("This shot has no take yet: generate it first.")
+            return None
+        dialog = RetakeDialog(self.ctx, take, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- selection ----------------------------------------------------------------------
     def selected_ids(self) -> list[str]:

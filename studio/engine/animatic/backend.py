@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
@@ -73,6 +74,10 @@ class AnimaticBackend:
                 info = write_video(out, frames, plan.fps, preset=ENCODER_PRESET)
             else:
                 codec = codec_for(preset.look.texture) if preset else TAKE_CODEC
+                if request.operation == Operation.RETAKE:
+                    from studio.engine.retake import RETAKE_CODEC
+
+                    codec = RETAKE_CODEC  # the kept frames are encoded a second time
                 info = _write_take(out, plan, ctx, request.previews, codec)
         except BaseException:
             out.unlink(missing_ok=True)  # a cancelled or failed job leaves nothing behind
@@ -161,6 +166,12 @@ class AnimaticBackend:
             )
         if op == Operation.LOOP:
             return ops.loop(_sources(request, 1)[0])
+        if op == Operation.RETAKE:
+            from studio.engine.animatic.retake import retake
+
+            return retake(
+                request, lambda size, fps, n: self._renderer(request, preset, size, fps, n)
+            )
         raise InputError(f"the animatic cannot do '{op.value}'", Location(field="operation"))
 
     def _renderer(
@@ -203,6 +214,9 @@ def _write_take(out: Path, plan: ops.Plan, ctx: JobContext, previews: bool, code
 
     def converted():
         for rgb in plan.frames:
+            if isinstance(rgb, av.VideoFrame):  # a retake's kept source frame: as it was
+                yield None, rgb
+                continue
             rgb = rgb[: even[1], : even[0]]
             yield rgb, to_take_yuv(rgb)
 
@@ -220,7 +234,7 @@ def _write_take(out: Path, plan: ops.Plan, ctx: JobContext, previews: bool, code
 
 
 def _rgb(item):
-    return item[0]
+    return item[0] if item[0] is not None else item[1].to_ndarray(format="rgb24")
 
 
 def _sources(request: GenerationRequest, needed: int):

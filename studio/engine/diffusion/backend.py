@@ -161,6 +161,11 @@ class DiffusersBackend:
         from studio.engine.diffusion.keyframes import check_keyframes
 
         check_keyframes(request, loaded.info.family)
+        if request.operation == Operation.RETAKE:  # the kept frames condition the span
+            from studio.engine.diffusion.retake import check_family
+
+            check_family(loaded.info.family)
+            return self._generate_video(loaded, request, ctx)
         if loaded.info.family.produces_sound:  # picture and sound from one run (LTX-2)
             from studio.engine.diffusion.ltx2 import generate_ltx2
 
@@ -254,7 +259,12 @@ class DiffusersBackend:
         out, fps = assemble(pixels)
         out = apply_preset_look(out, plan, request.seed)
         path = ctx.output_dir / "take.mp4"
-        video = write_video(path, out, fps)
+        if op == Operation.RETAKE:  # `out` is the span; the rest is the source's own frames
+            from studio.engine.retake import write_spliced
+
+            video = write_spliced(path, request, out)
+        else:
+            video = write_video(path, out, fps)
         self._forget(key)  # the take is the durable result now
         return TakeResult(
             path=path,
@@ -381,6 +391,10 @@ class DiffusersBackend:
             return self._extend(pipe, family, plan, request)
         if op == Operation.LOOP:
             return self._loop(pipe, family, plan, request)
+        if op == Operation.RETAKE:
+            from studio.engine.diffusion.retake import prepare_retake
+
+            return prepare_retake(pipe, family, plan, request)
         if op == Operation.REMIX or (op == Operation.REROLL and srcs):
             return self._remix(pipe, family, plan, request)
         return self._text_to_video(pipe, family, plan, request)

@@ -72,6 +72,8 @@ def latents_key(model: dict, plan, request: GenerationRequest, frames: int) -> s
         "blend_curve": list(request.blend_curve) if request.sources else None,
         "extend": [request.extend_seconds, request.extend_backwards] if request.sources else None,
     }
+    if request.retake_range is not None:  # only then: keys of other jobs stay as they were
+        fields["retake"] = list(request.retake_range)
     text = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
