@@ -101,8 +101,11 @@ def check_request(
     store = store or CameoStore()
     user = load_identity()
     project = _project_label(project)
-    texts = [t for t in (request.prompt, request.prompt_b) if t]
-    found = detect(texts, store.all(), request.cameos)
+    # the cast's descriptions go into the prompt the model sees: checked like the prompt
+    described = [ref.description for ref in request.cast]
+    texts = [t for t in (request.prompt, request.prompt_b, *described) if t]
+    cast_cameos = [ref.cameo for ref in request.cast if ref.cameo]
+    found = detect(texts, store.all(), [*request.cameos, *cast_cameos])
     problems: list[str] = []
     policy = default_policy()
     for text in texts:
