@@ -162,6 +162,38 @@ def check_request(
     request.cameo_images = [str(p) for p in firsts + rest]
 
 
+def cast_problems(
+    handles: list[str],
+    *,
+    project: object = None,
+    store: CameoStore | None = None,
+    now: datetime | None = None,
+) -> dict[str, str]:
+    """Why each cameo of a project's cast cannot act now (no profile on this machine, consent
+    refused, revoked or expired), by handle; logged in each cameo's use log like every check."""
+    store = store or CameoStore()
+    user = load_identity()
+    label = _project_label(project)
+    out: dict[str, str] = {}
+    for handle in dict.fromkeys(h.strip().lstrip("@").lower() for h in handles):
+        cameo = store.find(handle)
+        if cameo is None:
+            out[handle] = (
+                f"@{handle}: there is no cameo with this handle on this machine (rule: "
+                "unknown-cameo). What you can do: ask its owner for their cameo file and run "
+                "`storyboard-studio cameo import FILE`, or remove the cast member."
+            )
+            continue
+        rule, problems = _cameo_problems(cameo, user, [], now)
+        reason = " ".join(problems)
+        _log(
+            cameo, user, "refused" if problems else "allowed", rule, reason, "cast", label, None, ""
+        )
+        if problems:
+            out[handle] = reason
+    return out
+
+
 def _project_label(project: object) -> str | None:
     """Callers pass a project name or path; the editor passes its Project (use its title)."""
     if project is None or isinstance(project, str):
@@ -310,4 +342,10 @@ def uses_of_my_cameos(store: CameoStore | None = None) -> list[tuple[StoredCameo
     return sorted(out, key=lambda ce: ce[1].time, reverse=True)
 
 
-__all__ = ["check_export", "check_request", "engine_preflight", "uses_of_my_cameos"]
+__all__ = [
+    "cast_problems",
+    "check_export",
+    "check_request",
+    "engine_preflight",
+    "uses_of_my_cameos",
+]
