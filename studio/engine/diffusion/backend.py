@@ -227,6 +227,14 @@ class DiffusersBackend:
                     f"{family.title} models cannot {op.value} yet; use LTX-Video or Wan"
                 )
         frames, start, assemble = self._prepare(pipe, family, plan, request)
+        if references:  # VACE pads one latent frame per picture: no more than the video has
+            fit = (frames - 1) // temporal + 1
+            if len(references) > fit:
+                ctx.warn(
+                    f"{len(references)} reference pictures given, {fit} fit a shot this short; "
+                    f"the first {fit} are used (one of each cast member first)"
+                )
+                del references[fit:]  # the caller records only the pictures really used
         start.references = [R.open_picture(p) for p in references or []]
         if start.references:
             start.extra["references"] = len(start.references)

@@ -51,13 +51,16 @@ class CastPictures:
 
 
 def gather(request: GenerationRequest) -> CastPictures:
-    """Keys and pictures of the members the request names (fictional first, then cameos)."""
+    """Keys and pictures of the members the request names, most telling first: each
+    character's first picture, then the cameos' (first of each, then the rest, as the consent
+    check lists them), then the characters' other pictures — so a model that takes fewer
+    pictures than given keeps one of everyone."""
     out = CastPictures(keys=[ref.key for ref in request.cast])
-    for ref in request.cast:
-        if ref.cameo is None:
-            out.pictures += [Picture(p, False) for p in ref.images]
+    fictional = [ref.images for ref in request.cast if ref.cameo is None and ref.images]
+    out.pictures += [Picture(images[0], False) for images in fictional]
     # filled by the consent check from the consented profiles: the only cameo pictures used
     out.pictures += [Picture(p, True) for p in request.cameo_images]
+    out.pictures += [Picture(p, False) for images in fictional for p in images[1:]]
     out.keys += [f"@{h}" for h in request.cameos if f"@{h}" not in out.keys]
     return out
 
