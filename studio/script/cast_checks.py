@@ -30,6 +30,8 @@ def check_cast(board, report, check_file) -> None:
             key = "@" + handle.removeprefix("@").lower()
             field = "cameo"
         else:
+            for k, image in enumerate(member.images):
+                check_file(board, report, image, ("cast", i, "images", k), image=True)
             if name.startswith("@"):
                 report.add(
                     f"'{name}' looks like a cameo handle; write `cameo = \"{name}\"` for a real "
@@ -45,8 +47,6 @@ def check_cast(board, report, check_file) -> None:
             )
         else:
             seen[key] = i
-        for k, image in enumerate(member.images):
-            check_file(board, report, image, ("cast", i, "images", k), image=True)
 
 
 def _check_cameo(member, handle: str, i: int, report) -> None:
