@@ -256,3 +256,30 @@ def test_without_reference_support_a_characters_first_picture_opens_the_shot(
     first = ((recorder.encoded[0][0, :, 0].transpose(1, 2, 0) + 1) * 127.5).round()
     assert abs(first.mean(axis=(0, 1)) - np.array([250, 120, 20])).max() < 60
     assert "reference_images" not in recorder.calls[0]
+
+
+def test_a_remix_keeps_its_references_in_front_of_the_source_latents(vace, tmp_path):
+    """Video→video on VACE: the source's latents start after one latent frame per picture."""
+    from studio.engine.backend import JobContext
+    from studio.engine.request import SourceTake
+    from studio.model import Operation
+
+    bundle, shot, files = film(tmp_path, "Oro waves")
+    first = picture_request(bundle, shot, SETTINGS)
+    done, _ = run(vace, first, tmp_path / "a")
+    source = SourceTake(
+        take_id=done.take.id,
+        path=str(tmp_path / "a" / "staging" / done.take.path),
+        fps=done.take.fps,
+        frames=done.take.frames,
+    )
+    remix = first.model_copy(update={"operation": Operation.REMIX, "sources": [source]})
+    out = tmp_path / "remix"
+    out.mkdir()
+    recorder = Recorder(vace)  # the engine's shutdown released the pipeline: a fresh one
+    result = vace.generate(remix, JobContext("remix", out, lambda e: None))
+    latents = recorder.calls[-1]["latents"]
+    assert latents.shape[2] == 2 + 3  # Oro's two pictures, then 9 frames' 3 latent frames
+    assert len(recorder.calls[-1]["reference_images"]) == 2
+    assert result.frames == 9 and result.params["strength"] == remix.strength
+    assert result.references == [sha(files["oro-front"]), sha(files["oro-side"])]
