@@ -110,6 +110,13 @@ def test_render_a_cast_with_wan_vace(tmp_path, models, capsys):
     assert main(["verify", str(tmp_path / "out.mp4")]) in (0, 1)
     said = capsys.readouterr().out
     assert "cameos: @maya" in said and "cast: Oro, @maya" in said
+    # her consent withdrawn: the bundle with her in the cast no longer renders (exit 3)
+    CameoStore().revoke("maya", load_identity())
+    again = ["render", str(tmp_path / "film.sbproj"), "-o", str(tmp_path / "again.mp4")]
+    assert main(again) == 3
+    err = capsys.readouterr().err
+    assert "project.json" in err and "cast[1].cameo" in err and "withdrawn" in err, err
+    assert not (tmp_path / "again.mp4").exists()
 
 
 def test_a_cast_cameo_without_a_profile_is_refused_with_exit_3(tmp_path, models, capsys):
