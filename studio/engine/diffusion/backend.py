@@ -162,21 +162,11 @@ class DiffusersBackend:
     def _generate(self, loaded: Loaded, request: GenerationRequest, ctx: JobContext) -> TakeResult:
         from studio.engine.diffusion.keyframes import check_keyframes
 
-        family = loaded.info.family
-        check_keyframes(request, family)
-        cast = R.gather(request)
-        used: list[str] = []  # the reference pictures this run conditions on
-        if family.references and cast.pictures:
-            used = [p.path for p in cast.pictures]
-        elif cast.pictures:  # no reference support: say so; only a character opens the shot
-            first = request.image is None and cast.first_frame is not None
-            ctx.warn(R.no_reference_warning(family.title, cast, first))
-            if first:
-                request = request.model_copy(update={"image": cast.first_frame})
-                used = [cast.first_frame]
+        check_keyframes(request, loaded.info.family)
+        request, cast, used = R.condition(loaded.info.family, request, ctx.warn)
         result = self._dispatch(loaded, request, ctx, used)
         result.cast = list(cast.keys)
-        result.references = [R.sha256_of(p) for p in used]
+        result.references = [R.sha256_of(p) for p in used]  # `used` as the run trimmed it
         return result
 
     def _dispatch(
@@ -228,13 +218,7 @@ class DiffusersBackend:
                 )
         frames, start, assemble = self._prepare(pipe, family, plan, request)
         if references:  # VACE pads one latent frame per picture: no more than the video has
-            fit = (frames - 1) // temporal + 1
-            if len(references) > fit:
-                ctx.warn(
-                    f"{len(references)} reference pictures given, {fit} fit a shot this short; "
-                    f"the first {fit} are used (one of each cast member first)"
-                )
-                del references[fit:]  # the caller records only the pictures really used
+            R.fit_to(references, (frames - 1) // temporal + 1, ctx.warn)
         start.references = [R.open_picture(p) for p in references or []]
         if start.references:
             start.extra["references"] = len(start.references)

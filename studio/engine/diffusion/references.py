@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.engine.request import CastReference, GenerationRequest
 from studio.errors import EngineFailure
+from studio.models.families import Family
 
 MAX_REFERENCE_SIDE = 1024  # pictures are shrunk to this before the VAE sees them
 
@@ -63,6 +65,35 @@ def gather(request: GenerationRequest) -> CastPictures:
     out.pictures += [Picture(p, False) for images in fictional for p in images[1:]]
     out.keys += [f"@{h}" for h in request.cameos if f"@{h}" not in out.keys]
     return out
+
+
+def condition(
+    family: Family, request: GenerationRequest, warn: Callable[[str], None]
+) -> tuple[GenerationRequest, CastPictures, list[str]]:
+    """How the family takes the request's cast: (the request to run, the cast, the pictures
+    it conditions on). Without reference support: a warning, and a character's first picture
+    as the first frame when the shot has none; never a real person's."""
+    cast = gather(request)
+    if not cast.pictures:
+        return request, cast, []
+    if family.references:
+        return request, cast, [p.path for p in cast.pictures]
+    first = request.image is None and cast.first_frame is not None
+    warn(no_reference_warning(family.title, cast, first))
+    if not first:
+        return request, cast, []
+    return request.model_copy(update={"image": cast.first_frame}), cast, [cast.first_frame]
+
+
+def fit_to(pictures: list[str], room: int, warn: Callable[[str], None]) -> None:
+    """Keep (in place) the first `room` pictures — the list is ordered one of each member
+    first — and say so when some are left out."""
+    if len(pictures) > room:
+        warn(
+            f"{len(pictures)} reference pictures given, {room} fit a shot this short; "
+            f"the first {room} are used (one of each cast member first)"
+        )
+        del pictures[room:]
 
 
 def with_descriptions(prompt: str, cast: list[CastReference]) -> str:
