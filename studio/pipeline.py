@@ -32,6 +32,7 @@ from studio.render_service import (
     plan_shots,
     shot_seed,
 )
+from studio.render_service.cast import check_project_cast, check_script_cast
 from studio.script import load_storyboard
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def open_input(path: Path, opts: RenderOptions, workdir: Path) -> tuple[Bundle, 
     if is_bundle(path):
         bundle = Bundle.load(path)
         check_renderable(bundle, regenerate=opts.regenerate, sound=opts.sound)  # as validate does
+        check_project_cast(bundle)
         return bundle, False
     if path.is_dir():
         raise InputError(
@@ -100,6 +102,7 @@ def open_input(path: Path, opts: RenderOptions, workdir: Path) -> tuple[Bundle, 
     board = load_storyboard(path, PresetLibrary())
     for warning in board.warnings:
         log.warning("warning: %s", warning)
+    check_script_cast(board)  # a cameo in the cast needs her profile and consent here
     target = opts.keep_project or (workdir / "render.sbproj")
     return project_from_storyboard(board, target), True
 

@@ -61,6 +61,19 @@ def check_renderable(bundle, *, regenerate: bool = False, sound: bool = True) ->
                         Location(file, None, f"shots[{i}].keyframes[{k}].at"),
                     )
                 )
+    keys: dict[str, int] = {}
+    for i, member in enumerate(project.cast):  # pictures open; names unique (case-blind)
+        for k, media in enumerate(member.images):
+            check("image", media, f"cast[{i}].images[{k}]")
+        key = member.key.casefold()
+        if key in keys:
+            errors.append(
+                InputError(
+                    f"cast {keys[key] + 1} already has the name '{member.key}'",
+                    Location(file, None, f"cast[{i}].{'cameo' if member.is_cameo else 'name'}"),
+                )
+            )
+        keys.setdefault(key, i)
     remade = _regenerated(bundle, regenerate, sound)
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):

@@ -101,8 +101,11 @@ def check_request(
     store = store or CameoStore()
     user = load_identity()
     project = _project_label(project)
-    texts = [t for t in (request.prompt, request.prompt_b) if t]
-    found = detect(texts, store.all(), request.cameos)
+    # the cast's descriptions go into the prompt the model sees: checked like the prompt
+    described = [ref.description for ref in request.cast]
+    texts = [t for t in (request.prompt, request.prompt_b, *described) if t]
+    cast_cameos = [ref.cameo for ref in request.cast if ref.cameo]
+    found = detect(texts, store.all(), [*request.cameos, *cast_cameos])
     problems: list[str] = []
     policy = default_policy()
     for text in texts:
@@ -157,6 +160,38 @@ def check_request(
     firsts = [c.images[0] for c in found.cameos]
     rest = [p for c in found.cameos for p in c.images[1:]]
     request.cameo_images = [str(p) for p in firsts + rest]
+
+
+def cast_problems(
+    handles: list[str],
+    *,
+    project: object = None,
+    store: CameoStore | None = None,
+    now: datetime | None = None,
+) -> dict[str, str]:
+    """Why each cameo of a project's cast cannot act now (no profile on this machine, consent
+    refused, revoked or expired), by handle; logged in each cameo's use log like every check."""
+    store = store or CameoStore()
+    user = load_identity()
+    label = _project_label(project)
+    out: dict[str, str] = {}
+    for handle in dict.fromkeys(h.strip().lstrip("@").lower() for h in handles):
+        cameo = store.find(handle)
+        if cameo is None:
+            out[handle] = (
+                f"@{handle}: there is no cameo with this handle on this machine (rule: "
+                "unknown-cameo). What you can do: ask its owner for their cameo file and run "
+                "`storyboard-studio cameo import FILE`, or remove the cast member."
+            )
+            continue
+        rule, problems = _cameo_problems(cameo, user, [], now)
+        reason = " ".join(problems)
+        _log(
+            cameo, user, "refused" if problems else "allowed", rule, reason, "cast", label, None, ""
+        )
+        if problems:
+            out[handle] = reason
+    return out
 
 
 def _project_label(project: object) -> str | None:
@@ -307,4 +342,10 @@ def uses_of_my_cameos(store: CameoStore | None = None) -> list[tuple[StoredCameo
     return sorted(out, key=lambda ce: ce[1].time, reverse=True)
 
 
-__all__ = ["check_export", "check_request", "engine_preflight", "uses_of_my_cameos"]
+__all__ = [
+    "cast_problems",
+    "check_export",
+    "check_request",
+    "engine_preflight",
+    "uses_of_my_cameos",
+]

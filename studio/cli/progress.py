@@ -12,6 +12,7 @@ from studio.engine.events import (
     JobFailed,
     JobFinished,
     JobStarted,
+    JobWarning,
     StepProgress,
 )
 
@@ -38,7 +39,13 @@ class TerminalProgress:
             self.stream.flush()
 
     def on_event(self, event: EngineEvent) -> None:
-        if isinstance(event, JobStarted):
+        if isinstance(event, JobWarning):  # shown on a terminal or not: it is about the film
+            label = self._labels.get(event.job_id, event.job_id)
+            with self._lock:
+                prefix = "\r\x1b[2K" if self.enabled else ""
+                self.stream.write(f"{prefix}warning: {label}: {event.message}\n")
+                self.stream.flush()
+        elif isinstance(event, JobStarted):
             self._labels[event.job_id] = event.label
             self._line(f"{event.label} …")
         elif isinstance(event, StepProgress):

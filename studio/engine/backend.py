@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from studio.engine.events import EngineEvent, PreviewFrame, StepProgress
+from studio.engine.events import EngineEvent, JobWarning, PreviewFrame, StepProgress
 from studio.engine.request import GenerationRequest, TakeResult
 from studio.errors import Cancelled
 
@@ -58,6 +58,10 @@ class JobContext:
 
     def preview(self, step: int, image: np.ndarray) -> None:
         self._emit(PreviewFrame(self.job_id, step=step, image=image))
+
+    def warn(self, message: str) -> None:
+        """Tell the creator something about this job that does not stop it (UI and CLI)."""
+        self._emit(JobWarning(self.job_id, message=message))
 
 
 @runtime_checkable

@@ -52,6 +52,14 @@ class PreviewFrame(EngineEvent):
 
 
 @dataclass(frozen=True)
+class JobWarning(EngineEvent):
+    """Something the creator should know about a running job that does not stop it (a cast
+    member's pictures the model cannot take as references, say)."""
+
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class JobFinished(EngineEvent):
     take: Take | None = None
     linked: Take | None = None  # the sound take made with `take` (audio-video models)

@@ -263,6 +263,10 @@ def _staged_request(job: FarmJob, folder: Path) -> GenerationRequest:
     data["sources"] = [
         {**s, "path": staged.get(s["path"], s["path"])} for s in data.get("sources") or []
     ]
+    data["cast"] = [
+        {**c, "images": [] if c.get("cameo") else [staged.get(i, i) for i in c["images"]]}
+        for c in data.get("cast") or []
+    ]
     data["cameo_images"] = []  # only pictures that pass the consent check are used
     if "bundle" in data:
         data["bundle"] = None  # the take comes back to the driver; nothing is written there

@@ -306,6 +306,8 @@ def pack_job(job: Job) -> FarmJob:
     paths = [request.get("image"), request.get("last_image")]
     paths += [k.get("image") for k in request.get("keyframes") or []]
     paths += [s.get("path") for s in request.get("sources") or []]
+    # a fictional cast member's pictures travel; a cameo's come from the consent packet only
+    paths += [i for c in request.get("cast") or [] if not c.get("cameo") for i in c["images"]]
     files = {}
     for path in filter(None, paths):
         try:

@@ -49,6 +49,10 @@ class Family:
     two_stage_multiple: int = 64  # size multiple when a latent upsampler doubles a half pass
     # which keyframes the family honours: "any" (first, last, in-between), "first-last", "first"
     keyframes: str = "first"
+    # how the family takes a cast member's reference pictures: "vace" (WanVACEPipeline's
+    # `reference_images`: the subject, not a frame) or None (no reference support: a warning,
+    # and only a fictional character's first picture may open the shot as its first frame)
+    references: str | None = None
 
     @property
     def is_video(self) -> bool:
@@ -158,6 +162,27 @@ WAN = Family(
     keyframes="first-last",
 )
 
+WAN_VACE = Family(
+    name="wan-vace",
+    title="Wan VACE",
+    modality="video",
+    pipelines=("WanVACEPipeline",),
+    t2v="WanVACEPipeline",
+    v2v="WanVACEPipeline",  # steered through its latents as Wan is
+    fps=16,
+    frame_multiple=4,
+    max_frames=81,
+    size_multiple=16,
+    sizes=WAN.sizes,
+    steps=30,
+    guidance=5.0,
+    layout="video",
+    norm="mean_std",
+    max_sequence_length=512,
+    keyframes="first-last",
+    references="vace",
+)
+
 COGVIDEOX = Family(
     name="cogvideox",
     title="CogVideoX",
@@ -216,7 +241,16 @@ STABLE_AUDIO = Family(
     guidance=7.0,
 )
 
-FAMILIES: tuple[Family, ...] = (LTX_VIDEO, LTX2, WAN, COGVIDEOX, AUDIOLDM2, AUDIOLDM, STABLE_AUDIO)
+FAMILIES: tuple[Family, ...] = (
+    LTX_VIDEO,
+    LTX2,
+    WAN,
+    WAN_VACE,
+    COGVIDEOX,
+    AUDIOLDM2,
+    AUDIOLDM,
+    STABLE_AUDIO,
+)
 
 
 def family_for_pipeline(class_name: str | None) -> Family | None:

@@ -1,4 +1,4 @@
-"""Tiny LTX-Video and Wan pipelines with random weights, for tests, benches and smoke checks.
+"""Tiny LTX-Video, Wan and Wan VACE pipelines with random weights, for tests, benches and smoke checks.
 
 Component sizes follow diffusers' own fast tests. The tokenizer is ByT5 (byte-level, needs no
 files), so everything is built offline and saved as a normal diffusers folder (safetensors).
@@ -115,6 +115,56 @@ def build_tiny_wan(folder: Path, seed: int = 0) -> Path:
         rope_max_seq_len=32,
     )
     pipe = WanPipeline(
+        tokenizer=tokenizer,
+        text_encoder=_text_encoder(len(tokenizer)),
+        vae=vae,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+        transformer=transformer,
+    )
+    pipe.save_pretrained(folder, safe_serialization=True)
+    return Path(folder)
+
+
+def build_tiny_wan_vace(folder: Path, seed: int = 0) -> Path:
+    """Save a tiny random WanVACEPipeline to `folder`: the tiny Wan VAE and T5 stack with a
+    tiny WanVACETransformer3DModel (sizes after diffusers' own fast test). Sizes must be
+    multiples of 16 and frames 4k+1; the reference frames it is given are sampled in front of
+    the video and dropped from the output."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanVACEPipeline,
+        WanVACETransformer3DModel,
+    )
+    from transformers import ByT5Tokenizer
+
+    torch.manual_seed(seed)
+    tokenizer = ByT5Tokenizer()
+    vae = AutoencoderKLWan(
+        base_dim=3,
+        z_dim=16,
+        dim_mult=[1, 1, 1, 1],
+        num_res_blocks=1,
+        temperal_downsample=[False, True, True],
+    )
+    transformer = WanVACETransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=16,
+        out_channels=16,
+        text_dim=32,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=3,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+        vace_layers=[0, 2],
+        vace_in_channels=96,  # 2 × 16 latent channels + 8×8 mask channels
+    )
+    pipe = WanVACEPipeline(
         tokenizer=tokenizer,
         text_encoder=_text_encoder(len(tokenizer)),
         vae=vae,

@@ -30,12 +30,14 @@ def build_manifest(
     tool_version: str,
     quality: str = "final",
     sound_with_picture: list[str] | None = None,
+    cast: list[str] | None = None,
 ) -> dict[str, Any]:
     """The manifest definition: what the file says about how it was made. `sound_with_picture`
     names the families whose sound was generated together with the picture (one model run)."""
     families = sorted({f for f in model_families if f})
     born = sorted({f for f in sound_with_picture or [] if f})
     handles = [c if c.startswith("@") else f"@{c}" for c in dict.fromkeys(cameos)]
+    members = list(dict.fromkeys(cast or []))  # cast keys: "Oro", "@maya"
     agent = {"name": TOOL_NAME, "version": tool_version}
     return {
         "claim_generator_info": [agent],
@@ -78,6 +80,7 @@ def build_manifest(
                     else "no cameo used",
                     "export_quality": quality,  # "draft": fast encoder settings, for review
                     "sound_with_picture": born,
+                    "cast": members,
                 },
             },
         ],
@@ -93,6 +96,7 @@ def sign_mp4(
     tool_version: str,
     quality: str = "final",
     sound_with_picture: list[str] | None = None,
+    cast: list[str] | None = None,
 ) -> None:
     """Embed a signed C2PA manifest in an MP4, in place; any failure raises ExportFailure."""
     import c2pa
@@ -108,6 +112,7 @@ def sign_mp4(
             tool_version=tool_version,
             quality=quality,
             sound_with_picture=sound_with_picture,
+            cast=cast,
         )
         info = c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, creds.chain_pem, creds.key_pem, None)
         with c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(manifest)) as builder:
@@ -174,6 +179,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
         "cameos": generation.get("cameos", params.get("cameos", [])),
         "export_quality": generation.get("export_quality", "final"),
         "sound_with_picture": generation.get("sound_with_picture", []),
+        "cast": generation.get("cast", []),
         "signer": active.get("signature_info", {}),
         "actions": actions,
         "manifest": active,
@@ -212,6 +218,8 @@ def describe(info: dict[str, Any]) -> str:
         f"model families: {', '.join(info['model_families']) or 'none recorded'}",
         f"cameos: {', '.join(info['cameos']) or 'none'}",
     ]
+    if info.get("cast"):
+        lines.append("cast: " + ", ".join(info["cast"]))
     if info.get("sound_with_picture"):
         lines.append(
             "sound: generated with the picture by " + ", ".join(info["sound_with_picture"])

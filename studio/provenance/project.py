@@ -75,6 +75,7 @@ def provenance_hook(
     takes = used_takes(project)
     families = list(dict.fromkeys(model_family(t) for t in takes))
     cameos = list(dict.fromkeys(c for t in takes for c in t.cameos))
+    cast = list(dict.fromkeys(k for t in takes for k in t.cast))
     born = list(dict.fromkeys(model_family(t) for t in sound_takes(project) if t.linked))
     if resolve is not None:
         from studio.cameo.takefacts import timeline_cameos
@@ -90,6 +91,7 @@ def provenance_hook(
             tool_version=tool_version,
             quality=quality,
             sound_with_picture=born,
+            cast=cast,
         )
 
     return sign

@@ -13,6 +13,7 @@ from studio.engine.request import GenerationRequest
 from studio.engine.sound import DIFFUSERS_AUDIO, SOUNDBED, pick_sound_engine, sound_request
 from studio.errors import StudioError
 from studio.model import Operation, Project, Shot
+from studio.render_service.cast import cast_cameos, cast_references
 
 ANIMATIC = "animatic"
 SOUND_BACKENDS = (SOUNDBED, DIFFUSERS_AUDIO)
@@ -109,6 +110,9 @@ def picture_request(
         label=f"{shot_label(project, shot)} · {operation.value}",
     )
     fields.update(extra)
+    if "cast" not in extra:  # the members the prompt(s) name; cameos among them need consent
+        fields["cast"] = cast_references(bundle, fields["prompt"], fields.get("prompt_b"))
+    fields["cameos"] = list(dict.fromkeys([*fields["cameos"], *cast_cameos(fields["cast"])]))
     return GenerationRequest(**fields)
 
 

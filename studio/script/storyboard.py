@@ -18,6 +18,7 @@ from studio import limits
 from studio.errors import InputError, InputErrors, Location
 from studio.media.check import image_problem, sound_problem
 from studio.presets.library import PresetLibrary, unknown_preset_message
+from studio.script.cast_checks import check_cast
 from studio.script.locate import KeyLocator
 from studio.script.schema import DEFAULT_TRANSITION_S, KNOWN_KEYS, ScriptFile
 
@@ -218,6 +219,7 @@ def _check_meaning(board: Storyboard, report: _Reporter, presets: PresetLibrary)
             _check_file(board, report, shot.image, ("shot", i, "image"), image=True)
         _check_frames(board, report, shot, i)
         _check_transition(shots, i, report, board)
+    check_cast(board, report, _check_file)
     for i, cue in enumerate(script.audio):
         _check_file(board, report, cue.file, ("audio", i, "file"), image=False)
         if cue.start >= board.duration:

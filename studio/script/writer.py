@@ -1,7 +1,7 @@
 """A project's storyboard written back as a script: the storyboard is also a text file.
 
-The inverse of storyboard.py: shots and audio cues become `[[shot]]` and `[[audio]]` tables a
-creator can read, diff, edit by hand and render again.
+The inverse of storyboard.py: the cast, shots and audio cues become `[[cast]]`, `[[shot]]` and
+`[[audio]]` tables a creator can read, diff, edit by hand and render again.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from studio.bundle import Bundle
-from studio.model import Clip, Project, Shot, TrackKind
+from studio.model import CastMember, Clip, Project, Shot, TrackKind
 from studio.presets.library import toml_value
 
 _HEADER = "# Storyboard Studio storyboard script. Render it: storyboard-studio render {name} -o film.mp4\n"
@@ -30,6 +30,8 @@ def storyboard_text(bundle: Bundle, script_path: Path) -> str:
             "fit": project.fit.value,
         }
     )
+    for member in project.cast:
+        lines += ["", "[[cast]]", *_pairs(_cast_fields(member, bundle, base))]
     for shot in project.shots:
         lines += ["", "[[shot]]", *_pairs(_shot_fields(shot, bundle, base))]
         for key in shot.keyframes:
@@ -77,6 +79,16 @@ def _shot_fields(shot: Shot, bundle: Bundle, base: Path) -> dict:
         "transition": None if cut else shot.transition.value,
         "transition_duration": None if cut else shot.transition_duration,
         "audio": shot.audio,
+    }
+
+
+def _cast_fields(member: CastMember, bundle: Bundle, base: Path) -> dict:
+    """A character with its pictures relative to the script; a cameo by its handle only."""
+    return {
+        "name": member.name.strip() or None,
+        "cameo": f"@{member.cameo}" if member.cameo else None,
+        "description": member.description or None,
+        "images": [_relative(bundle, i, base) for i in member.images] or None,
     }
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from studio.engine.backend import JobContext
+from studio.engine.diffusion import references as R
 from studio.engine.diffusion import sources as S
 from studio.engine.diffusion.kept import Kept, LatentStore, latents_key
 from studio.engine.diffusion.plan import JobPlan, make_plan
@@ -50,6 +51,7 @@ class Start:
     strength: float = 1.0
     pins: object = None
     extra: dict = field(default_factory=dict)
+    references: list = field(default_factory=list)  # PIL pictures (Wan VACE reference_images)
 
 
 class DiffusersBackend:
@@ -161,11 +163,21 @@ class DiffusersBackend:
         from studio.engine.diffusion.keyframes import check_keyframes
 
         check_keyframes(request, loaded.info.family)
+        request, cast, used = R.condition(loaded.info.family, request, ctx.warn)
+        result = self._dispatch(loaded, request, ctx, used)
+        result.cast = list(cast.keys)
+        result.references = [R.sha256_of(p) for p in used]  # `used` as the run trimmed it
+        return result
+
+    def _dispatch(
+        self, loaded: Loaded, request: GenerationRequest, ctx: JobContext, used: list[str]
+    ) -> TakeResult:
+        references = used if loaded.info.family.references else []
         if request.operation == Operation.RETAKE:  # the kept frames condition the span
             from studio.engine.diffusion.retake import check_family
 
             check_family(loaded.info.family)
-            return self._generate_video(loaded, request, ctx)
+            return self._generate_video(loaded, request, ctx, references)
         if loaded.info.family.produces_sound:  # picture and sound from one run (LTX-2)
             from studio.engine.diffusion.ltx2 import generate_ltx2
 
@@ -178,10 +190,14 @@ class DiffusersBackend:
 
             if wants_conditions(request):  # last / in-between frames: the condition pipeline
                 return generate_ltx_keyframes(self, loaded, request, ctx)
-        return self._generate_video(loaded, request, ctx)
+        return self._generate_video(loaded, request, ctx, references)
 
     def _generate_video(
-        self, loaded: Loaded, request: GenerationRequest, ctx: JobContext
+        self,
+        loaded: Loaded,
+        request: GenerationRequest,
+        ctx: JobContext,
+        references: list[str] | None = None,
     ) -> TakeResult:
         from studio.engine.diffusion import latents as L
         from studio.engine.diffusion.previews import factors_for
@@ -206,6 +222,11 @@ class DiffusersBackend:
                     f"{family.title} models cannot {op.value} yet; use LTX-Video or Wan"
                 )
         frames, start, assemble = self._prepare(pipe, family, plan, request)
+        if references:  # VACE pads one latent frame per picture: no more than the video has
+            R.fit_to(references, (frames - 1) // temporal + 1, ctx.warn)
+        start.references = [R.open_picture(p) for p in references or []]
+        if start.references:
+            start.extra["references"] = len(start.references)
         geom = L.geometry(pipe, family, frames, plan.height, plan.width)
         self._info = meta = {
             "size": plan.size,
@@ -213,7 +234,7 @@ class DiffusersBackend:
             "steps": plan.steps,
             **loaded.memory,
         }
-        key = latents_key(model_fields(loaded), plan, request, frames)
+        key = latents_key(model_fields(loaded), plan, request, frames, references or [])
         kept = self._find_kept(key)
         if kept is None:
             if self.previews and request.previews and loaded.factors is None:
@@ -225,6 +246,7 @@ class DiffusersBackend:
                 loaded.factors if request.previews else None,
                 start.pins,
                 self.previews and request.previews,
+                lead=len(start.references),
             )
             result, sampled_s = self._sample(pipe, family, plan, request, start, frames, geom, hook)
             kept = Kept(
@@ -301,9 +323,15 @@ class DiffusersBackend:
         )
         if family.layout == "packed":
             kwargs["frame_rate"] = plan.fps
+        lead = len(start.references)  # VACE samples one latent frame per picture in front
+        if lead:
+            kwargs["reference_images"] = list(start.references)
         began = time.perf_counter()
         if start.clean is not None:
             first = L.from_video(pipe, family, start.clean, geom).to(device, torch.float32)
+            if lead:
+                head = torch.zeros_like(first[:, :, :1]).expand(-1, -1, lead, -1, -1)
+                first = torch.cat([head, first], dim=2)
             first = first.contiguous()
             noise = torch.randn(
                 first.shape, generator=torch.Generator("cpu").manual_seed(request.seed + 1)
@@ -312,6 +340,8 @@ class DiffusersBackend:
                 result = pipe(latents=first, **kwargs).frames
         else:
             result = pipe(**kwargs).frames
+        if lead:  # the reference frames are the model's, not the shot's
+            result = result[:, :, lead:]
         return result, time.perf_counter() - began
 
     # --- kept latents (a retry after a failed decode only decodes) ---------------------------
@@ -409,7 +439,7 @@ class DiffusersBackend:
         from studio.engine.diffusion import latents as L
 
         start = Start()
-        image = request.image or (request.cameo_images[0] if request.cameo_images else None)
+        image = request.image  # never a cameo's picture: a real person is not a plain frame
         if image:
             clean = L.encode_frames(pipe, family, S.load_image(image, plan.size))
             start.pins = L.Pins(clean, _noise_like(clean, request.seed + 2))

@@ -44,14 +44,16 @@ def _file_digest(path: str | None) -> str | None:
         return f"missing:{path}"
 
 
-def latents_key(model: dict, plan, request: GenerationRequest, frames: int) -> str:
+def latents_key(
+    model: dict, plan, request: GenerationRequest, frames: int, references: list[str] | tuple = ()
+) -> str:
     """Stable hash of everything that determines the sampled latents of one job.
 
     `model` names the weights (id, revision, family, pipeline class); `plan` carries the prompt
     after preset and camera, steps, guidance and size. Things that only change the decode or the
     speed (VAE tiling, offload, previews, the project bundle, labels) are left out on purpose.
     """
-    image = request.image or (request.cameo_images[0] if request.cameo_images else None)
+    image = request.image
     fields = {
         "v": KEY_VERSION,
         "model": model,
@@ -74,6 +76,8 @@ def latents_key(model: dict, plan, request: GenerationRequest, frames: int) -> s
     }
     if request.retake_range is not None:  # only then: keys of other jobs stay as they were
         fields["retake"] = list(request.retake_range)
+    if references:  # the cast's reference pictures, by content (absent: keys stay as before)
+        fields["references"] = [_file_digest(p) for p in references]
     text = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from studio.engine.diffusion.references import with_descriptions
 from studio.engine.request import GenerationRequest
 from studio.model import Camera
 from studio.models.families import Family
@@ -76,7 +77,8 @@ def make_plan(
     guidance = request.guidance
     if guidance is None:
         guidance = preset.guidance if preset and preset.guidance is not None else family.guidance
-    prompt, negative = shape_prompt(request.prompt, preset, request.camera)
+    described = with_descriptions(request.prompt, request.cast)  # the cast's descriptions
+    prompt, negative = shape_prompt(described, preset, request.camera)
     prompt_b = None
     if request.prompt_b:
         prompt_b, _ = shape_prompt(request.prompt_b, preset, request.camera)

@@ -34,8 +34,10 @@ class StepHook:
         factors,
         pins=None,
         previews: bool = True,
+        lead: int = 0,
     ):
         self.ctx, self.family, self.geom = ctx, family, geom
+        self.lead = lead  # latent frames in front that are not the shot's (VACE references)
         self.factors = factors
         self.pins = pins
         self.previews = previews and factors is not None
@@ -49,11 +51,13 @@ class StepHook:
         want_preview = self.previews and self.gate.allow()
         if self.pins is not None or want_preview:
             video = L.to_video(pipe, self.family, latents, self.geom)
+            head, video = video[:, :, : self.lead], video[:, :, self.lead :]
             if self.pins is not None:
                 sigmas = pipe.scheduler.sigmas
                 sigma = float(sigmas[min(i + 1, len(sigmas) - 1)])
                 video = self.pins.apply(video, sigma)
-                out["latents"] = L.from_video(pipe, self.family, video, self.geom)
+                whole = torch.cat([head, video], dim=2) if self.lead else video
+                out["latents"] = L.from_video(pipe, self.family, whole, self.geom)
             if want_preview:
                 began = time.perf_counter()
                 self.ctx.preview(i + 1, project(video, self.factors))

@@ -192,6 +192,8 @@ class RemoteDiffusersBackend:
                 continue  # a late message of an earlier job
             if kind == "step":
                 ctx.step(int(header["step"]), int(header["total"]), str(header["phase"]))
+            elif kind == "warning":
+                ctx.warn(str(header.get("message", ""))[:2000])
             elif kind == "preview" and blob is not None:
                 ctx.preview(int(header["step"]), wire.preview_image(header, blob))
             elif kind == "done":

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from studio.engine.events import EngineEvent, PreviewFrame, StepProgress
+from studio.engine.events import EngineEvent, JobWarning, PreviewFrame, StepProgress
 
 MAX_HEADER = 64 * 1024 * 1024
 _LEN = struct.Struct(">I")
@@ -67,6 +67,8 @@ def event_message(event: EngineEvent) -> tuple[dict, bytes | None] | None:
             "total": event.total,
             "phase": event.phase,
         }, None
+    if isinstance(event, JobWarning):
+        return {"t": "warning", "job": event.job_id, "message": event.message}, None
     if isinstance(event, PreviewFrame) and event.image is not None:
         image = np.ascontiguousarray(event.image, dtype=np.uint8)
         head = {"t": "preview", "job": event.job_id, "step": event.step, "shape": image.shape}

@@ -166,3 +166,31 @@ def test_the_service_engine_uses_a_worker_only_without_torch_here(monkeypatch, t
     monkeypatch.setenv("STUDIO_ENGINE_PYTHON", sys.executable)
     backend = make_engine(autostart=False).backend("diffusers")
     assert isinstance(backend, RemoteDiffusersBackend) and backend.pid is None  # starts lazily
+
+
+def test_a_cast_warning_comes_from_the_worker(remote, tmp_path):
+    """LTX-Video takes no reference pictures: the worker says so, and the character's first
+    picture opens the shot (recorded by hash on the take)."""
+    import hashlib
+
+    from PIL import Image
+
+    from studio.engine.events import JobWarning
+    from studio.engine.request import CastReference
+
+    picture = tmp_path / "oro.png"
+    Image.new("RGB", (32, 24), (250, 120, 20)).save(picture)
+    events = []
+    engine = engine_with(remote, tmp_path, events)
+    try:
+        cast = [CastReference(key="Oro", description="an orange robot", images=[str(picture)])]
+        job, event = run(engine, prompt="Oro waves", cast=cast, previews=False)
+    finally:
+        engine.shutdown()
+    assert isinstance(event, JobFinished), getattr(event, "reason", event)
+    warnings = [e.message for e in events if isinstance(e, JobWarning) and e.job_id == job]
+    assert len(warnings) == 1 and "LTX-Video cannot take reference pictures" in warnings[0]
+    take = event.take
+    assert take.cast == ["Oro"] and take.params["first_frame"] == "oro.png"
+    assert take.references == [hashlib.sha256(picture.read_bytes()).hexdigest()]
+    assert "an orange robot" in take.prompt
