@@ -21,6 +21,7 @@ from studio.engine.events import (
     JobFinished,
     JobQueued,
     JobStarted,
+    JobWarning,
     PreviewFrame,
     QueueChanged,
     StepProgress,
@@ -42,6 +43,7 @@ class EngineBridge(QObject):
     jobFinished = Signal(str, object)  # job id, Take
     jobFailed = Signal(str, str, str)  # job id, reason, hint
     jobCancelled = Signal(str)
+    jobWarning = Signal(str, str)  # job id, message (e.g. a family that takes no references)
     queueChanged = Signal(bool)  # paused
 
     _event = Signal(object)
@@ -104,6 +106,8 @@ class EngineBridge(QObject):
         elif isinstance(event, JobCancelled):
             self._drop_previews(event.job_id)
             self.jobCancelled.emit(event.job_id)
+        elif isinstance(event, JobWarning):
+            self.jobWarning.emit(event.job_id, event.message)
         elif isinstance(event, QueueChanged):
             self.queueChanged.emit(event.paused)
 

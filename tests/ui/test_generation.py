@@ -143,3 +143,25 @@ def test_extend_and_loop_from_the_editor(window, qtbot):
     assert loop.loop_of == longer.id and loop.frames == longer.frames
     window.act_undo.trigger()  # each landing is one undo step
     assert doc.project.shot(shot.id).current_take == longer.id
+
+
+def test_an_engine_warning_shows_on_its_job_row(window, qtbot):
+    """A JobWarning (e.g. "LTX-Video takes no reference pictures") reaches the queue row from
+    the engine thread and stays visible after the job lands."""
+    import threading
+
+    from studio.engine.events import JobWarning
+
+    shot = window.doc.project.shots[0]
+    job = window.ctx.generator.generate([shot.id])[0]
+    row = window.queue.rows[job]
+    message = "ltx-video takes no reference pictures: Oro's first picture opens the shot"
+    sender = threading.Thread(
+        target=window.ctx.bridge._on_engine_thread, args=(JobWarning(job, message=message),)
+    )
+    sender.start()
+    sender.join()
+    qtbot.waitUntil(lambda: row.warning.isVisibleTo(row), timeout=WAIT)
+    assert message in row.warning.text()
+    qtbot.waitUntil(lambda: row.state == "done", timeout=WAIT)
+    assert message in row.warning.text()

@@ -56,6 +56,7 @@ class RenderQueuePanel(QWidget):
         gen.landingFailed.connect(lambda j, m: self._row(j) and self._row(j).failed(m, ""))
         b.jobFailed.connect(lambda j, r, h: self._row(j) and self._row(j).failed(r, h))
         b.jobCancelled.connect(lambda j: self._row(j) and self._row(j).cancelled())
+        b.jobWarning.connect(lambda j, m: self._row(j) and self._row(j).warned(m))
         for sig in (b.jobQueued, b.jobFailed, b.jobCancelled, b.jobStarted, gen.jobLanded):
             sig.connect(self._update_summary)
         gen.landingFailed.connect(self._update_summary)

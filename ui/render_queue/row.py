@@ -40,6 +40,11 @@ class JobRow(QFrame):
         self.status = QLabel("Queued")
         self.status.setProperty("role", "dim")
         self.status.setWordWrap(True)
+        self.warning = QLabel()  # what the engine warned about (kept after the job ends)
+        self.warning.setProperty("role", "warning")
+        self.warning.setStyleSheet("color:#f0b429;")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
         self.eta = QLabel()
         self.eta.setProperty("role", "dim")
         self.bar = QProgressBar()
@@ -73,6 +78,7 @@ class JobRow(QFrame):
         text.addLayout(top)
         text.addWidget(self.bar)
         text.addWidget(self.status)
+        text.addWidget(self.warning)
         text.addStretch(1)
         buttons = QVBoxLayout()
         buttons.setSpacing(2)
@@ -124,6 +130,12 @@ class JobRow(QFrame):
             PREVIEW_W, PREVIEW_H, Qt.KeepAspectRatio, Qt.SmoothTransformation
         )
         self.preview.setPixmap(pm)
+
+    def warned(self, message: str) -> None:
+        lines = [t for t in (self.warning.text(), f"Warning: {message}") if t]
+        self.warning.setText("\n".join(lines[-3:]))  # the latest few; the full text in the tip
+        self.warning.setToolTip("\n".join(filter(None, (self.warning.toolTip(), message))))
+        self.warning.show()
 
     def finished(self) -> None:
         self.bar.setValue(100)
