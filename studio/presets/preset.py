@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from studio.model.lora import MAX_LORAS, LoraRef
 
 
 class Grade(BaseModel):
@@ -58,7 +62,27 @@ class StylePreset(BaseModel):
     guidance: float | None = Field(default=None, ge=0, le=30)
     steps: int | None = Field(default=None, ge=1, le=200)
     look: Look = Field(default_factory=Look)
+    # `[[lora]]` style LoRAs, by file name in the user's LoRA folder (a preset is not part of
+    # a project, so it names no paths); see studio.lorafiles.library
+    lora: list[LoraRef] = Field(default_factory=list, max_length=MAX_LORAS)
     builtin: bool = Field(default=False, exclude=True)
+
+    @field_validator("lora")
+    @classmethod
+    def _lora_names(cls, value: list[LoraRef]) -> list[LoraRef]:
+        from studio.lorafiles.header import suffix_problem
+        from studio.lorafiles.library import is_bare_name, user_lora_path
+
+        for ref in value:
+            if not is_bare_name(ref.file):
+                raise ValueError(
+                    f"'{ref.file}': a preset names a LoRA of your LoRA folder by its file name "
+                    "(no folders)"
+                )
+            problem = suffix_problem(user_lora_path(ref.file, folder=Path(".")).name)
+            if problem:
+                raise ValueError(problem)
+        return value
 
     def apply_prompt(self, prompt: str) -> tuple[str, str]:
         """The prompt with this style's prefix/suffix, and its negative prompt."""

@@ -1,4 +1,5 @@
-"""What a project's export says about itself: model families and cameos of the clips used."""
+"""What a project's export says about itself: model families, cameos and LoRAs of the clips
+used."""
 
 from __future__ import annotations
 
@@ -76,6 +77,7 @@ def provenance_hook(
     families = list(dict.fromkeys(model_family(t) for t in takes))
     cameos = list(dict.fromkeys(c for t in takes for c in t.cameos))
     born = list(dict.fromkeys(model_family(t) for t in sound_takes(project) if t.linked))
+    loras = list({(u.sha256, u.weight): u.model_dump() for t in takes for u in t.loras}.values())
     if resolve is not None:
         from studio.cameo.takefacts import timeline_cameos
 
@@ -90,6 +92,7 @@ def provenance_hook(
             tool_version=tool_version,
             quality=quality,
             sound_with_picture=born,
+            loras=loras,
         )
 
     return sign

@@ -13,6 +13,7 @@ from studio.engine.request import GenerationRequest
 from studio.engine.sound import DIFFUSERS_AUDIO, SOUNDBED, pick_sound_engine, sound_request
 from studio.errors import StudioError
 from studio.model import Operation, Project, Shot
+from studio.render_service.request_loras import request_loras
 
 ANIMATIC = "animatic"
 SOUND_BACKENDS = (SOUNDBED, DIFFUSERS_AUDIO)
@@ -108,6 +109,8 @@ def picture_request(
         device=settings.device,
         label=f"{shot_label(project, shot)} · {operation.value}",
     )
+    if settings.engine != ANIMATIC:  # LoRAs are for diffusion models: resolved and checked here
+        fields["loras"] = request_loras(bundle, shot, fields["preset"], settings.model)
     fields.update(extra)
     return GenerationRequest(**fields)
 
