@@ -69,11 +69,15 @@ def suffix_problem(name: str) -> str | None:
             "loaded; only .safetensors LoRAs are accepted"
         )
     if suffix != SUFFIX:
-        return f"'{Path(name).name}' is not a .safetensors file; only .safetensors LoRAs are accepted"
+        return (
+            f"'{Path(name).name}' is not a .safetensors file; only .safetensors LoRAs are accepted"
+        )
     return None
 
 
-def read_header(path: Path, where: Location | None = None, follow_links: bool = False) -> LoraHeader:
+def read_header(
+    path: Path, where: Location | None = None, follow_links: bool = False
+) -> LoraHeader:
     """The checked header of a .safetensors LoRA; any problem is an InputError at `where`.
 
     Without `follow_links` a symbolic link is refused rather than read (a file from outside
@@ -90,7 +94,9 @@ def read_header(path: Path, where: Location | None = None, follow_links: bool = 
         raise InputError(f"LoRA file not found: {path}", where) from None
     except OSError as exc:
         if not follow_links and os.path.islink(path):
-            raise InputError(f"the LoRA {path} is a symbolic link; links are not followed", where)
+            raise InputError(
+                f"the LoRA {path} is a symbolic link; links are not followed", where
+            ) from None
         raise InputError(f"cannot read the LoRA {path}: {exc.strerror}", where) from None
     with os.fdopen(fd, "rb") as f:
         st = os.fstat(f.fileno())
@@ -115,7 +121,9 @@ def _parse(raw: bytes, path: Path, data_bytes: int, where: Location) -> LoraHead
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(f"{bad}: its header is not JSON ({exc.__class__.__name__})", where) from None
+        raise InputError(
+            f"{bad}: its header is not JSON ({exc.__class__.__name__})", where
+        ) from None
     if not isinstance(data, dict):
         raise InputError(f"{bad}: its header is not a table", where)
     meta = data.pop("__metadata__", None) or {}

@@ -467,7 +467,11 @@ def write_tiny_lora(
     gen = torch.Generator().manual_seed(seed)
     tensors = {}
     for layer, (size_in, size_out) in layers.items():
-        tensors[f"{prefix}{layer}.lora_A.weight"] = torch.randn(rank, size_in, generator=gen) * scale
-        tensors[f"{prefix}{layer}.lora_B.weight"] = torch.randn(size_out, rank, generator=gen) * scale
+        tensors[f"{prefix}{layer}.lora_A.weight"] = (
+            torch.randn(rank, size_in, generator=gen) * scale
+        )
+        tensors[f"{prefix}{layer}.lora_B.weight"] = (
+            torch.randn(size_out, rank, generator=gen) * scale
+        )
     save_file(tensors, str(path), metadata=metadata)
     return Path(path)

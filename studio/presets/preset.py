@@ -49,6 +49,26 @@ class Look(BaseModel):
     palette: list[str] = Field(default_factory=list)  # hex colours the animatic leans on
 
 
+class PresetLora(LoraRef):
+    """A preset's LoRA: a `.safetensors` file of the user's LoRA folder, by name."""
+
+    @field_validator("file")
+    @classmethod
+    def _bare_safetensors_name(cls, value: str) -> str:
+        from studio.lorafiles.header import suffix_problem
+        from studio.lorafiles.library import is_bare_name, user_lora_path
+
+        if not is_bare_name(value):
+            raise ValueError(
+                f"'{value}': a preset names a LoRA of your LoRA folder by its file name "
+                "(no folders)"
+            )
+        problem = suffix_problem(user_lora_path(value, folder=Path(".")).name)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
 class StylePreset(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -64,25 +84,8 @@ class StylePreset(BaseModel):
     look: Look = Field(default_factory=Look)
     # `[[lora]]` style LoRAs, by file name in the user's LoRA folder (a preset is not part of
     # a project, so it names no paths); see studio.lorafiles.library
-    lora: list[LoraRef] = Field(default_factory=list, max_length=MAX_LORAS)
+    lora: list[PresetLora] = Field(default_factory=list, max_length=MAX_LORAS)
     builtin: bool = Field(default=False, exclude=True)
-
-    @field_validator("lora")
-    @classmethod
-    def _lora_names(cls, value: list[LoraRef]) -> list[LoraRef]:
-        from studio.lorafiles.header import suffix_problem
-        from studio.lorafiles.library import is_bare_name, user_lora_path
-
-        for ref in value:
-            if not is_bare_name(ref.file):
-                raise ValueError(
-                    f"'{ref.file}': a preset names a LoRA of your LoRA folder by its file name "
-                    "(no folders)"
-                )
-            problem = suffix_problem(user_lora_path(ref.file, folder=Path(".")).name)
-            if problem:
-                raise ValueError(problem)
-        return value
 
     def apply_prompt(self, prompt: str) -> tuple[str, str]:
         """The prompt with this style's prefix/suffix, and its negative prompt."""

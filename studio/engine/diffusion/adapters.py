@@ -138,7 +138,10 @@ def _misfits(pipe, state: dict) -> tuple[list[str], int]:
         if module is None:
             misfits.append(f"the model has no layer {match['module']}")
             continue
-        size_in, size_out = getattr(module, "in_features", None), getattr(module, "out_features", None)
+        size_in, size_out = (
+            getattr(module, "in_features", None),
+            getattr(module, "out_features", None),
+        )
         if size_in is None or tensor.ndim != 2:
             continue  # convolutions and the like: PEFT checks them when it loads
         if (match["ab"] == "A" and tensor.shape[1] != size_in) or (
@@ -155,7 +158,9 @@ def _refusal(path: Path, guess: FamilyGuess, loaded) -> str:
     family = loaded.info.family
     if guess.name == family.name:
         return f"the LoRA {path.name} does not fit the model '{loaded.info.id}' ({family.title})"
-    made = f"made for {guess.title} (by its {guess.how})" if guess.known else "made for another model"
+    made = (
+        f"made for {guess.title} (by its {guess.how})" if guess.known else "made for another model"
+    )
     return (
         f"the LoRA {path.name} was {made}; it does not fit {family.title} "
         f"(the model '{loaded.info.id}')"
