@@ -411,3 +411,15 @@ def test_the_export_lists_the_loras_of_the_takes_it_uses(tmp_path):
         info
     )
     assert os.path.getsize(path) > 0
+
+
+def test_the_lora_files_and_cli_need_no_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, studio.lorafiles, studio.cli.loras, studio.render_service.request_loras, "
+        "studio.presets.preset; print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
