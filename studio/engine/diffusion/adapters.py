@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import warnings
 from pathlib import Path
 
 from studio.errors import EngineFailure, InputError, Location
@@ -96,7 +97,9 @@ def _load(pipe, path: Path, name: str, guess: FamilyGuess, loaded) -> None:
         detail = "; ".join(misfits[:_SHOWN]) if misfits else "it changes no layer"
         raise InputError(f"{_refusal(path, guess, loaded)}: {detail}", where)
     try:
-        pipe.load_lora_weights(state, adapter_name=name)
+        with warnings.catch_warnings():  # a second adapter is what we mean to have
+            warnings.filterwarnings("ignore", message="Already found a `peft_config`")
+            pipe.load_lora_weights(state, adapter_name=name)
     except Exception as exc:
         with contextlib.suppress(Exception):  # no half-attached adapter left behind
             pipe.delete_adapters([name])

@@ -423,3 +423,15 @@ def test_the_lora_files_and_cli_need_no_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_project_file_with_a_lora_path_out_of_the_bundle_is_refused_on_open(film):
+    from studio.bundle import Bundle
+
+    bundle, _, _ = film
+    text = (bundle.path / "project.json").read_text()
+    kept = bundle.project.loras[0].file
+    (bundle.path / "project.json").write_text(text.replace(kept, "../../evil.safetensors", 1))
+    with pytest.raises(InputError) as err:
+        Bundle.load(bundle.path)
+    assert "loras[0].file" in str(err.value) and "escapes the project bundle" in str(err.value)
