@@ -140,3 +140,32 @@ def test_a_pickle_named_in_a_request_is_never_loaded(engine, tmp_path):
     evil.write_bytes(b"\x80\x04not a safetensors file")
     event = run(engine, tmp_path / "film.sbproj", [LoraRef(file=str(evil))])
     assert isinstance(event, JobFailed) and "pickle" in event.reason
+
+
+def test_wan_takes_its_own_loras_and_refuses_ltx_ones(registry, tmp_path):
+    import torch
+
+    from studio.engine.diffusion import make_backend
+
+    backend = make_backend("tiny-wan", "cpu", 2, registry=registry)
+    engine = Engine({"diffusers": backend}, queue_path=tmp_path / "queue.json")
+    latents = []
+    engine.subscribe(
+        lambda e: isinstance(e, JobFinished) and latents.append(backend.last_latents[1].clone())
+    )
+    bundle = tmp_path / "film.sbproj"
+    try:
+        wan = write_tiny_lora(tmp_path / "wan.safetensors", TINY_WAN_LORA_LAYERS, seed=4)
+        ltx = write_tiny_lora(tmp_path / "ltx.safetensors", TINY_LTX_LORA_LAYERS)
+        assert isinstance(run(engine, bundle), JobFinished)
+        done = run(engine, bundle, [LoraRef(file=str(wan))])
+        assert done.take.loras[0].family == "wan"
+        refused = run(engine, bundle, [LoraRef(file=str(ltx))])
+        assert isinstance(refused, JobFailed) and "Wan 2.1 / 2.2" in refused.reason
+        assert "the model has no layer transformer.transformer_blocks.0.attn1" in refused.reason
+        assert isinstance(run(engine, bundle), JobFinished)
+    finally:
+        engine.shutdown()
+        backend.release()
+    plain, with_lora, again = latents
+    assert not torch.allclose(plain, with_lora, atol=1e-3) and torch.equal(plain, again)
