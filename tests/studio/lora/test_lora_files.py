@@ -435,3 +435,18 @@ def test_a_project_file_with_a_lora_path_out_of_the_bundle_is_refused_on_open(fi
     with pytest.raises(InputError) as err:
         Bundle.load(bundle.path)
     assert "loras[0].file" in str(err.value) and "escapes the project bundle" in str(err.value)
+
+
+def test_a_project_written_back_as_a_script_keeps_its_loras(film, tmp_path):
+    from studio.script.storyboard import load_storyboard
+    from studio.script.writer import write_storyboard
+
+    bundle, ink, _ = film
+    script = write_storyboard(bundle, tmp_path / "out" / "again.toml")
+    board = load_storyboard(script)  # checks every LoRA file again
+    top = board.script.lora[0]
+    assert board.resolve(top.file).read_bytes() == ink.read_bytes() and top.weight == 0.8
+    assert [(lo.file, lo.weight) for lo in board.script.shot[0].lora] == [
+        ("grain.safetensors", 0.5)
+    ]
+    assert board.script.shot[1].lora[0].weight == 0.3
