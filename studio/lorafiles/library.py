@@ -36,10 +36,14 @@ def is_bare_name(file: str) -> bool:
     return bool(file) and not any(c in file for c in "/\\") and not file.startswith(("~", "."))
 
 
+def lora_file_name(name: str) -> str:
+    """The file name a bare name means (`ink` → `ink.safetensors`; a suffix is kept)."""
+    return name if Path(name).suffix.lower() in (SUFFIX, *PICKLE_SUFFIXES) else name + SUFFIX
+
+
 def user_lora_path(name: str, folder: Path | None = None) -> Path:
     """The file a bare name means in the user's folder (`ink` → `<folder>/ink.safetensors`)."""
-    file = name if Path(name).suffix.lower() in (SUFFIX, *PICKLE_SUFFIXES) else name + SUFFIX
-    return user_folder(folder) / file
+    return user_folder(folder) / lora_file_name(name)
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ def camera_lora(move: str | Camera, family: str, folder: Path | None = None) -> 
 
 def find_user_lora(name: str, where: Location, folder: Path | None = None) -> Path:
     """The user-folder file a bare name means; an InputError at `where` when it is not there."""
-    problem = suffix_problem(user_lora_path(name, folder).name)
+    problem = suffix_problem(lora_file_name(name))
     if problem:
         raise InputError(problem, where)
     path = user_lora_path(name, folder)

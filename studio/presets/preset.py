@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from studio.model.lora import MAX_LORAS, LoraRef
@@ -56,14 +54,14 @@ class PresetLora(LoraRef):
     @classmethod
     def _bare_safetensors_name(cls, value: str) -> str:
         from studio.lorafiles.header import suffix_problem
-        from studio.lorafiles.library import is_bare_name, user_lora_path
+        from studio.lorafiles.library import is_bare_name, lora_file_name
 
         if not is_bare_name(value):
             raise ValueError(
                 f"'{value}': a preset names a LoRA of your LoRA folder by its file name "
                 "(no folders)"
             )
-        problem = suffix_problem(user_lora_path(value, folder=Path(".")).name)
+        problem = suffix_problem(lora_file_name(value))
         if problem:
             raise ValueError(problem)
         return value
