@@ -42,7 +42,7 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
         project.cast.append(
             CastMember(name=c.name or "", description=c.description, images=images, cameo=c.cameo)
         )
-    project.loras = [LoraRef(file=lo.file, weight=lo.weight) for lo in script.lora]
+    project.loras = [_lora(board, bundle, lo) for lo in script.lora]
     for s in script.shot:
         image = bundle.import_media(board.resolve(s.image)) if s.image else None
         last = bundle.import_media(board.resolve(s.last_image)) if s.last_image else None
@@ -68,7 +68,7 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
                 transition=s.transition,
                 transition_duration=transition_seconds(s),
                 audio=s.audio,
-                loras=[LoraRef(file=lo.file, weight=lo.weight) for lo in s.lora],
+                loras=[_lora(board, bundle, lo) for lo in s.lora],
             )
         )
     end = board.duration
@@ -94,6 +94,14 @@ def project_from_storyboard(board: Storyboard, bundle_path) -> Bundle:
         )
     bundle.save()
     return bundle
+
+
+def _lora(board: Storyboard, bundle: Bundle, lora) -> LoraRef:
+    """A script's LoRA as the project keeps it: copied into the bundle's loras/ when it is
+    script-relative, by name when it is in the user's LoRA folder (studio.lorafiles.locate)."""
+    from studio.lorafiles.locate import import_lora
+
+    return LoraRef(file=import_lora(bundle.path, board.base_dir, lora.file), weight=lora.weight)
 
 
 def _sound_seconds(path) -> float:

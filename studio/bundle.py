@@ -89,6 +89,8 @@ def check_references(project: Project, file: str) -> None:
             _check_media_path(path, f"shots[{s_i}].{name}", file, errors)
     for m_i, item in enumerate(project.media):
         _check_media_path(item.path, f"media[{m_i}].path", file, errors)
+    for field, path in lora_paths(project):
+        _check_media_path(path, field, file, errors)
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             where = f"tracks[{t_i}].clips[{c_i}]"
@@ -110,11 +112,23 @@ def media_paths(project: Project) -> list[tuple[str, str]]:
     for i, shot in enumerate(project.shots):
         out += [(f"shots[{i}].{field}", path) for field, path in shot_pictures(shot)]
     out += [(f"media[{i}].path", m.path) for i, m in enumerate(project.media)]
+    out += lora_paths(project)
     for t_i, track in enumerate(project.tracks):
         for c_i, clip in enumerate(track.clips):
             if clip.media:
                 out.append((f"tracks[{t_i}].clips[{c_i}].media", clip.media))
     return out
+
+
+def lora_paths(project: Project) -> list[tuple[str, str]]:
+    """(field, bundle-relative path) of the LoRAs kept in the bundle; a bare name is a file of
+    the user's LoRA folder, not of the bundle (studio.lorafiles.locate)."""
+    out = [(f"loras[{i}].file", lo.file) for i, lo in enumerate(project.loras)]
+    for s_i, shot in enumerate(project.shots):
+        out += [(f"shots[{s_i}].loras[{k}].file", lo.file) for k, lo in enumerate(shot.loras)]
+    from studio.lorafiles.library import is_bare_name
+
+    return [(field, path) for field, path in out if not is_bare_name(path)]
 
 
 def shot_pictures(shot) -> list[tuple[str, str]]:

@@ -217,7 +217,7 @@ def safe_name(name: str, limit: int = 60) -> str:
     """A file name any file system takes: letters, digits, '-', '_' and one suffix."""
     p = PurePosixPath(name.replace("\\", "/").split("/")[-1])
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", p.stem).strip("-")[:limit] or "file"
-    suffix = re.sub(r"[^A-Za-z0-9]+", "", p.suffix)[:10]
+    suffix = re.sub(r"[^A-Za-z0-9]+", "", p.suffix)[:12]  # ".safetensors" whole
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 

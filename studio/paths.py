@@ -46,6 +46,14 @@ def user_presets_dir() -> Path:
     return path
 
 
+def user_loras_dir() -> Path:
+    """The user's LoRA folder: `*.safetensors` files a script or preset names by file name,
+    and camera LoRAs (`camera-<move>*.safetensors`, see studio.lorafiles.library)."""
+    path = user_data_dir() / "loras"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def resources_dir() -> Path:
     """The runtime resources (presets, examples, policy, theme), shipped inside the package.
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "studio.cli.interchange",
     "studio.cli.script",
     "studio.cli.models",
+    "studio.cli.loras",
     "studio.cli.cameo",
     "studio.cli.gui",
     "studio.cli.farm",

@@ -44,6 +44,7 @@ DIFFUSION = (
     "ftfy>=6",
     "sentencepiece>=0.2",
     "torchsde>=0.2.6",
+    "peft>=0.17",
 )
 MARKERS = ".studio-install"
 STEPS = ("venv", "torch", "libraries", "check")

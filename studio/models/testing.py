@@ -489,3 +489,39 @@ def build_full_ltx2(folder: Path, seed: int = 0, device: str = "cuda") -> Path:
     )
     pipe.save_pretrained(folder, safe_serialization=True, max_shard_size="10GB")
     return Path(folder)
+
+
+# --- LoRAs for the tiny pipelines -----------------------------------------------------------
+# attention projections of the tiny transformers above: name → (in_features, out_features)
+TINY_LTX_LORA_LAYERS = {
+    f"transformer_blocks.0.attn1.{p}": (32, 32) for p in ("to_q", "to_k", "to_v", "to_out.0")
+}
+TINY_WAN_LORA_LAYERS = {f"blocks.{b}.attn1.{p}": (24, 24) for b in (0, 1) for p in ("to_q", "to_v")}
+
+
+def write_tiny_lora(
+    path: Path,
+    layers: dict[str, tuple[int, int]],
+    *,
+    rank: int = 4,
+    scale: float = 0.5,
+    seed: int = 0,
+    metadata: dict[str, str] | None = None,
+    prefix: str = "transformer.",
+) -> Path:
+    """A PEFT-style LoRA (`<layer>.lora_A.weight` (rank, in), `<layer>.lora_B.weight`
+    (out, rank)) with random weights, saved as safetensors."""
+    import torch
+    from safetensors.torch import save_file
+
+    gen = torch.Generator().manual_seed(seed)
+    tensors = {}
+    for layer, (size_in, size_out) in layers.items():
+        tensors[f"{prefix}{layer}.lora_A.weight"] = (
+            torch.randn(rank, size_in, generator=gen) * scale
+        )
+        tensors[f"{prefix}{layer}.lora_B.weight"] = (
+            torch.randn(size_out, rank, generator=gen) * scale
+        )
+    save_file(tensors, str(path), metadata=metadata)
+    return Path(path)

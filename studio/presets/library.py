@@ -30,6 +30,16 @@ def _read(path: Path) -> dict:
         raise InputError(f"not valid TOML: {exc}", Location(file=str(path))) from None
 
 
+def _line(path: Path, loc: tuple) -> int | None:
+    """The line of a preset file a validation error points at (None when not found)."""
+    from studio.script.locate import KeyLocator
+
+    try:
+        return KeyLocator(path.read_text(encoding="utf-8")).line_of(tuple(loc))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for key, value in over.items():
@@ -87,7 +97,8 @@ class PresetLibrary:
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"])
-            raise InputError(err["msg"], Location(str(path), None, field)) from None
+            message = err["msg"].removeprefix("Value error, ")
+            raise InputError(message, Location(str(path), _line(path, err["loc"]), field)) from None
         preset.builtin = builtin
         return preset
 
@@ -156,6 +167,8 @@ def toml_value(value) -> str:
         return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # an inline table: a preset's `lora = [{file = …, weight = …}]`
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
     return '"' + "".join(_escape(ch) for ch in str(value)) + '"'
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from studio.model.lora import MAX_LORAS, LoraRef
 
 
 class Grade(BaseModel):
@@ -45,6 +47,26 @@ class Look(BaseModel):
     palette: list[str] = Field(default_factory=list)  # hex colours the animatic leans on
 
 
+class PresetLora(LoraRef):
+    """A preset's LoRA: a `.safetensors` file of the user's LoRA folder, by name."""
+
+    @field_validator("file")
+    @classmethod
+    def _bare_safetensors_name(cls, value: str) -> str:
+        from studio.lorafiles.header import suffix_problem
+        from studio.lorafiles.library import is_bare_name, lora_file_name
+
+        if not is_bare_name(value):
+            raise ValueError(
+                f"'{value}': a preset names a LoRA of your LoRA folder by its file name "
+                "(no folders)"
+            )
+        problem = suffix_problem(lora_file_name(value))
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
 class StylePreset(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,6 +80,9 @@ class StylePreset(BaseModel):
     guidance: float | None = Field(default=None, ge=0, le=30)
     steps: int | None = Field(default=None, ge=1, le=200)
     look: Look = Field(default_factory=Look)
+    # `[[lora]]` style LoRAs, by file name in the user's LoRA folder (a preset is not part of
+    # a project, so it names no paths); see studio.lorafiles.library
+    lora: list[PresetLora] = Field(default_factory=list, max_length=MAX_LORAS)
     builtin: bool = Field(default=False, exclude=True)
 
     def apply_prompt(self, prompt: str) -> tuple[str, str]:

@@ -1,8 +1,8 @@
 """C2PA manifests: mark every export as AI-generated in a way anyone can verify.
 
 `sign_mp4` embeds a manifest with a `c2pa.created` action whose digitalSourceType is
-trainedAlgorithmicMedia, the tool name and version, the model families and any cameo use,
-signed with this machine's local certificate (see certs.py). No timestamp server is used:
+trainedAlgorithmicMedia, the tool name and version, the model families, any cameo use and the
+LoRAs the takes were made with, signed with this machine's local certificate (see certs.py). No timestamp server is used:
 the app works offline. `read_manifest` reads it back with c2pa's Reader.
 """
 
@@ -31,9 +31,11 @@ def build_manifest(
     quality: str = "final",
     sound_with_picture: list[str] | None = None,
     cast: list[str] | None = None,
+    loras: list[dict] | None = None,
 ) -> dict[str, Any]:
     """The manifest definition: what the file says about how it was made. `sound_with_picture`
-    names the families whose sound was generated together with the picture (one model run)."""
+    names the families whose sound was generated together with the picture (one model run);
+    `loras` the LoRAs the takes were made with (name, sha256, weight, family)."""
     families = sorted({f for f in model_families if f})
     born = sorted({f for f in sound_with_picture or [] if f})
     handles = [c if c.startswith("@") else f"@{c}" for c in dict.fromkeys(cameos)]
@@ -81,6 +83,7 @@ def build_manifest(
                     "export_quality": quality,  # "draft": fast encoder settings, for review
                     "sound_with_picture": born,
                     "cast": members,
+                    "loras": list(loras or []),
                 },
             },
         ],
@@ -97,6 +100,7 @@ def sign_mp4(
     quality: str = "final",
     sound_with_picture: list[str] | None = None,
     cast: list[str] | None = None,
+    loras: list[dict] | None = None,
 ) -> None:
     """Embed a signed C2PA manifest in an MP4, in place; any failure raises ExportFailure."""
     import c2pa
@@ -113,6 +117,7 @@ def sign_mp4(
             quality=quality,
             sound_with_picture=sound_with_picture,
             cast=cast,
+            loras=loras,
         )
         info = c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, creds.chain_pem, creds.key_pem, None)
         with c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(manifest)) as builder:
@@ -180,6 +185,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
         "export_quality": generation.get("export_quality", "final"),
         "sound_with_picture": generation.get("sound_with_picture", []),
         "cast": generation.get("cast", []),
+        "loras": generation.get("loras", []),
         "signer": active.get("signature_info", {}),
         "actions": actions,
         "manifest": active,
@@ -223,6 +229,11 @@ def describe(info: dict[str, Any]) -> str:
     if info.get("sound_with_picture"):
         lines.append(
             "sound: generated with the picture by " + ", ".join(info["sound_with_picture"])
+        )
+    for lora in info.get("loras") or []:
+        lines.append(
+            f"LoRA: {lora.get('name', '?')} (weight {lora.get('weight', '?')}, "
+            f"{lora.get('family') or 'family unknown'}, sha256 {str(lora.get('sha256', ''))[:16]}…)"
         )
     if info.get("export_quality", "final") != "final":
         lines.append(

@@ -1,4 +1,5 @@
-"""What a project's export says about itself: model families and cameos of the clips used."""
+"""What a project's export says about itself: model families, cameos and LoRAs of the clips
+used."""
 
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ def provenance_hook(
     cameos = list(dict.fromkeys(c for t in takes for c in t.cameos))
     cast = list(dict.fromkeys(k for t in takes for k in t.cast))
     born = list(dict.fromkeys(model_family(t) for t in sound_takes(project) if t.linked))
+    loras = list({(u.sha256, u.weight): u.model_dump() for t in takes for u in t.loras}.values())
     if resolve is not None:
         from studio.cameo.takefacts import timeline_cameos
 
@@ -92,6 +94,7 @@ def provenance_hook(
             quality=quality,
             sound_with_picture=born,
             cast=cast,
+            loras=loras,
         )
 
     return sign

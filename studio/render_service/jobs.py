@@ -14,6 +14,7 @@ from studio.engine.sound import DIFFUSERS_AUDIO, SOUNDBED, pick_sound_engine, so
 from studio.errors import StudioError
 from studio.model import Operation, Project, Shot
 from studio.render_service.cast import cast_cameos, cast_references
+from studio.render_service.request_loras import request_loras
 
 ANIMATIC = "animatic"
 SOUND_BACKENDS = (SOUNDBED, DIFFUSERS_AUDIO)
@@ -109,6 +110,8 @@ def picture_request(
         device=settings.device,
         label=f"{shot_label(project, shot)} · {operation.value}",
     )
+    if settings.engine != ANIMATIC:  # LoRAs are for diffusion models: resolved and checked here
+        fields["loras"] = request_loras(bundle, shot, fields["preset"], settings.model)
     fields.update(extra)
     if "cast" not in extra:  # the members the prompt(s) name; cameos among them need consent
         fields["cast"] = cast_references(bundle, fields["prompt"], fields.get("prompt_b"))

@@ -220,6 +220,7 @@ def _check_meaning(board: Storyboard, report: _Reporter, presets: PresetLibrary)
         _check_frames(board, report, shot, i)
         _check_transition(shots, i, report, board)
     check_cast(board, report, _check_file)
+    _check_loras(board, report)
     for i, cue in enumerate(script.audio):
         _check_file(board, report, cue.file, ("audio", i, "file"), image=False)
         if cue.start >= board.duration:
@@ -229,6 +230,21 @@ def _check_meaning(board: Storyboard, report: _Reporter, presets: PresetLibrary)
             )
         if cue.fade_in + cue.fade_out > (cue.duration or float("inf")):
             report.add("fade_in + fade_out are longer than the cue", ("audio", i, "fade_out"))
+
+
+def _check_loras(board: Storyboard, report: _Reporter) -> None:
+    """Each `[[lora]]` / `[[shot.lora]]` file is a plain .safetensors file with a valid header,
+    next to the script or in the user's LoRA folder (pickles refused by name)."""
+    from studio.lorafiles.locate import script_lora
+
+    asked = [(lo, ("lora", i, "file")) for i, lo in enumerate(board.script.lora)]
+    for i, shot in enumerate(board.script.shot):
+        asked += [(lo, ("shot", i, "lora", k, "file")) for k, lo in enumerate(shot.lora)]
+    for lora, path in asked:
+        try:
+            script_lora(board.base_dir, lora.file, Location(report.file))
+        except InputError as exc:
+            report.add(exc.message, path)
 
 
 def _check_frames(board: Storyboard, report: _Reporter, shot, i: int) -> None:

@@ -32,8 +32,12 @@ def storyboard_text(bundle: Bundle, script_path: Path) -> str:
     )
     for member in project.cast:
         lines += ["", "[[cast]]", *_pairs(_cast_fields(member, bundle, base))]
+    for lora in project.loras:
+        lines += ["", "[[lora]]", *_pairs(_lora_fields(lora, bundle, base))]
     for shot in project.shots:
         lines += ["", "[[shot]]", *_pairs(_shot_fields(shot, bundle, base))]
+        for lora in shot.loras:
+            lines += ["", "[[shot.lora]]", *_pairs(_lora_fields(lora, bundle, base))]
         for key in shot.keyframes:
             image = _relative(bundle, key.image, base)
             lines += ["", "[[shot.keyframe]]"]
@@ -62,6 +66,15 @@ def _pairs(fields: dict) -> list[str]:
 
 def _relative(bundle: Bundle, media: str, base: Path) -> str:
     return Path(os.path.relpath(bundle.resolve(media), base)).as_posix()
+
+
+def _lora_fields(lora, bundle: Bundle, base: Path) -> dict:
+    """A LoRA kept in the bundle is written relative to the script; a name of the user's LoRA
+    folder stays a bare name."""
+    from studio.lorafiles.library import is_bare_name
+
+    file = lora.file if is_bare_name(lora.file) else _relative(bundle, lora.file, base)
+    return {"file": file, "weight": lora.weight}
 
 
 def _shot_fields(shot: Shot, bundle: Bundle, base: Path) -> dict:

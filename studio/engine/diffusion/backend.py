@@ -41,6 +41,7 @@ class Loaded:
     memory: dict
     factors: np.ndarray | None = None
     extra: dict = field(default_factory=dict)  # pipelines sharing its components (LTX-2)
+    loras: dict = field(default_factory=dict)  # sha256 → adapter name of the LoRAs attached
 
 
 @dataclass
@@ -144,7 +145,12 @@ class DiffusersBackend:
         self._info = {"offload": loaded.memory.get("offload", "none")}
         with self._lock:
             try:
-                return self._generate(loaded, request, ctx)
+                from studio.engine.diffusion.adapters import attach_loras
+
+                uses = attach_loras(loaded, request.loras)  # and detaches the last job's
+                result = self._generate(loaded, request, ctx)
+                result.loras = uses
+                return result
             except Cancelled:
                 free_memory()
                 raise

@@ -78,8 +78,19 @@ def latents_key(
         fields["retake"] = list(request.retake_range)
     if references:  # the cast's reference pictures, by content (absent: keys stay as before)
         fields["references"] = [_file_digest(p) for p in references]
+    if request.loras:  # the LoRAs attached change the sampling (left out when none: old keys)
+        fields["loras"] = [[_lora_digest(lo.file), lo.weight] for lo in request.loras]
     text = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _lora_digest(path: str) -> str | None:
+    from studio.lorafiles.header import file_sha256
+
+    try:
+        return file_sha256(Path(path))
+    except OSError:
+        return None
 
 
 def _source_identity(src) -> dict:
