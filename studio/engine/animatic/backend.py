@@ -104,8 +104,9 @@ class AnimaticBackend:
         )
 
     # --- the fast path for fresh renders -------------------------------------------------
-    def layer_shot(self, request: GenerationRequest) -> LayerShot:
-        """The cached-layer frame source for a generate request (see parallel.py)."""
+    def layer_shot(self, request: GenerationRequest, draft: bool = False) -> LayerShot:
+        """The cached-layer frame source for a generate request (see parallel.py); draft:
+        its frames at draft.draft_size (a review export nobody keeps the takes of)."""
         if request.operation not in GENERATING:
             raise InputError(
                 f"only new shots render straight into an export, not '{request.operation.value}'",
@@ -113,7 +114,12 @@ class AnimaticBackend:
             )
         preset = self._preset(request.preset)
         size, count = planned_size(request)
-        return LayerShot(self._renderer(request, preset, size, request.fps, count))
+        renderer = self._renderer(request, preset, size, request.fps, count)
+        if draft:
+            from studio.engine.animatic.draft import draft_shot
+
+            return draft_shot(renderer)
+        return LayerShot(renderer)
 
     # --- planning -----------------------------------------------------------------------
     def _preset(self, name: str | None) -> StylePreset | None:

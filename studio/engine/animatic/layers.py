@@ -34,7 +34,9 @@ class TextureKernel:
     """A preset's screen-space texture for one frame size and seed, with everything that does
     not change per frame (masks, the grain tile) laid out per channel up front."""
 
-    def __init__(self, texture: Texture, size: tuple[int, int], seed: int):
+    def __init__(self, texture: Texture, size: tuple[int, int], seed: int, detail: int = 1):
+        """detail > 1: the frames are a draft at 1/detail of the size (see draft.py); the
+        static masks are the full-size ones reduced, so the paper looks the same."""
         w, h = size
         self.texture, self.size, self.seed = texture, (w, h), seed
         t = texture
@@ -42,8 +44,10 @@ class TextureKernel:
         self.fallback = bool(t.pixelate)  # block-based: the reference code path is as fast
         self.simple = not (t.chroma_shift or t.ink or t.bloom or t.posterize)
         mask = _look._static_gain(
-            h, w, round(t.paper, 3), round(t.scanlines, 3), round(t.vignette, 3)
+            h * detail, w * detail, round(t.paper, 3), round(t.scanlines, 3), round(t.vignette, 3)
         )
+        if mask is not None and detail > 1:
+            mask = mask.reshape(h, detail, w, detail, 1).mean(axis=(1, 3), dtype=np.float32)
         self._mask3 = None if mask is None else np.ascontiguousarray(np.repeat(mask, 3, axis=2))
         self._grain3 = None
         if t.grain:
@@ -164,11 +168,11 @@ class LayerShot:
     Built on a ShotRenderer (which paints, grades and captions once); `frame(i)` is the fast
     equivalent of `ShotRenderer.frame(i)`."""
 
-    def __init__(self, renderer: ShotRenderer):
+    def __init__(self, renderer: ShotRenderer, detail: int = 1):
         self.renderer = renderer
         spec = renderer.spec
         self.spec = spec
-        self.texture = TextureKernel(spec.look.texture, renderer.work_size, spec.seed)
+        self.texture = TextureKernel(spec.look.texture, renderer.work_size, spec.seed, detail)
         layers = renderer.layers
         self._near_box = _alpha_box(layers.near)
         self._air_box = _alpha_box(layers.atmosphere)
