@@ -114,12 +114,11 @@ class AnimaticBackend:
             )
         preset = self._preset(request.preset)
         size, count = planned_size(request)
-        renderer = self._renderer(request, preset, size, request.fps, count)
         if draft:
             from studio.engine.animatic.draft import draft_shot
 
-            return draft_shot(renderer)
-        return LayerShot(renderer)
+            return draft_shot(self._renderer(request, preset, size, request.fps, count, False))
+        return LayerShot(self._renderer(request, preset, size, request.fps, count))
 
     # --- planning -----------------------------------------------------------------------
     def _preset(self, name: str | None) -> StylePreset | None:
@@ -165,7 +164,13 @@ class AnimaticBackend:
         raise InputError(f"the animatic cannot do '{op.value}'", Location(field="operation"))
 
     def _renderer(
-        self, request: GenerationRequest, preset: StylePreset | None, size, fps, count
+        self,
+        request: GenerationRequest,
+        preset: StylePreset | None,
+        size,
+        fps,
+        count,
+        graded: bool = True,
     ) -> ShotRenderer:
         look = preset.look if preset else None
         spec = ShotSpec(
@@ -188,7 +193,7 @@ class AnimaticBackend:
         )
         if look is not None:
             spec.look = look
-        return ShotRenderer(spec)
+        return ShotRenderer(spec, graded)
 
 
 def planned_size(request: GenerationRequest) -> tuple[tuple[int, int], int]:

@@ -4,9 +4,9 @@ Everything per frame in an animatic costs per pixel: sampling the cached layers 
 pose (Pillow's resize and affine transform, 20–55 ms for a 1080×1920 frame), the look's
 texture (10–35 ms), the conversion to YUV. A draft export that nobody keeps (a script rendered
 without --project) does not need the full-size picture: `draft_shot` takes a shot's layers,
-painted and graded once at full size exactly as for the final export, reduces them 2× (box
-filter), and renders the frames at half the size: the same composition, camera move, subject,
-weather, caption and look, at a quarter of the per-frame cost. The export's libswscale pass
+painted once at full size exactly as for the final export, reduces them 2× (box filter),
+grades them, and renders the frames at half the size: the same composition, camera move,
+subject, weather, caption and look, at a quarter of the per-frame cost. The export's libswscale pass
 scales them up to the output size in YUV, the watermark and burnt-in captions are drawn at
 full size on top.
 
@@ -25,7 +25,7 @@ from studio.engine.animatic.keyframes import KeyframeBlend
 from studio.engine.animatic.layers import LayerShot
 from studio.engine.animatic.overlay import build_overlay
 from studio.engine.animatic.paint import Layers
-from studio.engine.animatic.render import ShotRenderer, _caption
+from studio.engine.animatic.render import ShotRenderer, _caption, _graded
 
 DRAFT_REDUCTION = 2  # draft pictures are rendered at 1/2 the width and height
 
@@ -40,14 +40,22 @@ def draft_size(size: tuple[int, int], k: int = DRAFT_REDUCTION) -> tuple[int, in
 
 
 def draft_shot(renderer: ShotRenderer, k: int = DRAFT_REDUCTION) -> LayerShot:
-    """A LayerShot at `draft_size(spec.size, k)` from the renderer's full-size layers."""
+    """A LayerShot at `draft_size(spec.size, k)` from the renderer's full-size layers.
+
+    A renderer made with graded=False has its layers graded here, after the reduction (a
+    quarter of the pixels; the grade is a smooth per-pixel curve, so grading the reduced
+    layers looks the same as reducing the graded ones)."""
+    graded = renderer.graded
     size = draft_size(tuple(renderer.spec.size), k)
     if size == tuple(renderer.spec.size) or renderer.work_size != tuple(renderer.spec.size):
+        if not graded:
+            renderer = copy.copy(renderer)
+            renderer.layers = _graded(renderer.layers, renderer.spec.look)
         return LayerShot(renderer)
-    return LayerShot(_reduced(renderer, k, size), detail=k)
+    return LayerShot(_reduced(renderer, k, size, graded), detail=k)
 
 
-def _reduced(r: ShotRenderer, k: int, size: tuple[int, int]) -> ShotRenderer:
+def _reduced(r: ShotRenderer, k: int, size: tuple[int, int], graded: bool) -> ShotRenderer:
     """A copy of `r` whose cached layers, overlay and keyframes are at 1/k of the size."""
     out = copy.copy(r)
     spec = dataclasses.replace(r.spec, size=size)
@@ -65,6 +73,8 @@ def _reduced(r: ShotRenderer, k: int, size: tuple[int, int]) -> ShotRenderer:
         ((x0 / k, y0 / k), (x1 / k, y1 / k)),
         layers.horizon / k,
     )
+    if not graded:
+        out.layers = _graded(out.layers, spec.look)
     out.spec, out.work_size, out.canvas = spec, size, out.layers.far.size
     overlay = None
     if spec.overlay:
