@@ -36,7 +36,8 @@ class TextureKernel:
 
     def __init__(self, texture: Texture, size: tuple[int, int], seed: int, detail: int = 1):
         """detail > 1: the frames are a draft at 1/detail of the size (see draft.py); the
-        static masks are the full-size ones reduced, so the paper looks the same."""
+        static masks are the full-size ones reduced, so the paper looks the same, and the
+        grain is as strong as the final's reduced."""
         w, h = size
         self.texture, self.size, self.seed = texture, (w, h), seed
         t = texture
@@ -52,7 +53,9 @@ class TextureKernel:
         self._grain3 = None
         if t.grain:
             tile = _look._grain_tile(h, w, seed)
-            amp = np.float32(t.grain * 255.0 * 0.16)
+            # a draft's grain is the final's seen at 1/detail of the size: the mean of
+            # detail² independent grains has 1/detail of their spread
+            amp = np.float32(t.grain * 255.0 * 0.16 / detail)
             self._grain3 = np.repeat(tile[..., None], 3, axis=2) * amp
         self._factor = np.empty((h, w, 3), np.float32) if mask is not None else None
         self._work = np.empty((h, w, 3), np.float32)
