@@ -25,16 +25,17 @@ from studio.engine.animatic.keyframes import KeyframeBlend
 from studio.engine.animatic.layers import LayerShot
 from studio.engine.animatic.overlay import build_overlay
 from studio.engine.animatic.paint import Layers
-from studio.engine.animatic.render import ShotRenderer, _caption, _graded
+from studio.engine.animatic.render import MIN_SIDE, ShotRenderer, _caption, _graded
 
 DRAFT_REDUCTION = 2  # draft pictures are rendered at 1/2 the width and height
 
 
 def draft_size(size: tuple[int, int], k: int = DRAFT_REDUCTION) -> tuple[int, int]:
     """The size a draft renders a frame of `size` at (the size itself when it cannot be
-    reduced to an even yuv420p size, e.g. tiny or odd frames)."""
+    reduced to an even yuv420p size of at least MIN_SIDE, the size below which shots are
+    drawn larger and scaled down)."""
     w, h = size
-    if k <= 1 or w % (2 * k) or h % (2 * k) or min(w, h) // k < 16:
+    if k <= 1 or w % (2 * k) or h % (2 * k) or min(w, h) // k < MIN_SIDE:
         return (w, h)
     return (w // k, h // k)
 

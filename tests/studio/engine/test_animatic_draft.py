@@ -59,7 +59,8 @@ def test_draft_frames_are_the_final_frames_at_half_size(camera):
 def test_draft_size_halves_even_frames_and_leaves_others():
     assert draft_size((1080, 1920)) == (540, 960)
     assert draft_size((1920, 1080)) == (960, 540)
-    for size in ((96, 162), (30, 40), (1081, 1920)):  # odd chroma, tiny, odd
+    assert draft_size((128, 256)) == (64, 128)
+    for size in ((96, 162), (100, 120), (30, 40), (1081, 1920)):  # odd chroma, small, odd
         assert draft_size(size) == size
 
 
