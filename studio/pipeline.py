@@ -61,6 +61,9 @@ class RenderOptions:
     # issue 17: new animatic shots render in parallel straight into the export; legacy=True
     # keeps the old path (per-frame painter, takes encoded then decoded by the export)
     legacy: bool = False
+    # a draft export whose takes nobody keeps renders its pictures at half size (issue 17,
+    # studio/engine/animatic/draft.py); False: full-size pictures, only the encoder is faster
+    draft_pictures: bool = True
     workers: int = 2
     cancel: threading.Event | None = None
 
@@ -216,6 +219,7 @@ def render_fresh_and_export(bundle: Bundle, fresh, opts: RenderOptions, keep_tak
         workers=opts.workers,
         cancel=opts.cancel,
         keep_takes=keep_takes,
+        draft=opts.quality == "draft" and opts.draft_pictures,
     )
 
 

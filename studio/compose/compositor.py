@@ -29,6 +29,7 @@ from studio.compose.sources import FrameSource, StillImage, open_source
 from studio.compose.titles import draw_title
 from studio.compose.transitions import blend, fade, mix, progress
 from studio.compose.watermark import Watermark
+from studio.compose.yuv import blend_yuv, yuv709
 from studio.errors import InputError, Location
 from studio.model import Clip, FitMode, Project, TakeKind, Track, TrackKind, TransitionKind
 
@@ -154,10 +155,11 @@ class Compositor:
         """Output frame `index` for an encoder, with no copy or colour conversion to spare.
 
         When the picture is exactly one take's decoded frame, only scaled (the output's aspect,
-        no crop, bars, fade or blend), it is that yuv420p av.VideoFrame at the take's size, so
-        the export scales and converts it in one YUV pass instead of YUV→RGB→YUV; otherwise
-        an RGB array. Both may be shared with caches: read them, never write to them. No
-        watermark: the exporter stamps its own."""
+        no crop, bars or fade), it is that yuv420p av.VideoFrame at the take's size, so the
+        export scales and converts it in one YUV pass instead of YUV→RGB→YUV; a transition
+        between two such frames is blended in YUV (compose.yuv); otherwise an RGB array. They
+        may be shared with caches: read them, never write to them. No watermark: the exporter
+        stamps its own."""
         t = self.timeline_frame(index)
         direct = self._direct(t)
         if direct is not None:
@@ -224,19 +226,31 @@ class Compositor:
             clip = active[-1]
             tr = clip.transition_in
             if len(active) > 1 and tr is not None and tr.kind != TransitionKind.CUT:
-                return None
+                a, b = active[-2], clip
+                frame_a, frame_b = self._direct_clip(a, t), self._direct_clip(b, t)
+                if frame_a is None or frame_b is None:
+                    return None
+                overlap = min(a.end, b.end) - b.start
+                size = self.size
+                return blend_yuv(
+                    tr.kind, yuv709(frame_a, size), yuv709(frame_b, size), t - b.start, overlap
+                )
             if self._fade_levels(track, clip, t) != (1.0, 1.0):
                 return None
-            path = self._media_path(clip)
-            src = self._source(path, clip.id) if path is not None else None
-            if src is None or isinstance(src, StillImage):
-                return None
-            fitted = placement(src.size, self.size, clip.fit or self.fit)
-            if fitted.scaled != self.size or fitted.offset != (0, 0):
-                return None  # cropped or barred: composed in RGB
-            frame = src.read(src.index_at(self._source_seconds(clip, t)))
-            return frame if frame.format.name == "yuv420p" else None
+            return self._direct_clip(clip, t)
         return None
+
+    def _direct_clip(self, clip: Clip, t: float) -> av.VideoFrame | None:
+        """The clip's decoded yuv420p frame at t if it fills the output only scaled."""
+        path = self._media_path(clip)
+        src = self._source(path, clip.id) if path is not None else None
+        if src is None or isinstance(src, StillImage):
+            return None
+        fitted = placement(src.size, self.size, clip.fit or self.fit)
+        if fitted.scaled != self.size or fitted.offset != (0, 0):
+            return None  # cropped or barred: composed in RGB
+        frame = src.read(src.index_at(self._source_seconds(clip, t)))
+        return frame if frame.format.name == "yuv420p" else None
 
     def _track_frame(self, track: _TrackIndex, t: float) -> tuple[np.ndarray, float, bool] | None:
         active = track.active(t)

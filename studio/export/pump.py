@@ -18,7 +18,8 @@ from av.video.reformatter import Interpolation
 
 from studio.compose.compositor import Compositor
 from studio.compose.fit import EXACT
-from studio.compose.watermark import Watermark, plane_view
+from studio.compose.watermark import Watermark
+from studio.compose.yuv import yuv709
 
 _END = object()
 
@@ -34,31 +35,6 @@ def to_yuv(rgb, index: int) -> av.VideoFrame:
     )
     frame.pts = index
     return frame
-
-
-def yuv709(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
-    """A new, writable BT.709 limited-range yuv420p frame of `size` with a decoded frame's
-    picture, scaled if needed, in one libswscale pass.
-
-    Untagged video is read as BT.601, as the RGB path (libswscale's default) reads it."""
-    same_size = (frame.width, frame.height) == size
-    if same_size and frame.colorspace == 1 and frame.color_range != 2:  # BT.709 already
-        out = av.VideoFrame(frame.width, frame.height, "yuv420p")
-        for i in range(3):
-            plane_view(out, i)[...] = plane_view(frame, i)
-        return out
-    return frame.reformat(
-        width=size[0],
-        height=size[1],
-        format="yuv420p",
-        src_colorspace={1: "ITU709", 9: "BT2020"}.get(frame.colorspace, "ITU601"),
-        dst_colorspace="ITU709",
-        src_color_range="JPEG" if frame.color_range == 2 else "MPEG",
-        dst_color_range="MPEG",
-        # accurate rounding and full chroma (EXACT), else levels drift darker than the take's;
-        # same size: no resampling (POINT); scaled: bicubic, as the RGB path scales
-        interpolation=(Interpolation.POINT if same_size else Interpolation.BICUBIC) | EXACT,
-    )
 
 
 class FramePump:

@@ -17,7 +17,9 @@ AAC_FRAME = 1024  # samples per AAC-LC frame
 AI_NOTICE = f"AI-generated with {TOOL_NAME} {__version__}"
 
 
-DRAFT_NOTICE = "draft quality (fast encoder settings, for review)"
+DRAFT_NOTICE = (
+    "draft quality (fast encoder settings, pictures may be rendered at half size; for review)"
+)
 
 
 def container_metadata(project: Project, quality: str = "final") -> dict[str, str]:

@@ -80,7 +80,7 @@ def build_manifest(
                     "cameo_consent": "checked against signed consent records at export"
                     if handles
                     else "no cameo used",
-                    "export_quality": quality,  # "draft": fast encoder settings, for review
+                    "export_quality": quality,  # "draft": fast settings, for review
                     "sound_with_picture": born,
                     "cast": members,
                     "loras": list(loras or []),
@@ -237,7 +237,8 @@ def describe(info: dict[str, Any]) -> str:
         )
     if info.get("export_quality", "final") != "final":
         lines.append(
-            f"export quality: {info['export_quality']} (fast encoder settings, for review)"
+            f"export quality: {info['export_quality']} (fast encoder settings, pictures may "
+            "be rendered at half size; for review)"
         )
     lines += [
         f"problem: {f}" for f in info["failures"] if not f.startswith("signingCredential.untrusted")

@@ -114,8 +114,9 @@ class AnimaticBackend:
         )
 
     # --- the fast path for fresh renders -------------------------------------------------
-    def layer_shot(self, request: GenerationRequest) -> LayerShot:
-        """The cached-layer frame source for a generate request (see parallel.py)."""
+    def layer_shot(self, request: GenerationRequest, draft: bool = False) -> LayerShot:
+        """The cached-layer frame source for a generate request (see parallel.py); draft:
+        its frames at draft.draft_size (a review export nobody keeps the takes of)."""
         if request.operation not in GENERATING:
             raise InputError(
                 f"only new shots render straight into an export, not '{request.operation.value}'",
@@ -123,6 +124,10 @@ class AnimaticBackend:
             )
         preset = self._preset(request.preset)
         size, count = planned_size(request)
+        if draft:
+            from studio.engine.animatic.draft import draft_shot
+
+            return draft_shot(self._renderer(request, preset, size, request.fps, count, False))
         return LayerShot(self._renderer(request, preset, size, request.fps, count))
 
     # --- planning -----------------------------------------------------------------------
@@ -175,7 +180,13 @@ class AnimaticBackend:
         raise InputError(f"the animatic cannot do '{op.value}'", Location(field="operation"))
 
     def _renderer(
-        self, request: GenerationRequest, preset: StylePreset | None, size, fps, count
+        self,
+        request: GenerationRequest,
+        preset: StylePreset | None,
+        size,
+        fps,
+        count,
+        graded: bool = True,
     ) -> ShotRenderer:
         look = preset.look if preset else None
         spec = ShotSpec(
@@ -199,7 +210,7 @@ class AnimaticBackend:
         )
         if look is not None:
             spec.look = look
-        return ShotRenderer(spec)
+        return ShotRenderer(spec, graded)
 
 
 def planned_size(request: GenerationRequest) -> tuple[tuple[int, int], int]:

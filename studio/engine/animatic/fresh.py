@@ -8,7 +8,8 @@ cores: each frame goes to its take's encoder and, in memory, to the export's com
 The takes are complete and in the bundle when the export is; if anything fails or is
 cancelled, no take file is left behind (and the caller does not save the project).
 With `keep_takes=False` (the project is thrown away after the export, e.g. a script rendered
-without --project) no take file is encoded at all: the frames only feed the export.
+without --project) no take file is encoded at all: the frames only feed the export, and a
+draft export renders them at half size (draft.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from studio.audio.mixer import MixOptions
 from studio.bundle import Bundle
 from studio.compose.sources import FrameSource, open_source
 from studio.engine.animatic.backend import GENERATING, AnimaticBackend, planned_size
+from studio.engine.animatic.draft import draft_size
 from studio.engine.animatic.parallel import FEED_DEPTH, ParallelShots, ShotWork
 from studio.engine.request import GenerationRequest
 from studio.engine.worker import take_record
@@ -78,10 +80,13 @@ def render_fresh(
     workers: int = 2,
     cancel: threading.Event | None = None,
     keep_takes: bool = True,
+    draft: bool = False,
 ) -> tuple[list[str], object]:
     """Render `requests` into takes of `bundle` while `export(feed)` runs on their frames;
     returns the new take ids and what `export` returned. keep_takes=False: the takes are
-    recorded in the project but no file is written (nobody will read them)."""
+    recorded in the project but no file is written (nobody will read them); then draft=True
+    renders the frames at the draft's reduced size (see draft.py), the export scales them."""
+    draft = draft and not keep_takes
     backend = backend or AnimaticBackend()
     project = bundle.project
     takes_dir = bundle_files.make_dirs(bundle.path, "takes")  # never through a link
@@ -106,13 +111,15 @@ def render_fresh(
         ShotWork(
             key=take.id,
             take_path=path if keep_takes else None,
-            make=partial(backend.layer_shot, request),
+            make=partial(backend.layer_shot, request, draft=draft),
             check=partial(preflight, request) if preflight else None,
         )
         for request, take, path, _ in planned
     ]
     by_path = {path.resolve(): take.id for _, take, path, _ in planned}
-    sizes = [p[3] for p in planned]
+    sizes = [
+        (draft_size(size) if draft else size, fps, n) for size, fps, n in (p[3] for p in planned)
+    ]
     # a shot may run ahead of the export by its outgoing transition: the export reads both
     # shots across a transition, so the earlier one must be able to finish (one worker)
     lead = FEED_DEPTH + _longest_overlap(project)

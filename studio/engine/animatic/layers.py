@@ -34,7 +34,10 @@ class TextureKernel:
     """A preset's screen-space texture for one frame size and seed, with everything that does
     not change per frame (masks, the grain tile) laid out per channel up front."""
 
-    def __init__(self, texture: Texture, size: tuple[int, int], seed: int):
+    def __init__(self, texture: Texture, size: tuple[int, int], seed: int, detail: int = 1):
+        """detail > 1: the frames are a draft at 1/detail of the size (see draft.py); the
+        static masks are the full-size ones reduced, so the paper looks the same, and the
+        grain is as strong as the final's reduced."""
         w, h = size
         self.texture, self.size, self.seed = texture, (w, h), seed
         t = texture
@@ -42,13 +45,17 @@ class TextureKernel:
         self.fallback = bool(t.pixelate)  # block-based: the reference code path is as fast
         self.simple = not (t.chroma_shift or t.ink or t.bloom or t.posterize)
         mask = _look._static_gain(
-            h, w, round(t.paper, 3), round(t.scanlines, 3), round(t.vignette, 3)
+            h * detail, w * detail, round(t.paper, 3), round(t.scanlines, 3), round(t.vignette, 3)
         )
+        if mask is not None and detail > 1:
+            mask = mask.reshape(h, detail, w, detail, 1).mean(axis=(1, 3), dtype=np.float32)
         self._mask3 = None if mask is None else np.ascontiguousarray(np.repeat(mask, 3, axis=2))
         self._grain3 = None
         if t.grain:
             tile = _look._grain_tile(h, w, seed)
-            amp = np.float32(t.grain * 255.0 * 0.16)
+            # a draft's grain is the final's seen at 1/detail of the size: the mean of
+            # detail² independent grains has 1/detail of their spread
+            amp = np.float32(t.grain * 255.0 * 0.16 / detail)
             self._grain3 = np.repeat(tile[..., None], 3, axis=2) * amp
         self._factor = np.empty((h, w, 3), np.float32) if mask is not None else None
         self._work = np.empty((h, w, 3), np.float32)
@@ -164,11 +171,11 @@ class LayerShot:
     Built on a ShotRenderer (which paints, grades and captions once); `frame(i)` is the fast
     equivalent of `ShotRenderer.frame(i)`."""
 
-    def __init__(self, renderer: ShotRenderer):
+    def __init__(self, renderer: ShotRenderer, detail: int = 1):
         self.renderer = renderer
         spec = renderer.spec
         self.spec = spec
-        self.texture = TextureKernel(spec.look.texture, renderer.work_size, spec.seed)
+        self.texture = TextureKernel(spec.look.texture, renderer.work_size, spec.seed, detail)
         layers = renderer.layers
         self._near_box = _alpha_box(layers.near)
         self._air_box = _alpha_box(layers.atmosphere)

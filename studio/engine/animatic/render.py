@@ -53,7 +53,8 @@ class ShotSpec:
 
 
 class ShotRenderer:
-    def __init__(self, spec: ShotSpec):
+    def __init__(self, spec: ShotSpec, graded: bool = True):
+        """graded=False leaves the layers ungraded (a draft grades them once reduced)."""
         self.spec = spec
         # tiny outputs (thumbnails, fuzzing) are drawn at a workable size and scaled down
         k = min(math.ceil(MIN_SIDE / max(1, min(spec.size))), max(1, 4096 // max(spec.size)))
@@ -75,7 +76,8 @@ class ShotRenderer:
             layers = _mix_layers(layers, other, spec.prompt_weight)
         if Camera(spec.camera) not in PARALLAX_MOVES:
             layers = _flattened(layers)  # zooms and rolls resample once per frame, not twice
-        self.layers = _graded(layers, spec.look)
+        self.layers = _graded(layers, spec.look) if graded else layers
+        self.graded = graded
         caption = spec.caption if spec.caption is not None else _caption(spec)
         overlay = None
         if spec.overlay:

@@ -271,3 +271,33 @@ def test_a_grainy_take_stays_under_the_size_bound(tmp_path):
     # film-noir shot, see bench/takes.py; this rainy night at 180×320 is harder), the
     # picture is kept
     assert np.mean([ssim(a, b) for a, b in zip(frames[::15], decoded[::15], strict=True)]) > 0.5
+
+
+def test_a_clean_take_is_small_and_keeps_the_picture(tmp_path):
+    """Clean and lightly grainy looks use the cheap encoder (no loss worth its CPU under the
+    cap); from grain 0.2 on the grain-tuned one."""
+    lib = PresetLibrary()
+    assert codec_for(lib.get("neon").look.texture) == TAKE_CODEC  # grain 0.1
+    assert codec_for(lib.get("documentary").look.texture).tune == "grain"  # grain 0.25
+    size, n = (180, 320), 60
+    look = lib.get("watercolor").look
+    spec = ShotSpec(
+        prompt="a woman reads in a quiet kitchen, morning light",
+        seed=5,
+        size=size,
+        fps=30,
+        frames=n,
+        camera="orbit",
+        look=look,
+        palette=look.palette,
+    )
+    shot = LayerShot(ShotRenderer(spec))
+    frames = [shot.frame(i) for i in range(n)]
+    writer = TakeWriter(tmp_path / "take.mp4", size, 30, codec_for(look.texture))
+    for f in frames:
+        writer.write(to_take_yuv(f))
+    writer.finish()
+    bound = 10e6 * (size[0] * size[1]) / (1080 * 1920) * n / 90
+    assert (tmp_path / "take.mp4").stat().st_size <= bound
+    decoded = load_frames(tmp_path / "take.mp4")
+    assert np.mean([psnr(a, b) for a, b in zip(frames[::10], decoded[::10], strict=True)]) > 36

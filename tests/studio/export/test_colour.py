@@ -55,7 +55,9 @@ CASES = {  # name: (take size, fit, crossfade?)
     "cover": ((192, 108), FitMode.COVER, False),
     "contain": ((192, 108), FitMode.CONTAIN, False),
     "blur": ((192, 108), FitMode.BLUR, False),
-    "crossfade": ((216, 384), FitMode.COVER, True),
+    # a crossfade between two frames that only need scaling is blended in YUV (compose.yuv)
+    "fast path, crossfade": ((216, 384), FitMode.COVER, True),
+    "crossfade, contain": ((192, 108), FitMode.CONTAIN, True),
 }
 
 
