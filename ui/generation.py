@@ -38,6 +38,7 @@ from studio.render_service import (
     shot_label,
 )
 from studio.render_service import make_engine as make_service_engine
+from studio.render_service.takes import plan_retake, plan_variations, source_take
 from ui.bridge import EngineBridge
 from ui.commands import EditCommand, LandAsNewClip, LandTake
 
@@ -146,15 +147,8 @@ class Generator(QObject):
         return picture_request(self._doc().bundle, shot, self.settings, operation, **extra)
 
     def source_for(self, take: Take) -> SourceTake:
-        doc = self._doc()
-        return SourceTake(
-            take_id=take.id,
-            path=str(doc.resolve(take.path)),
-            fps=take.fps or doc.project.fps,
-            frames=take.frames,
-            prompt=take.prompt,
-            seed=take.seed,
-        )
+        """`take` as a request's source: the render service's one definition (CLI alike)."""
+        return source_take(self._doc().bundle, take)
 
     def plan(self, shot_ids: list[str]) -> list[PlannedJob]:
         """What Generate queues for these shots: a picture each, and the sound of each shot
@@ -230,8 +224,6 @@ class Generator(QObject):
     def variations(self, shot_id: str, count: int) -> list[str]:
         """N takes of the shot with N new seeds, one batch (they land beside its current take,
         for the takes browser)."""
-        from studio.render_service.takes import plan_variations
-
         doc = self._doc()
         shot = doc.project.shot(shot_id)
         try:
@@ -243,8 +235,6 @@ class Generator(QObject):
 
     def retake(self, take_id: str, start: float, end: float) -> str | None:
         """Generate [start, end) seconds of a take again (a new seed), keeping the rest."""
-        from studio.render_service.takes import plan_retake
-
         doc = self._doc()
         take = doc.project.takes.get(take_id)
         if take is None:

@@ -84,7 +84,6 @@ def build_tiny_wan(folder: Path, seed: int = 0) -> Path:
     """Save a tiny random WanPipeline (8× spatial / 4× temporal VAE) to `folder`."""
     import torch
     from diffusers import (
-        AutoencoderKLWan,
         FlowMatchEulerDiscreteScheduler,
         WanPipeline,
         WanTransformer3DModel,
@@ -93,13 +92,7 @@ def build_tiny_wan(folder: Path, seed: int = 0) -> Path:
 
     torch.manual_seed(seed)
     tokenizer = ByT5Tokenizer()
-    vae = AutoencoderKLWan(
-        base_dim=3,
-        z_dim=16,
-        dim_mult=[1, 1, 1, 1],
-        num_res_blocks=1,
-        temperal_downsample=[False, True, True],
-    )
+    vae = _tiny_wan_vae()
     transformer = WanTransformer3DModel(
         patch_size=(1, 2, 2),
         num_attention_heads=2,
@@ -125,6 +118,19 @@ def build_tiny_wan(folder: Path, seed: int = 0) -> Path:
     return Path(folder)
 
 
+def _tiny_wan_vae():
+    """The tiny Wan VAE that the Wan and Wan VACE builders share."""
+    from diffusers import AutoencoderKLWan
+
+    return AutoencoderKLWan(
+        base_dim=3,
+        z_dim=16,
+        dim_mult=[1, 1, 1, 1],
+        num_res_blocks=1,
+        temperal_downsample=[False, True, True],
+    )
+
+
 def build_tiny_wan_vace(folder: Path, seed: int = 0) -> Path:
     """Save a tiny random WanVACEPipeline to `folder`: the tiny Wan VAE and T5 stack with a
     tiny WanVACETransformer3DModel (sizes after diffusers' own fast test). Sizes must be
@@ -132,7 +138,6 @@ def build_tiny_wan_vace(folder: Path, seed: int = 0) -> Path:
     the video and dropped from the output."""
     import torch
     from diffusers import (
-        AutoencoderKLWan,
         FlowMatchEulerDiscreteScheduler,
         WanVACEPipeline,
         WanVACETransformer3DModel,
@@ -141,13 +146,7 @@ def build_tiny_wan_vace(folder: Path, seed: int = 0) -> Path:
 
     torch.manual_seed(seed)
     tokenizer = ByT5Tokenizer()
-    vae = AutoencoderKLWan(
-        base_dim=3,
-        z_dim=16,
-        dim_mult=[1, 1, 1, 1],
-        num_res_blocks=1,
-        temperal_downsample=[False, True, True],
-    )
+    vae = _tiny_wan_vae()
     transformer = WanVACETransformer3DModel(
         patch_size=(1, 2, 2),
         num_attention_heads=2,
