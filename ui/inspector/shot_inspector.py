@@ -131,7 +131,7 @@ class ShotInspector(QWidget):
         form.addRow("Transition", tr_row)
         form.addRow("Sound", self.audio)
         form.addRow("Takes", self.takes)
-        form.addRow("", self._variations_row())
+        form.addRow("Takes", self._variations_row())
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
