@@ -121,7 +121,7 @@ class LoraList(QWidget):
 
     def _add(self, file: str) -> bool:
         if any(ref.file == file for ref in self._loras):
-            QMessageBox.information(self, "LoRAs", f"{lora_title(file)} is in the list already.")
+            QMessageBox.warning(self, "LoRAs", f"{lora_title(file)} is in the list already.")
             return False
         if len(self._loras) >= MAX_LORAS:
             QMessageBox.warning(self, "LoRAs", f"At most {MAX_LORAS} LoRAs.")
