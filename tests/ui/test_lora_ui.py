@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studio.bundle import Bundle
@@ -71,6 +71,7 @@ def test_add_weigh_remove_loras_in_the_inspector_with_exact_undo(
     # weight: arrow steps of one LoRA's weight are one undo entry
     box = page.loras.weight_box(1)
     assert (box.minimum(), box.maximum()) == (-4.0, 4.0)
+    assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus  # a wheel over it scrolls the page
     box.setValue(0.5)
     box.setValue(0.75)
     assert [r.weight for r in doc.project.shot(shot_id).loras] == [1.0, 0.75]

@@ -33,7 +33,7 @@ from studio.errors import InputError
 from studio.lorafiles import installed
 from studio.lorafiles.pick import picked_lora
 from studio.model.lora import MAX_LORAS, LoraRef
-from ui.inspector.fields import commit_on_finish
+from ui.inspector.fields import FieldGuard, commit_on_finish
 
 WEIGHT_MIN, WEIGHT_MAX = -4.0, 4.0
 
@@ -56,6 +56,7 @@ class LoraList(QWidget):
         super().__init__(parent)
         self._bundle_root = bundle_root
         self.folder: Path | None = None  # the user's LoRA folder (None: the usual place)
+        self.guard: FieldGuard | None = None  # the page's wheel/undo rules, for weight boxes
         self._loras: list[LoraRef] = []
         self.table = QTableWidget(0, 2, self)
         self.table.setHorizontalHeaderLabels(["LoRA", "Weight"])
@@ -107,6 +108,8 @@ class LoraList(QWidget):
             spin.setDecimals(2)
             spin.setValue(ref.weight)
             commit_on_finish(spin)
+            if self.guard is not None:
+                self.guard.watch(spin)
             spin.valueChanged.connect(lambda v, f=ref.file: self.set_weight(f, v))
             self.table.setCellWidget(row, 1, spin)
         self.btn_remove.setEnabled(bool(self._loras))

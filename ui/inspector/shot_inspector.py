@@ -163,6 +163,7 @@ class ShotInspector(QWidget):
             self.dialogue.table,
             self.loras.table,
         )
+        self.loras.guard = self.guard  # its weight boxes follow the same wheel and undo rules
         self.name.editingFinished.connect(lambda: self._edit("name", self.name.text() or None))
         self.prompt.edited.connect(lambda t: self._edit("prompt", t))
         self.preset.activated.connect(lambda i: self._edit("style", self.preset.itemData(i)))
