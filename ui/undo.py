@@ -34,6 +34,7 @@ class UndoId(IntEnum):
     CLIP_LENGTH = 103  # key: clip id
     CLIP_SLIP = 104  # key: clip id
     TRANSITION = 105  # key: (clip id, edge)
+    LORA_WEIGHT = 106  # one LoRA's weight, key: (shot id or "project", file)
 
 
 class EditCommand(QUndoCommand):

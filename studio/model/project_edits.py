@@ -1,4 +1,4 @@
-"""Project-level edits: settings (title, format, fps, style, fit), markers, In/Out points and
+"""Project-level edits: settings (title, format, fps, style, fit, storyboard LoRAs), markers, In/Out points and
 track switches (mute, solo, lock, gain). Pure, Qt-free, one `Edit` each, exactly undoable.
 
 Changing the fps re-fits the timeline: positions are integer frames at the project fps, so
@@ -13,10 +13,11 @@ from typing import Any
 
 from studio.model.edit import Edit, EditError, Recorder, track_by_id
 from studio.model.formats import SUPPORTED_FPS, FitMode, OutputFormat
+from studio.model.lora_edits import checked_loras
 from studio.model.project import Project
 from studio.model.timeline import Clip, Marker, Track
 
-SETTINGS = ("title", "format", "fps", "style", "fit")
+SETTINGS = ("title", "format", "fps", "style", "fit", "loras")
 
 
 def _checked(name: str, value: Any) -> Any:
@@ -37,13 +38,16 @@ def _checked(name: str, value: Any) -> Any:
             return int(value)
         if name == "style":
             return str(value) if value else None
+        if name == "loras":
+            return checked_loras(value)
     except ValueError as exc:
         raise EditError(f"{name}: {exc}") from None
     raise EditError(f"'{name}' is not a project setting")
 
 
 def set_project_settings(project: Project, **changes: Any) -> Edit:
-    """Change any of title, format, fps, style and fit as one edit (Project Settings)."""
+    """Change any of title, format, fps, style, fit and the storyboard's LoRAs as one edit
+    (Project Settings)."""
     values = {name: _checked(name, v) for name, v in changes.items()}
     rec = Recorder(project, "Change project settings")
     new_fps = values.get("fps", project.fps)

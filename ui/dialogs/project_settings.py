@@ -1,4 +1,5 @@
-"""New Project and Project Settings: title, format, fps, default style and fit.
+"""New Project and Project Settings: title, format, fps, default style, fit and (settings
+only: a LoRA file is copied into an existing bundle) the storyboard's LoRAs.
 
 One form serves both. New Project starts from a template (TikTok / Reels / Shorts vertical at
 30 fps, YouTube widescreen, square) and makes a Project; Project Settings applies the changed
@@ -9,6 +10,7 @@ change).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 from studio.model import SUPPORTED_FPS, FitMode, OutputFormat, Project
 from studio.model.edit import EditError
 from studio.model.project_edits import set_project_settings
+from ui.inspector.lora_list import LoraList
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,14 @@ _FIT_TEXT = {
 class ProjectSettingsDialog(QDialog):
     """The settings form; `values()` returns what the user chose."""
 
-    def __init__(self, project: Project, styles: list[str], new: bool, parent: QWidget | None):
+    def __init__(
+        self,
+        project: Project,
+        styles: list[str],
+        new: bool,
+        parent: QWidget | None,
+        bundle_root: Path | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("new-project" if new else "project-settings")
         self.setWindowTitle("New Project" if new else "Project Settings")
@@ -86,6 +96,13 @@ class ProjectSettingsDialog(QDialog):
         for fit in FitMode:
             self.fit.addItem(_FIT_TEXT[fit], fit)
         form.addRow("Fit other aspects", self.fit)
+        self.loras: LoraList | None = None
+        if bundle_root is not None and not new:
+            self.loras = LoraList(lambda: bundle_root, self)
+            self.loras.setToolTip("LoRAs for every shot (diffusion models only)")
+            self.loras.set_loras(project.loras)
+            self.loras.changed.connect(lambda loras, _weight_of: self.loras.set_loras(loras))
+            form.addRow("Storyboard LoRAs", self.loras)
         self._select(project)
         self.error = QLabel()
         self.error.setProperty("role", "error")
@@ -128,13 +145,16 @@ class ProjectSettingsDialog(QDialog):
             self.fps.setCurrentIndex(self.fps.findData(t.fps))
 
     def values(self) -> dict:
-        return {
+        values = {
             "title": self.title.text().strip(),
             "format": self.format.currentData(),
             "fps": self.fps.currentData(),
             "style": self.style.currentData(),
             "fit": self.fit.currentData(),
         }
+        if self.loras is not None:
+            values["loras"] = self.loras.loras()
+        return values
 
     def _accept(self) -> None:
         if not self.title.text().strip():
@@ -154,7 +174,7 @@ def ask_new_project(styles: list[str], parent: QWidget | None) -> Project | None
 
 def edit_project_settings(doc, styles: list[str], parent: QWidget | None) -> bool:
     """Project Settings on the open document: one undoable edit. False when cancelled."""
-    dialog = ProjectSettingsDialog(doc.project, styles, False, parent)
+    dialog = ProjectSettingsDialog(doc.project, styles, False, parent, doc.bundle.path)
     while dialog.exec() == QDialog.Accepted:
         try:
             doc.apply(set_project_settings, **dialog.values())

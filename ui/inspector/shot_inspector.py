@@ -1,6 +1,6 @@
 """Inspector page for a shot: prompt (@cameo completion), preset, camera, duration, seed,
 reference image (first frame) and its strength, last frame, keyframes, spoken lines,
-transition, sound and the shot's takes.
+transition, sound, the shot's own LoRAs and its takes.
 
 Fields commit when editing finishes (Enter / focus out) through `set_shot_fields`, the same
 edit algebra as the timeline; a duration or transition change reaches the storyboard track
@@ -35,10 +35,12 @@ from studio.layout.landing import switch_take
 from studio.media.check import image_problem
 from studio.model import Camera, TransitionKind
 from studio.model.edit import EditError
+from studio.model.lora_edits import set_shot_loras
 from studio.model.shot_edits import set_shot_fields
 from studio.render_service.takes import MAX_VARIATIONS
 from ui.inspector.fields import FieldGuard, commit_on_finish
 from ui.inspector.lines_keys import DialogueEditor, KeyframeEditor
+from ui.inspector.lora_list import LoraList
 from ui.inspector.prompt_edit import PromptEdit, cast_names, known_handles
 from ui.swatches import swatch_icon
 from ui.undo import UndoId
@@ -98,6 +100,10 @@ class ShotInspector(QWidget):
         self.keyframes = KeyframeEditor()
         self.dialogue = DialogueEditor()
         self.audio = QLineEdit(placeholderText="sound description (optional)")
+        self.loras = LoraList(lambda: self.ctx.doc.bundle.path)
+        self.loras.setToolTip(
+            "This shot's own LoRAs (diffusion models only), after the storyboard's"
+        )
         self.takes = QListWidget()
         self.takes.setMaximumHeight(120)
 
@@ -130,6 +136,7 @@ class ShotInspector(QWidget):
         tr_row.addWidget(self.transition_len)
         form.addRow("Transition", tr_row)
         form.addRow("Sound", self.audio)
+        form.addRow("LoRAs", self.loras)
         form.addRow("Takes", self.takes)
         form.addRow("Takes", self._variations_row())
         layout = QVBoxLayout(self)
@@ -154,7 +161,9 @@ class ShotInspector(QWidget):
             self.keyframes.at,
             self.keyframes.strength,
             self.dialogue.table,
+            self.loras.table,
         )
+        self.loras.guard = self.guard  # its weight boxes follow the same wheel and undo rules
         self.name.editingFinished.connect(lambda: self._edit("name", self.name.text() or None))
         self.prompt.edited.connect(lambda t: self._edit("prompt", t))
         self.preset.activated.connect(lambda i: self._edit("style", self.preset.itemData(i)))
@@ -184,6 +193,7 @@ class ShotInspector(QWidget):
         self.keyframes.changed.connect(lambda keys: self._edit("keyframes", keys))
         self.keyframes.addRequested.connect(self.choose_keyframe)
         self.dialogue.changed.connect(lambda lines: self._edit("dialogue", lines))
+        self.loras.changed.connect(self._edit_loras)
 
     # --- showing ------------------------------------------------------------------------
     def show_shot(self, shot_id: str | None) -> None:
@@ -221,6 +231,7 @@ class ShotInspector(QWidget):
             self.transition_len.setValue(shot.transition_duration)
             if self.audio.text() != (shot.audio or ""):
                 self.audio.setText(shot.audio or "")
+            self.loras.set_loras(shot.loras)
             self._fill_takes(shot)
         finally:
             self._updating = False
@@ -277,6 +288,22 @@ class ShotInspector(QWidget):
         except EditError as exc:
             self.refresh()
             self.editFailed.emit(str(exc))
+
+    def _edit_loras(self, loras: list, weight_of: str) -> None:
+        """One undoable edit per add or remove; a weight's arrow steps merge into one."""
+        if self._updating or not self.shot_id:
+            return
+        try:
+            self.ctx.doc.apply(
+                set_shot_loras,
+                self.shot_id,
+                loras,
+                merge=UndoId.LORA_WEIGHT if weight_of else None,
+                key=(self.shot_id, weight_of),
+            )
+        except EditError as exc:
+            self.editFailed.emit(str(exc))
+        self.refresh()
 
     def _seed_toggled(self, random_seed: bool) -> None:
         self.seed.setEnabled(not random_seed)

@@ -27,6 +27,7 @@ from studio.layout.landing import switch_take
 from studio.model import Take
 from studio.model.edit import EditError
 from studio.model.take_edits import delete_other_takes, delete_takes, in_use, shot_takes
+from ui.inspector.lora_list import lora_title
 from ui.takes.commands import delete_takes as push_delete
 from ui.timeline.media import MediaCache
 
@@ -35,7 +36,7 @@ PREVIEW_SIZE = QSize(320, 180)
 
 
 def describe(take: Take) -> str:
-    """One line on how the take was made: seed, batch, lineage."""
+    """One line on how the take was made: seed, batch, lineage, LoRAs (name and weight)."""
     parts = [take.operation.value, f"seed {take.seed}" if take.seed is not None else "no seed"]
     if take.batch:
         parts.append(f"batch {take.batch[:6]}")
@@ -44,6 +45,10 @@ def describe(take: Take) -> str:
         parts.append(f"retake of {take.retake_of[:6]} {a:g}–{b:g} s")
     elif take.parents:
         parts.append("from " + ", ".join(p[:6] for p in take.parents))
+    if take.loras:
+        parts.append(
+            "LoRAs " + ", ".join(f"{lora_title(lo.name)} {lo.weight:g}" for lo in take.loras)
+        )
     parts.append(f"{take.duration:.2f} s")
     return " · ".join(parts)
 
