@@ -42,7 +42,7 @@ def script_lora(base_dir: Path, file: str, where: Location, folder: Path | None 
     problem = suffix_problem(path.name)
     if problem:
         raise InputError(problem, where)
-    _plain_file(path, where)
+    plain_file(path, where)
     read_header(path, where)
     return path, True
 
@@ -58,12 +58,12 @@ def project_lora(root: Path, file: str, where: Location, folder: Path | None = N
     if problem:
         raise InputError(problem, where)
     bundle_files.check_not_link(root, file)
-    _plain_file(path, where)
+    plain_file(path, where)
     read_header(path, where)
     return path
 
 
-def _plain_file(path: Path, where: Location) -> None:
+def plain_file(path: Path, where: Location) -> None:
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:

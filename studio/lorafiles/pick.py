@@ -17,7 +17,7 @@ from studio import bundle_files
 from studio.errors import InputError, Location
 from studio.lorafiles.header import read_header, suffix_problem
 from studio.lorafiles.library import user_folder
-from studio.lorafiles.locate import BUNDLE_FOLDER, _plain_file
+from studio.lorafiles.locate import BUNDLE_FOLDER, plain_file
 
 
 def in_user_folder(path: Path, folder: Path | None = None) -> bool:
@@ -40,7 +40,7 @@ def picked_lora(bundle_root: Path, path: Path, folder: Path | None = None) -> st
     if in_user_folder(path, folder):
         read_header(path, where, follow_links=True)  # the user's folder may hold links
         return path.name
-    _plain_file(path, where)
+    plain_file(path, where)
     read_header(path, where)
     try:
         return bundle_files.import_file(Path(bundle_root), BUNDLE_FOLDER, path)
