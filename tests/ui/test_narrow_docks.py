@@ -14,6 +14,9 @@ def _settle(qtbot) -> None:
 
 
 def test_inspector_fits_a_narrow_dock_and_stays_compact_in_a_wide_one(window, qtbot):
+    from ui import theme
+
+    theme.apply(QApplication.instance())  # measured as the app draws it (its style sheet)
     window.storyboard.select([window.doc.project.shots[0].id])
     inspector = window.inspector
     inspector.setParent(None)  # measured on its own, at the docks' widths

@@ -1,5 +1,5 @@
 """The LoRAs a shot (inspector) or the whole storyboard (Project Settings) asks for: a list of
-name and weight, with Add File…, Installed ▾ and Remove.
+name and weight, with File…, Installed ▾ and Remove.
 
 A picked file is checked at once with the command line's checks (studio.lorafiles.pick): a
 pickle, a link outside the LoRA folder or a bad header is refused with a message naming the
@@ -69,7 +69,7 @@ class LoraList(QWidget):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setMaximumHeight(110)
-        self.btn_add = QPushButton("Add File…", self)
+        self.btn_add = QPushButton("File…", self)
         self.btn_add.setToolTip(
             "A .safetensors LoRA (copied into the project unless it is in your LoRA folder)"
         )
@@ -82,6 +82,7 @@ class LoraList(QWidget):
         self.btn_add.clicked.connect(lambda: self.add_file())
         self.btn_remove.clicked.connect(lambda: self.remove())
         buttons = QHBoxLayout()
+        buttons.setSpacing(4)  # three buttons under a 300 px inspector (1366x768 screens)
         for w in (self.btn_add, self.btn_installed, self.btn_remove):
             buttons.addWidget(w)
         buttons.addStretch(1)

@@ -344,11 +344,13 @@ class ShotInspector(QWidget):
         """N, Generate Variations (one batch of N new seeds) and the takes browser."""
         self.variation_count = QSpinBox(minimum=1, maximum=MAX_VARIATIONS, value=4)
         self.variation_count.setToolTip("How many variations (new seeds) to generate")
+        self.variation_count.setFixedWidth(56)  # 1–16: two digits and the arrows
         self.btn_variations = QPushButton("Variations")
         self.btn_variations.setToolTip("Generate N takes of this shot with N new seeds")
         self.btn_browse_takes = QPushButton("Browse…")
         self.btn_browse_takes.setToolTip("The takes browser: play, pick, keep or delete takes")
         row = QHBoxLayout()
+        row.setSpacing(4)
         row.addWidget(self.variation_count)
         row.addWidget(self.btn_variations)
         row.addWidget(self.btn_browse_takes)
