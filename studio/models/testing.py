@@ -1,4 +1,5 @@
-"""Tiny LTX-Video, Wan and Wan VACE pipelines with random weights, for tests, benches and smoke checks.
+"""Tiny LTX-Video, Wan, Wan VACE and CogVideoX pipelines with random weights, for tests,
+benches and smoke checks.
 
 Component sizes follow diffusers' own fast tests. The tokenizer is ByT5 (byte-level, needs no
 files), so everything is built offline and saved as a normal diffusers folder (safetensors).
@@ -168,6 +169,58 @@ def build_tiny_wan_vace(folder: Path, seed: int = 0) -> Path:
         text_encoder=_text_encoder(len(tokenizer)),
         vae=vae,
         scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+        transformer=transformer,
+    )
+    pipe.save_pretrained(folder, safe_serialization=True)
+    return Path(folder)
+
+
+def build_tiny_cogvideox(folder: Path, seed: int = 0) -> Path:
+    """Save a tiny random CogVideoXPipeline to `folder` (8× spatial / 4× temporal VAE, DDIM
+    v-prediction scheduler; sizes after diffusers' own fast test). Sizes must be multiples of
+    16 and frames 4k+1; the transformer reads the family's 226 prompt tokens."""
+    import torch
+    from diffusers import (
+        AutoencoderKLCogVideoX,
+        CogVideoXDDIMScheduler,
+        CogVideoXPipeline,
+        CogVideoXTransformer3DModel,
+    )
+    from transformers import ByT5Tokenizer
+
+    torch.manual_seed(seed)
+    tokenizer = ByT5Tokenizer()
+    transformer = CogVideoXTransformer3DModel(
+        num_attention_heads=4,
+        attention_head_dim=8,
+        in_channels=4,
+        out_channels=4,
+        time_embed_dim=2,
+        text_embed_dim=32,
+        num_layers=1,
+        sample_width=2,
+        sample_height=2,
+        sample_frames=9,
+        patch_size=2,
+        temporal_compression_ratio=4,
+        max_text_seq_length=226,
+    )
+    vae = AutoencoderKLCogVideoX(
+        in_channels=3,
+        out_channels=3,
+        down_block_types=("CogVideoXDownBlock3D",) * 4,
+        up_block_types=("CogVideoXUpBlock3D",) * 4,
+        block_out_channels=(8, 8, 8, 8),
+        latent_channels=4,
+        layers_per_block=1,
+        norm_num_groups=2,
+        temporal_compression_ratio=4,
+    )
+    pipe = CogVideoXPipeline(
+        tokenizer=tokenizer,
+        text_encoder=_text_encoder(len(tokenizer)),
+        vae=vae,
+        scheduler=CogVideoXDDIMScheduler(),
         transformer=transformer,
     )
     pipe.save_pretrained(folder, safe_serialization=True)
