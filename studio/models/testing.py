@@ -390,7 +390,7 @@ def tiny_ltx2_components(seed: int = 0) -> dict:
         decoder_block_out_channels=(8, 8, 8),
         layers_per_block=(1, 1, 1, 1, 1),
         decoder_layers_per_block=(1, 1, 1, 1),
-        spatio_temporal_scaling=(True, True, True, False),
+        spatio_temporal_scaling=(True, True, True, True),  # the encoder really is 32× / 8×
         decoder_spatio_temporal_scaling=(True, True, True),
         decoder_inject_noise=(False, False, False, False),
         upsample_residual=(False, False, False),
@@ -398,6 +398,8 @@ def tiny_ltx2_components(seed: int = 0) -> dict:
         timestep_conditioning=False,
         patch_size=4,
         patch_size_t=1,
+        spatial_compression_ratio=32,  # what the encoder and decoder above really do
+        temporal_compression_ratio=8,
         encoder_causal=True,
         decoder_causal=False,
     )

@@ -10,7 +10,8 @@ the span are generated from noise with the request's seed. Only the span's frame
 are used: every other frame of the retake is the source's own decoded frame
 (studio.engine.retake.write_spliced), so the kept parts stay as they were.
 
-LTX-2 (picture and sound in one run) refuses a retake before anything is sampled.
+LTX-2 makes picture and sound in one run and retakes through its condition pipeline
+(studio.engine.diffusion.ltx2_retake).
 """
 
 from __future__ import annotations
@@ -28,12 +29,9 @@ from studio.media.video import probe
 
 
 def check_family(family) -> None:
-    """Refuse a retake with a family that cannot condition on kept frames, naming it."""
-    if family.produces_sound:
-        raise EngineFailure(
-            f"{family.title} cannot retake a span yet (its sound is made with the whole "
-            "picture); retake with LTX-Video, Wan or CogVideoX, or with the animatic"
-        )
+    """Refuse a retake with a family that cannot condition on kept frames, naming it. LTX-2
+    (picture and sound from one run) retakes through its condition pipeline instead:
+    studio.engine.diffusion.ltx2_retake."""
     if not family.is_video:
         raise EngineFailure(f"{family.title} makes no picture to retake a span of")
 
