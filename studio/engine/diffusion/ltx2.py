@@ -7,7 +7,9 @@ when the shot has a first/last frame or keyframes — and, when a latent upsampl
 for the model (ModelInfo.upsampler), two stages: a half-size pass, the upsampler, then a short
 refine at full size. The take's video and sound files come from the same seed and the same
 frame count; the sound is cut or padded with silence to the picture's exact length (never
-looped: that would break sync). torch and diffusers are imported here, inside functions.
+looped: that would break sync). A retake of a span runs the condition pipeline once, one
+stage, over the whole take (studio.engine.diffusion.ltx2_retake). torch and diffusers are
+imported here, inside functions.
 """
 
 from __future__ import annotations
