@@ -51,6 +51,8 @@ class SourceTake(BaseModel):
     seed: int | None = None
     source_in: int = 0  # frames (at the take's own fps) to start from, for clips
     source_frames: int | None = None  # how many frames of the take the clip uses
+    sound: str | None = None  # the take's linked sound file (an LTX-2 retake keeps it outside
+    # the span)
 
 
 class CastReference(BaseModel):

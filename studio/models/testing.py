@@ -1,4 +1,5 @@
-"""Tiny LTX-Video, Wan and Wan VACE pipelines with random weights, for tests, benches and smoke checks.
+"""Tiny LTX-Video, Wan, Wan VACE and CogVideoX pipelines with random weights, for tests,
+benches and smoke checks.
 
 Component sizes follow diffusers' own fast tests. The tokenizer is ByT5 (byte-level, needs no
 files), so everything is built offline and saved as a normal diffusers folder (safetensors).
@@ -174,6 +175,58 @@ def build_tiny_wan_vace(folder: Path, seed: int = 0) -> Path:
     return Path(folder)
 
 
+def build_tiny_cogvideox(folder: Path, seed: int = 0) -> Path:
+    """Save a tiny random CogVideoXPipeline to `folder` (8× spatial / 4× temporal VAE, DDIM
+    v-prediction scheduler; sizes after diffusers' own fast test). Sizes must be multiples of
+    16 and frames 4k+1; the transformer reads the family's 226 prompt tokens."""
+    import torch
+    from diffusers import (
+        AutoencoderKLCogVideoX,
+        CogVideoXDDIMScheduler,
+        CogVideoXPipeline,
+        CogVideoXTransformer3DModel,
+    )
+    from transformers import ByT5Tokenizer
+
+    torch.manual_seed(seed)
+    tokenizer = ByT5Tokenizer()
+    transformer = CogVideoXTransformer3DModel(
+        num_attention_heads=4,
+        attention_head_dim=8,
+        in_channels=4,
+        out_channels=4,
+        time_embed_dim=2,
+        text_embed_dim=32,
+        num_layers=1,
+        sample_width=2,
+        sample_height=2,
+        sample_frames=9,
+        patch_size=2,
+        temporal_compression_ratio=4,
+        max_text_seq_length=226,
+    )
+    vae = AutoencoderKLCogVideoX(
+        in_channels=3,
+        out_channels=3,
+        down_block_types=("CogVideoXDownBlock3D",) * 4,
+        up_block_types=("CogVideoXUpBlock3D",) * 4,
+        block_out_channels=(8, 8, 8, 8),
+        latent_channels=4,
+        layers_per_block=1,
+        norm_num_groups=2,
+        temporal_compression_ratio=4,
+    )
+    pipe = CogVideoXPipeline(
+        tokenizer=tokenizer,
+        text_encoder=_text_encoder(len(tokenizer)),
+        vae=vae,
+        scheduler=CogVideoXDDIMScheduler(),
+        transformer=transformer,
+    )
+    pipe.save_pretrained(folder, safe_serialization=True)
+    return Path(folder)
+
+
 def build_full_ltx(folder: Path, seed: int = 0) -> Path:
     """A full-size LTX-Video 0.9 configuration with random weights (same compute as the real one).
 
@@ -337,7 +390,7 @@ def tiny_ltx2_components(seed: int = 0) -> dict:
         decoder_block_out_channels=(8, 8, 8),
         layers_per_block=(1, 1, 1, 1, 1),
         decoder_layers_per_block=(1, 1, 1, 1),
-        spatio_temporal_scaling=(True, True, True, False),
+        spatio_temporal_scaling=(True, True, True, True),  # the encoder really is 32× / 8×
         decoder_spatio_temporal_scaling=(True, True, True),
         decoder_inject_noise=(False, False, False, False),
         upsample_residual=(False, False, False),
@@ -345,6 +398,8 @@ def tiny_ltx2_components(seed: int = 0) -> dict:
         timestep_conditioning=False,
         patch_size=4,
         patch_size_t=1,
+        spatial_compression_ratio=32,  # what the encoder and decoder above really do
+        temporal_compression_ratio=8,
         encoder_causal=True,
         decoder_causal=False,
     )

@@ -106,13 +106,16 @@ def plan_retake(
             Location(field="retake_range"),
         )
     seed = retake_seed(take, start, end) if seed is None else seed % SEEDS
+    source = source_take(bundle, take)
+    if take.linked and take.linked in project.takes:  # picture and sound from one run (LTX-2)
+        source = source.model_copy(update={"sound": str(bundle.take_file(take.linked))})
     request = picture_request(
         bundle,
         shot,
         settings,
         Operation.RETAKE,
         seed=seed,
-        sources=[source_take(bundle, take)],
+        sources=[source],
         retake_range=(float(start), float(end)),
         duration=take.duration or shot.duration,
         label=f"{shot_label(project, shot)} · retake {start:g}–{end:g} s",

@@ -131,6 +131,18 @@ def test_deleting_a_picture_takes_its_linked_sound_unless_used(tmp_path):
     assert takes[0].id in in_use(project)
 
 
+def test_a_retake_carries_the_takes_linked_sound(tmp_path):
+    """An LTX-2 retake keeps the source's sound outside the span: the job names that file."""
+    bundle, takes = _project_with_takes(tmp_path)
+    project = bundle.project
+    sound = Take(shot_id=takes[1].shot_id, kind=TakeKind.AUDIO, path="takes/s.wav", engine="x")
+    project.takes[sound.id] = sound
+    project.takes[takes[1].id] = takes[1].model_copy(update={"linked": sound.id})
+    job = plan_retake(bundle, project.takes[takes[1].id], 0.1, 0.3, SMALL)
+    assert job.request.sources[0].sound == str(bundle.take_file(sound.id))
+    assert plan_retake(bundle, takes[2], 0.1, 0.3, SMALL).request.sources[0].sound is None
+
+
 def test_a_deleted_takes_file_goes_to_the_trash_only_when_nothing_uses_it(tmp_path):
     bundle, takes = _project_with_takes(tmp_path)
     project = bundle.project

@@ -179,12 +179,13 @@ class DiffusersBackend:
         self, loaded: Loaded, request: GenerationRequest, ctx: JobContext, used: list[str]
     ) -> TakeResult:
         references = used if loaded.info.family.references else []
-        if request.operation == Operation.RETAKE:  # the kept frames condition the span
+        sound = loaded.info.family.produces_sound  # picture and sound from one run (LTX-2)
+        if request.operation == Operation.RETAKE and not sound:  # kept frames condition the span
             from studio.engine.diffusion.retake import check_family
 
             check_family(loaded.info.family)
             return self._generate_video(loaded, request, ctx, references)
-        if loaded.info.family.produces_sound:  # picture and sound from one run (LTX-2)
+        if sound:  # a retake too: studio.engine.diffusion.ltx2_retake
             from studio.engine.diffusion.ltx2 import generate_ltx2
 
             return generate_ltx2(self, loaded, request, ctx)

@@ -69,18 +69,24 @@ def to_video(pipe, family: Family, latents: torch.Tensor, g: Geometry) -> torch.
     """Pipeline-layout latents → (B, C, F, H, W)."""
     if family.layout == "packed":
         return pipe._unpack_latents(latents, g.frames, g.height, g.width, g.patch, g.patch_t)
+    if family.layout == "frames_first":  # CogVideoX keeps (B, F, C, H, W)
+        return latents.permute(0, 2, 1, 3, 4)
     return latents
 
 
 def from_video(pipe, family: Family, video: torch.Tensor, g: Geometry) -> torch.Tensor:
     if family.layout == "packed":
         return pipe._pack_latents(video, g.patch, g.patch_t)
+    if family.layout == "frames_first":
+        return video.permute(0, 2, 1, 3, 4)
     return video
 
 
 def _mean_std(vae, family: Family, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, float]:
     if family.norm == "ltx":
         mean, std, scale = vae.latents_mean, vae.latents_std, vae.config.scaling_factor
+    elif family.norm == "scale":  # CogVideoX: the raw latents times the VAE's scaling factor
+        mean, std, scale = torch.zeros(1), torch.ones(1), vae.config.scaling_factor
     else:
         mean = torch.tensor(vae.config.latents_mean)
         std = torch.tensor(vae.config.latents_std)
@@ -165,12 +171,31 @@ class Pins:
     def count(self) -> int:
         return 0 if self.clean is None else self.clean.shape[2]
 
-    def apply(self, video: torch.Tensor, sigma: float) -> torch.Tensor:
+    def apply(self, video: torch.Tensor, sigma: float, keep: float | None = None) -> torch.Tensor:
+        """Pinned frames at noise level `sigma`: keep·clean + sigma·noise, where keep is 1 - sigma
+        (flow matching) unless given (DDPM: keep = √ᾱ, sigma = √(1-ᾱ))."""
+        keep = 1 - sigma if keep is None else keep
         video = video.clone()
         k = self.count
         if k:
-            video[:, :, :k] = (1 - sigma) * self.clean.to(video) + sigma * self.noise.to(video)
+            video[:, :, :k] = keep * self.clean.to(video) + sigma * self.noise.to(video)
         if self.tail is not None:
             t = self.tail.shape[2]
-            video[:, :, -t:] = (1 - sigma) * self.tail.to(video) + sigma * self.tail_noise.to(video)
+            video[:, :, -t:] = keep * self.tail.to(video) + sigma * self.tail_noise.to(video)
         return video
+
+
+def noise_level(scheduler, family: Family, i: int) -> tuple[float, float]:
+    """(keep, sigma) of the latents after step `i`: x = keep·x0 + sigma·noise.
+
+    Flow matching reads the next sigma; a DDPM-style scheduler (CogVideoX) the cumulative alpha
+    of the next timestep (clean after the last step)."""
+    if family.scheduler_kind != "ddpm":
+        sigmas = scheduler.sigmas
+        sigma = float(sigmas[min(i + 1, len(sigmas) - 1)])
+        return 1 - sigma, sigma
+    timesteps = scheduler.timesteps
+    if i + 1 >= len(timesteps):
+        return 1.0, 0.0
+    alpha = float(scheduler.alphas_cumprod[int(timesteps[i + 1])])
+    return alpha**0.5, (1 - alpha) ** 0.5

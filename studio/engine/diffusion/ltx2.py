@@ -7,7 +7,9 @@ when the shot has a first/last frame or keyframes — and, when a latent upsampl
 for the model (ModelInfo.upsampler), two stages: a half-size pass, the upsampler, then a short
 refine at full size. The take's video and sound files come from the same seed and the same
 frame count; the sound is cut or padded with silence to the picture's exact length (never
-looped: that would break sync). torch and diffusers are imported here, inside functions.
+looped: that would break sync). A retake of a span runs the condition pipeline once, one
+stage, over the whole take (studio.engine.diffusion.ltx2_retake). torch and diffusers are
+imported here, inside functions.
 """
 
 from __future__ import annotations
@@ -115,24 +117,36 @@ def generate_ltx2(backend, loaded, request: GenerationRequest, ctx: JobContext) 
     pipe, info = loaded.pipe, loaded.info
     family = info.family
     check_keyframes(request, family)
-    if request.operation not in (Operation.GENERATE, Operation.REROLL) or request.sources:
+    retake = request.operation == Operation.RETAKE
+    if not retake and (
+        request.operation not in (Operation.GENERATE, Operation.REROLL) or request.sources
+    ):
         raise EngineFailure(
             f"{family.title} models cannot {request.operation.value} yet (picture and sound "
             "are generated together); generate the shot again, or use LTX-Video or Wan"
         )
-    two_stage = info.upsampler is not None
+    two_stage = info.upsampler is not None and not retake  # a retake runs one stage
     plan = ltx2_plan(
         request, family, pipe, backend._preset(request.preset), backend.steps, two_stage
     )
     prompt = prompt_with_dialogue(plan.prompt, request.dialogue, family)
     temporal = int(pipe.vae_temporal_compression_ratio)
-    conds = frame_conditions(request, plan.frames, plan.fps, temporal)
-    runner = condition_pipe(loaded) if conds else pipe
+    span = None
+    if retake:  # the kept frames are the run's conditions; no keyframes of the shot's
+        from studio.engine.diffusion import ltx2_retake
+
+        span = ltx2_retake.prepare(request, plan.frames, plan.size, temporal)
+        conds = []
+    else:
+        conds = frame_conditions(request, plan.frames, plan.fps, temporal)
+    runner = condition_pipe(loaded) if conds or span else pipe
     total = plan.steps + (refine_steps(plan.steps) if two_stage else 0)
     hook = StepCallback(ctx, total)
     kwargs = call_kwargs(runner, family, plan, prompt, request.seed, hook)
     if conds:
         kwargs["conditions"] = load_conditions(conds, temporal, request)
+    if span is not None:
+        kwargs["conditions"] = span.conditions
     began = time.perf_counter()
     if two_stage:
         video, audio = _two_stage(loaded, runner, kwargs, plan, ctx, hook)
@@ -146,10 +160,22 @@ def generate_ltx2(backend, loaded, request: GenerationRequest, ctx: JobContext) 
     wave = _to_numpy(audio)[0]  # (channels, samples)
     model_samples = int(wave.shape[-1])
     sound = to_stereo_48k(wave, model_rate)
-    want = round(frames.shape[0] / plan.fps * SOUND_RATE)
-    sound = _fit_silence(sound, want)
     video_path = ctx.output_dir / "take.mp4"
-    write_video(video_path, frames, plan.fps)
+    fps, shape = plan.fps, frames.shape[:3]
+    if span is None:
+        sound = _fit_silence(sound, round(frames.shape[0] / plan.fps * SOUND_RATE))
+        write_video(video_path, frames, plan.fps)
+    else:  # the run's span into the source's picture and sound
+        from studio.engine.retake import write_spliced
+
+        fps = span.fps
+        sound = _fit_silence(sound, round(span.count / span.fps * SOUND_RATE))
+        src = request.sources[0]
+        kept = ltx2_retake.read_sound(Path(src.sound), SOUND_RATE) if src.sound else None
+        sound = ltx2_retake.splice_sound(kept, sound, span.range_s, SOUND_RATE)
+        frames = span.span(frames)  # the rest is the source's own frames, in the file
+        written = write_spliced(video_path, request, frames)
+        shape = (written.frames, written.height, written.width)
     sound_path = write_wav(ctx.output_dir / "take-sound.wav", sound, SOUND_RATE)
     params = {
         "model": info.id,
@@ -162,8 +188,8 @@ def generate_ltx2(backend, loaded, request: GenerationRequest, ctx: JobContext) 
         "steps_run": hook.steps_done,
         "guidance": plan.guidance,
         "size": [plan.width, plan.height],
-        "frames": int(frames.shape[0]),
-        "fps": plan.fps,
+        "frames": int(shape[0]),
+        "fps": fps,
         "seed": request.seed,
         "prompt": prompt,
         "negative_prompt": plan.negative_prompt,
@@ -183,12 +209,14 @@ def generate_ltx2(backend, loaded, request: GenerationRequest, ctx: JobContext) 
         ]
     if two_stage:
         params["upsampler"] = str(info.upsampler)
+    if span is not None:
+        params.update(span.extra, frames=plan.frames)  # the run's frames, as other retakes say
     return TakeResult(
         path=video_path,
-        width=int(frames.shape[2]),
-        height=int(frames.shape[1]),
-        fps=plan.fps,
-        frames=int(frames.shape[0]),
+        width=int(shape[2]),
+        height=int(shape[1]),
+        fps=fps,
+        frames=int(shape[0]),
         engine=backend.name,
         model=info.id,
         prompt=prompt,

@@ -1,15 +1,17 @@
-"""Retake a span with a diffusion model (LTX-Video, Wan): the kept frames condition the run.
+"""Retake a span with a diffusion model (LTX-Video, Wan, CogVideoX): the kept frames condition
+the run.
 
 The whole source take is encoded to latents at the generation size and rate. The latent frames
 that lie wholly before the span are pinned as the run's head and those wholly after it as its
 tail (studio.engine.diffusion.latents.Pins: reset after every step to the clean latents noised
-to the next step's level), so the model continues out of the kept frames and lands back on
-them; the latent frames that touch the span are generated from noise with the request's seed.
-Only the span's frames of the decode are used: every other frame of the retake is the source's
-own decoded frame (studio.engine.retake.write_spliced), so the kept parts stay as they were.
+to the next step's level — the flow sigma, or for CogVideoX's DDIM the next timestep's ᾱ), so
+the model continues out of the kept frames and lands back on them; the latent frames that touch
+the span are generated from noise with the request's seed. Only the span's frames of the decode
+are used: every other frame of the retake is the source's own decoded frame
+(studio.engine.retake.write_spliced), so the kept parts stay as they were.
 
-Families without video-to-video (CogVideoX) and LTX-2 (picture and sound in one run) refuse a
-retake before anything is sampled.
+LTX-2 makes picture and sound in one run and retakes through its condition pipeline
+(studio.engine.diffusion.ltx2_retake).
 """
 
 from __future__ import annotations
@@ -27,17 +29,11 @@ from studio.media.video import probe
 
 
 def check_family(family) -> None:
-    """Refuse a retake with a family that cannot condition on kept frames, naming it."""
-    if family.produces_sound:
-        raise EngineFailure(
-            f"{family.title} cannot retake a span yet (its sound is made with the whole "
-            "picture); retake with LTX-Video or Wan, or with the animatic"
-        )
-    if not family.supports_v2v:
-        raise EngineFailure(
-            f"{family.title} models cannot retake a span (no video-to-video); "
-            "use LTX-Video or Wan, or the animatic"
-        )
+    """Refuse a retake with a family that cannot condition on kept frames, naming it. LTX-2
+    (picture and sound from one run) retakes through its condition pipeline instead:
+    studio.engine.diffusion.ltx2_retake."""
+    if not family.is_video:
+        raise EngineFailure(f"{family.title} makes no picture to retake a span of")
 
 
 def latent_pins(a: int, b: int, frames: int, latent_frames: int, temporal: int) -> tuple[int, int]:

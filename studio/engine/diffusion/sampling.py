@@ -53,9 +53,8 @@ class StepHook:
             video = L.to_video(pipe, self.family, latents, self.geom)
             head, video = video[:, :, : self.lead], video[:, :, self.lead :]
             if self.pins is not None:
-                sigmas = pipe.scheduler.sigmas
-                sigma = float(sigmas[min(i + 1, len(sigmas) - 1)])
-                video = self.pins.apply(video, sigma)
+                keep, sigma = L.noise_level(pipe.scheduler, self.family, i)
+                video = self.pins.apply(video, sigma, keep)
                 whole = torch.cat([head, video], dim=2) if self.lead else video
                 out["latents"] = L.from_video(pipe, self.family, whole, self.geom)
             if want_preview:

@@ -42,6 +42,21 @@ def wan_backend(registry):
     backend.release()
 
 
+@pytest.fixture(scope="session")
+def cogvideox_backend(tmp_path_factory):
+    """A tiny CogVideoX backend (DDIM scheduler, frames-first latents), built on first use."""
+    from studio.engine.diffusion import make_backend
+    from studio.models import ModelRegistry
+    from studio.models.testing import build_tiny_cogvideox
+
+    root = tmp_path_factory.mktemp("cogvideox")
+    build_tiny_cogvideox(root / "tiny-cogvideox")
+    registry = ModelRegistry([root], include_hf_cache=False)
+    backend = make_backend("tiny-cogvideox", "cpu", 2, registry=registry)
+    yield backend
+    backend.release()
+
+
 @pytest.fixture
 def engine():
     """A running engine with the animatic backend."""
