@@ -94,20 +94,7 @@ def build_tiny_wan(folder: Path, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     tokenizer = ByT5Tokenizer()
     vae = _tiny_wan_vae()
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
-        in_channels=16,
-        out_channels=16,
-        text_dim=32,
-        freq_dim=256,
-        ffn_dim=32,
-        num_layers=2,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
-    )
+    transformer = WanTransformer3DModel(**_TINY_WAN_TRANSFORMER, num_layers=2)
     pipe = WanPipeline(
         tokenizer=tokenizer,
         text_encoder=_text_encoder(len(tokenizer)),
@@ -117,6 +104,22 @@ def build_tiny_wan(folder: Path, seed: int = 0) -> Path:
     )
     pipe.save_pretrained(folder, safe_serialization=True)
     return Path(folder)
+
+
+# the tiny Wan transformer's shape, shared by the Wan and Wan VACE builders
+_TINY_WAN_TRANSFORMER = dict(
+    patch_size=(1, 2, 2),
+    num_attention_heads=2,
+    attention_head_dim=12,
+    in_channels=16,
+    out_channels=16,
+    text_dim=32,
+    freq_dim=256,
+    ffn_dim=32,
+    cross_attn_norm=True,
+    qk_norm="rms_norm_across_heads",
+    rope_max_seq_len=32,
+)
 
 
 def _tiny_wan_vae():
@@ -149,18 +152,8 @@ def build_tiny_wan_vace(folder: Path, seed: int = 0) -> Path:
     tokenizer = ByT5Tokenizer()
     vae = _tiny_wan_vae()
     transformer = WanVACETransformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
-        in_channels=16,
-        out_channels=16,
-        text_dim=32,
-        freq_dim=256,
-        ffn_dim=32,
+        **_TINY_WAN_TRANSFORMER,
         num_layers=3,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
         vace_layers=[0, 2],
         vace_in_channels=96,  # 2 × 16 latent channels + 8×8 mask channels
     )

@@ -199,6 +199,22 @@ class DiffusersBackend:
                 return generate_ltx_keyframes(self, loaded, request, ctx)
         return self._generate_video(loaded, request, ctx, references)
 
+    def plan_for(self, loaded: Loaded, request: GenerationRequest):
+        """The job's size, frames, steps and prompt for the loaded model (one rule for the
+        text/image-to-video path and the LTX condition pipeline)."""
+        from studio.engine.diffusion import latents as L
+
+        pipe, family = loaded.pipe, loaded.info.family
+        _spatial, temporal = L.compression(pipe, family)
+        return make_plan(
+            request,
+            family,
+            self._preset(request.preset),
+            L.size_multiple(pipe, family),
+            temporal,
+            self.steps,
+        )
+
     def _generate_video(
         self,
         loaded: Loaded,
@@ -212,14 +228,7 @@ class DiffusersBackend:
 
         pipe, family, info = loaded.pipe, loaded.info.family, loaded.info
         spatial, temporal = L.compression(pipe, family)
-        plan = make_plan(
-            request,
-            family,
-            self._preset(request.preset),
-            L.size_multiple(pipe, family),
-            temporal,
-            self.steps,
-        )
+        plan = self.plan_for(loaded, request)
         op = request.operation
         if op in (Operation.REMIX, Operation.BLEND, Operation.LOOP, Operation.EXTEND) or (
             op == Operation.REROLL and request.sources

@@ -12,7 +12,6 @@ import numpy as np
 from studio.engine.backend import JobContext
 from studio.engine.diffusion.keyframes import frame_conditions, open_image
 from studio.engine.diffusion.ltx2 import StepCallback
-from studio.engine.diffusion.plan import make_plan
 from studio.engine.request import GenerationRequest, TakeResult
 
 
@@ -25,20 +24,11 @@ def generate_ltx_keyframes(backend, loaded, request: GenerationRequest, ctx: Job
     import torch
     from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
-    from studio.engine.diffusion import latents as L
     from studio.media.video import write_video
 
     pipe, info = loaded.pipe, loaded.info
     family = info.family
-    _spatial, temporal = L.compression(pipe, family)
-    plan = make_plan(
-        request,
-        family,
-        backend._preset(request.preset),
-        L.size_multiple(pipe, family),
-        temporal,
-        backend.steps,
-    )
+    plan = backend.plan_for(loaded, request)
     conds = frame_conditions(request, plan.frames, plan.fps, 1)
     conditions = [
         LTXVideoCondition(image=open_image(c), frame_index=c.index, strength=float(c.strength))
